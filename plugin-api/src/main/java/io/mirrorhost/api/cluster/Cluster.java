@@ -1,0 +1,141 @@
+package io.mirrorhost.api.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One site's cluster, as librados plus librbd see it: pools, namespaces, images, small key-value
+ * objects, watch/notify, the config-key store and the mirroring metadata. The embedded backend
+ * implements it with its own block store; the Ceph backend maps each call onto librados/librbd.
+ * Every call is asynchronous and never blocks the caller's event loop.
+ */
+public interface Cluster {
+
+    /** The cluster's unique id. */
+    String fsid();
+
+    /** The client this connection authenticated as ({@code client.admin}). */
+    String clientName();
+
+    // --- pools and namespaces (rados_pool_*, rbd_pool_init, rbd_namespace_*) ---
+
+    Future<List<PoolInfo>> listPools();
+
+    Future<Void> createPool(String pool);
+
+    Future<Void> removePool(String pool);
+
+    Future<Void> initPool(String pool);
+
+    Future<List<String>> listNamespaces(String pool);
+
+    Future<Void> createNamespace(PoolNamespace namespace);
+
+    Future<Void> removeNamespace(PoolNamespace namespace);
+
+    // --- images (rbd_list2, rbd_create4, rbd_remove, rbd_rename, rbd_open) ---
+
+    Future<List<ImageEntry>> listImages(PoolNamespace where);
+
+    Future<Void> createImage(ImageSpec spec, ImageOptions options);
+
+    /** Removes an image; EBUSY while it has snapshots, as rbd refuses then. */
+    Future<Void> removeImage(ImageSpec spec);
+
+    Future<Void> renameImage(ImageSpec spec, String newName);
+
+    Future<Image> openImage(ImageSpec spec);
+
+    Future<Image> openImageById(PoolNamespace where, String imageId);
+
+    /** Opens an image read-only at a snapshot ({@code rbd_open_by_id} then {@code rbd_snap_set_by_id}). */
+    Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId);
+
+    // --- key-value objects (rados omap) ---
+
+    Future<Map<String, String>> omapGet(PoolNamespace where, String object);
+
+    Future<Void> omapSet(PoolNamespace where, String object, Map<String, String> values);
+
+    Future<Void> omapRemove(PoolNamespace where, String object, Set<String> keys);
+
+    /** Removes the whole object; succeeds if it did not exist. */
+    Future<Void> removeObject(PoolNamespace where, String object);
+
+    // --- watch / notify (rados_watch2, rados_notify2) ---
+
+    Future<Watch> watch(PoolNamespace where, String object, Consumer<Buffer> onNotify);
+
+    Future<Void> notify(PoolNamespace where, String object, Buffer payload);
+
+    // --- config-key store (ceph config-key get/set/rm/ls) ---
+
+    Future<Optional<String>> configKeyGet(String key);
+
+    Future<Void> configKeySet(String key, String value);
+
+    Future<Void> configKeyRemove(String key);
+
+    Future<Map<String, String>> configKeyList(String prefix);
+
+    // --- mirroring: pool and namespace (rbd_mirror_mode_*, rbd_mirror_site_name_*, peers) ---
+
+    Future<MirrorMode> mirrorModeGet(PoolNamespace where);
+
+    Future<Void> mirrorModeSet(PoolNamespace where, MirrorMode mode);
+
+    /** The namespace on the peer that this namespace mirrors with ({@code --remote-namespace}). */
+    Future<String> mirrorRemoteNamespaceGet(PoolNamespace where);
+
+    Future<Void> mirrorRemoteNamespaceSet(PoolNamespace where, String remoteNamespace);
+
+    /** The pool's mirror uuid, created when mirroring is first enabled. */
+    Future<String> mirrorUuidGet(String pool);
+
+    Future<String> mirrorSiteNameGet();
+
+    Future<Void> mirrorSiteNameSet(String siteName);
+
+    /** Creates the peer client with its capabilities and returns the bootstrap token (base64 JSON). */
+    Future<String> mirrorPeerBootstrapCreate(String pool);
+
+    Future<Void> mirrorPeerBootstrapImport(String pool, MirrorPeerDirection direction, String token);
+
+    /** Adds a peer; returns its uuid. */
+    Future<String> mirrorPeerSiteAdd(String pool, String siteName, String clientName,
+                                     MirrorPeerDirection direction);
+
+    Future<Void> mirrorPeerSiteRemove(String pool, String uuid);
+
+    Future<List<MirrorPeer>> mirrorPeerSiteList(String pool);
+
+    /** Peer attributes ({@code mon_host}, {@code key}), kept in the config-key store. */
+    Future<Map<String, String>> mirrorPeerSiteGetAttributes(String pool, String uuid);
+
+    Future<Void> mirrorPeerSiteSetAttributes(String pool, String uuid, Map<String, String> attributes);
+
+    /** A peer daemon announces itself ({@code mirror_peer_ping}); adds a tx-only peer if unknown. */
+    Future<Void> mirrorPeerPing(String pool, String siteName, String mirrorUuid);
+
+    // --- mirroring: images and statuses ---
+
+    /** Every mirror-enabled image of a pool or namespace, by image id. */
+    Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where);
+
+    Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where);
+
+    /** Counts of images by replay state, as {@code rbd mirror pool status} summarises them. */
+    Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where);
+
+    /** A daemon records an image's status for its site (rbd-mirror's {@code mirror_image_status_set}). */
+    Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status);
+
+    Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid);
+
+    Future<Void> close();
+}
