@@ -1,0 +1,171 @@
+package io.mirrorhost.replayer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.MirrorMode;
+import io.mirrorhost.api.cluster.MirrorPeer;
+import io.mirrorhost.api.cluster.MirrorPeerDirection;
+import io.mirrorhost.api.cluster.PeerConnection;
+import io.mirrorhost.api.cluster.PoolInfo;
+import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.testing.FakeClock;
+import io.mirrorhost.api.testing.PartialFake;
+import io.mirrorhost.api.testing.TestModuleContext;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ReplayerModuleTest {
+    /** site-a's cluster: pool "rbd" mirrored in image mode with one rx-tx peer, site-b. */
+    public static final class LocalSite {
+        MirrorMode mode = MirrorMode.IMAGE;
+        List<MirrorPeer> peers = List.of(new MirrorPeer("peer-uuid-b", MirrorPeerDirection.RX_TX, "site-b", "",
+                "client.rbd-mirror-peer", null));
+
+        public Future<List<PoolInfo>> listPools() {
+            return Future.succeededFuture(List.of(new PoolInfo(1, "rbd", true)));
+        }
+
+        public Future<MirrorMode> mirrorModeGet(PoolNamespace where) {
+            return Future.succeededFuture(mode);
+        }
+
+        public Future<List<MirrorPeer>> mirrorPeerSiteList(String pool) {
+            return Future.succeededFuture(peers);
+        }
+
+        public Future<String> mirrorUuidGet(String pool) {
+            return Future.succeededFuture("uuid-a");
+        }
+
+        public Future<Map<String, String>> mirrorPeerSiteGetAttributes(String pool, String uuid) {
+            return Future.succeededFuture(Map.of("mon_host", "127.0.0.1:6792", "key", "secret-b"));
+        }
+    }
+
+    /** site-b's cluster as the replayer sees it: records pings and closes. */
+    public static final class RemoteSite {
+        final List<String> pings = new ArrayList<>();
+        int closes;
+
+        public Future<String> mirrorUuidGet(String pool) {
+            return Future.succeededFuture("uuid-b");
+        }
+
+        public Future<Void> mirrorPeerPing(String pool, String siteName, String mirrorUuid) {
+            pings.add(pool + ":" + siteName + ":" + mirrorUuid);
+            return Future.succeededFuture();
+        }
+
+        public Future<Void> close() {
+            closes++;
+            return Future.succeededFuture();
+        }
+    }
+
+    private Vertx vertx;
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final LocalSite local = new LocalSite();
+    private final RemoteSite remote = new RemoteSite();
+    private final List<PeerConnection> connections = new ArrayList<>();
+    private boolean peerReachable = true;
+    private final ReplayerModule module = new ReplayerModule();
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        TestModuleContext ctx = new TestModuleContext(vertx, "site-a", PartialFake.of(Cluster.class, local), clock, module)
+                .withOption(ReplayerModule.REFRESH_INTERVAL, "5")
+                .withPeers(peer -> {
+                    connections.add(peer);
+                    return peerReachable
+                            ? Future.succeededFuture(PartialFake.of(Cluster.class, remote))
+                            : Future.failedFuture(new ClusterException(Errno.ECONNREFUSED, "connection refused"));
+                });
+        await(module.start(ctx));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        await(module.stop());
+        await(vertx.close());
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private JsonObject pool(String name) {
+        return module.status().getJsonObject("pools").getJsonObject(name);
+    }
+
+    @Test
+    void connectsToThePeerWithItsAttributesAndAnnouncesThisSite() {
+        assertEquals(List.of(new PeerConnection("site-b", "client.rbd-mirror-peer", "127.0.0.1:6792", "secret-b")),
+                connections);
+        assertEquals(List.of("rbd:site-a:uuid-a"), remote.pings);
+        JsonObject status = pool("rbd");
+        assertEquals("running", status.getString("state"));
+        assertEquals("uuid-b", status.getString("remote_mirror_uuid"));
+        assertEquals(0, status.getJsonObject("callouts").size());
+
+        clock.advance(Duration.ofSeconds(5));
+        assertEquals(2, remote.pings.size(), "pinged again on each refresh");
+        assertEquals(1, connections.size(), "the connection is kept");
+    }
+
+    @Test
+    void anUnreachablePeerIsACalloutAndIsRetriedOnTheNextRefresh() {
+        peerReachable = false;
+        local.mode = MirrorMode.DISABLED;
+        clock.advance(Duration.ofSeconds(5));
+        assertNull(pool("rbd"));
+        local.mode = MirrorMode.POOL;
+        clock.advance(Duration.ofSeconds(5));
+        JsonObject status = pool("rbd");
+        assertEquals("stopped", status.getString("state"));
+        assertEquals(new JsonObject().put("level", "error").put("text", "unable to connect to remote cluster"),
+                status.getJsonObject("callouts").getJsonObject("0"));
+
+        peerReachable = true;
+        clock.advance(Duration.ofSeconds(5));
+        assertEquals("running", pool("rbd").getString("state"));
+        assertEquals(0, pool("rbd").getJsonObject("callouts").size());
+    }
+
+    @Test
+    void disablingMirroringOrDroppingThePeerStopsTheReplayer() {
+        local.peers = List.of(new MirrorPeer("peer-uuid-b", MirrorPeerDirection.TX_ONLY, "site-b", "",
+                "client.rbd-mirror-peer", null));
+        clock.advance(Duration.ofSeconds(5));
+        assertNull(pool("rbd"));
+        assertEquals(1, remote.closes, "the peer connection is closed");
+    }
+
+    @Test
+    void aBackendWithoutMirroringIsReportedNotThrown() throws Exception {
+        ReplayerModule other = new ReplayerModule();
+        Cluster bare = PartialFake.of(Cluster.class, new Object() {
+            public Future<List<PoolInfo>> listPools() {
+                return Future.succeededFuture(List.of(new PoolInfo(1, "rbd", true)));
+            }
+        });
+        await(other.start(new TestModuleContext(vertx, "site-a", bare, clock, other)));
+        assertTrue(other.status().getString("last_error").contains("mirrorModeGet"));
+        await(other.stop());
+    }
+}
