@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Helpers to record real rbd/ceph/rados invocations as markdown (command, exit code, stdout, stderr).
+# Commands run in $CAPTURE_CWD, which holds symlinks site-a.conf and site-b.conf: Ceph's default
+# conf search path ends with "./$cluster.conf", so `rbd --cluster site-a ...` works there verbatim.
+set -uo pipefail
+
+RUN_ROOT=${RUN_ROOT:-/work/run-ceph}
+CAPTURE_CWD=${CAPTURE_CWD:-$RUN_ROOT/cwd}
+PARTS_DIR=${PARTS_DIR:-$RUN_ROOT/parts}
+mkdir -p "$CAPTURE_CWD" "$PARTS_DIR"
+
+# Secret keys (cephx keys are 40 base64 chars starting with AQ) become <key>.
+redact() {
+  sed -E 's#AQ[A-Za-z0-9+/]{38}==#<key>#g'
+}
+
+fence() {
+  local label=$1 file=$2
+  if [ -s "$file" ]; then
+    printf '%s:\n```\n' "$label"
+    redact <"$file"
+    # keep a missing final newline visible
+    [ -z "$(tail -c1 "$file")" ] || printf '\n(no trailing newline)\n'
+    printf '```\n'
+  else
+    printf '%s: (empty)\n' "$label"
+  fi
+}
+
+# heading TEXT: a markdown heading in the current part
+heading() { printf '\n%s\n\n' "$*" >>"$PART"; }
+note() { printf '%s\n\n' "$*" >>"$PART"; }
+
+# rec 'COMMAND LINE': runs it with bash in $CAPTURE_CWD and records everything.
+rec() {
+  local cmd=$1 out err rc
+  out=$(mktemp) err=$(mktemp)
+  (cd "$CAPTURE_CWD" && bash -c "$cmd") >"$out" 2>"$err" </dev/null
+  rc=$?
+  {
+    printf '```\n$ %s\n```\n' "$cmd"
+    printf 'exit code: %s\n\n' "$rc"
+    fence stdout "$out"
+    printf '\n'
+    fence stderr "$err"
+    printf '\n'
+  } >>"$PART"
+  # echo to the terminal too, for the operator
+  printf '$ %s  -> %s\n' "$cmd" "$rc" >&2
+  LAST_RC=$rc
+  LAST_OUT=$(cat "$out")
+  rm -f "$out" "$err"
+  return 0
+}
+
+# quiet 'COMMAND': setup step, not recorded; fails loudly.
+quiet() {
+  (cd "$CAPTURE_CWD" && bash -c "$1") >/dev/null 2>/tmp/capture-quiet.err </dev/null \
+    || { echo "setup step failed: $1" >&2; cat /tmp/capture-quiet.err >&2; return 1; }
+}
+
+begin_part() {
+  PART=$PARTS_DIR/$1.md
+  : >"$PART"
+}
+
+assemble() {
+  local target=${1:-$(dirname "$0")/../rbd-outputs.md}
+  cat "$PARTS_DIR"/*.md >"$target"
+}
