@@ -1,0 +1,105 @@
+package io.mirrorhost.rbd.format;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * What {@code rbd bench} prints ({@code action/Bench.cc}): a header line, a table line each time the
+ * elapsed whole second changes (rates over a rolling window of the last five seconds), and the
+ * summary. Pure: the caller reports issued I/Os and elapsed times.
+ */
+public final class BenchReport {
+    public static final String TABLE_HEADING = "  SEC       OPS   OPS/SEC   BYTES/SEC\n";
+    private static final int WINDOW_SIZE = 5;
+
+    private final long ioThreads;
+    private final StringBuilder out = new StringBuilder();
+    private final Deque<double[]> window = new ArrayDeque<>();
+    private double last;
+    private long ios;
+    private long bytes;
+    private long currentIos;
+    private long currentBytes;
+    private boolean ticked;
+
+    public BenchReport(String ioType, long ioSize, long ioThreads, long totalBytes, boolean random) {
+        this.ioThreads = ioThreads;
+        out.append("bench  type ").append(ioType)
+                .append(" io_size ").append(ioSize)
+                .append(" io_threads ").append(ioThreads)
+                .append(" bytes ").append(totalBytes)
+                .append(" pattern ").append(random ? "random" : "sequential").append('\n');
+        out.append(TABLE_HEADING);
+    }
+
+    /** One I/O of {@code size} bytes was issued. */
+    public void issued(long size) {
+        ios++;
+        bytes += size;
+        currentIos++;
+        currentBytes += size;
+    }
+
+    /** Called after each round of issued I/Os with the seconds elapsed since the start. */
+    public void observe(double elapsedSeconds) {
+        if (last == 0) {
+            last = elapsedSeconds;
+            return;
+        }
+        if ((int) elapsedSeconds == (int) last) {
+            return;
+        }
+        window.addLast(new double[] {elapsedSeconds - last, currentIos, currentBytes});
+        if (window.size() > WINDOW_SIZE) {
+            window.removeFirst();
+        }
+        currentIos = 0;
+        currentBytes = 0;
+        double timeSum = 0;
+        double iosSum = 0;
+        double bytesSum = 0;
+        for (double[] sample : window) {
+            timeSum += sample[0];
+            iosSum += sample[1];
+            bytesSum += sample[2];
+        }
+        out.append(String.format("%5d  %8d  %8s  %8s/s%n", (int) elapsedSeconds, (int) (ios - ioThreads),
+                SizeFormat.fixed(iosSum / timeSum, 2), SizeFormat.bytes((long) (bytesSum / timeSum))));
+        ticked = true;
+        last = elapsedSeconds;
+    }
+
+    /** The whole report, ending with the summary line. */
+    public String finish(double elapsedSeconds) {
+        double seconds = elapsedSeconds > 0 ? elapsedSeconds : Double.MIN_VALUE;
+        double opsPerSec = ios / seconds;
+        String opsRate = ticked ? SizeFormat.fixed(opsPerSec, 2) : defaultNotation(opsPerSec);
+        out.append("elapsed: ").append((int) elapsedSeconds)
+                .append("   ops: ").append(ios)
+                .append("   ops/sec: ").append(opsRate)
+                .append("   bytes/sec: ").append(SizeFormat.bytes((long) (bytes / seconds))).append("/s\n");
+        return out.toString().replace(System.lineSeparator(), "\n");
+    }
+
+    public long ios() {
+        return ios;
+    }
+
+    /** C++ {@code ostream} default notation: six significant digits, no trailing zeros ({@code %g}). */
+    public static String defaultNotation(double value) {
+        if (value == 0 || Double.isNaN(value) || Double.isInfinite(value)) {
+            return value == 0 ? "0" : Double.toString(value);
+        }
+        BigDecimal rounded = new BigDecimal(value).round(new MathContext(6, RoundingMode.HALF_EVEN));
+        int exponent = rounded.precision() - rounded.scale() - 1;
+        if (exponent < -4 || exponent >= 6) {
+            BigDecimal mantissa = rounded.movePointLeft(exponent).stripTrailingZeros();
+            String sign = exponent < 0 ? "-" : "+";
+            return mantissa.toPlainString() + "e" + sign + String.format("%02d", Math.abs(exponent));
+        }
+        return rounded.stripTrailingZeros().toPlainString();
+    }
+}
