@@ -1,0 +1,106 @@
+package io.mirrorhost.embedded;
+
+import io.mirrorhost.api.cluster.ClusterException;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The state one data directory holds, shared by every {@link EmbeddedCluster} view onto it: the
+ * metadata database, the object files, the worker threads, the watchers and the open images.
+ */
+final class ClusterStore {
+    static final String OBJECTS_DIR = "objects";
+
+    final Vertx vertx;
+    final Path dataDir;
+    final Metadata metadata;
+    final StoreExecutor executor;
+    /** Orders the cluster-level calls (pools, namespaces, image directory, omap, config-key). */
+    final SerialLane lane;
+    final Watches watches;
+    final String fsid;
+
+
+
+    private ClusterStore(Vertx vertx, Path dataDir, Metadata metadata, String fsid) {
+        this.vertx = vertx;
+        this.dataDir = dataDir;
+        this.metadata = metadata;
+        this.executor = new StoreExecutor(vertx);
+        this.lane = executor.newLane();
+        this.watches = new Watches(vertx);
+        this.fsid = fsid;
+    }
+
+    static ClusterStore open(Vertx vertx, Path dataDir) throws IOException {
+        Files.createDirectories(dataDir.resolve(OBJECTS_DIR));
+        Metadata metadata;
+        String fsid;
+        try {
+            metadata = Metadata.open(dataDir);
+            fsid = metadata.transaction(tx -> {
+                var existing = tx.queryOne("SELECT value FROM cluster WHERE key = 'fsid'", r -> r.getString(1));
+                if (existing.isPresent()) {
+                    return existing.get();
+                }
+                String created = UUID.randomUUID().toString();
+                tx.update("INSERT INTO cluster (key, value) VALUES ('fsid', ?)", created);
+                tx.update("INSERT INTO cluster (key, value) VALUES ('last_pool_id', '0')");
+                return created;
+            });
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot open the embedded store metadata in " + dataDir + ": " + e.getMessage(), e);
+        }
+        try {
+            new Recovery(dataDir, metadata).removeOrphans();
+        } catch (Exception e) {
+            throw new IOException("cannot recover the embedded store in " + dataDir + ": " + e.getMessage(), e);
+        }
+        FileSync.directory(dataDir);
+        return new ClusterStore(vertx, dataDir, metadata, fsid);
+    }
+
+    Path objectsDir() {
+        return dataDir.resolve(OBJECTS_DIR);
+    }
+
+    static Path imageDir(Path dataDir, long dataPoolId, String imageId) {
+        return dataDir.resolve(OBJECTS_DIR).resolve(Long.toString(dataPoolId)).resolve(imageId);
+    }
+
+    static long poolId(Metadata.Tx tx, String pool) throws SQLException {
+        Names.checkPool(pool);
+        return tx.queryOne("SELECT id FROM pools WHERE name = ?", r -> r.getLong(1), pool)
+            .orElseThrow(() -> ClusterException.notFound("pool '" + pool + "' does not exist"));
+    }
+
+    /** The pool's id, after checking that the namespace exists in it. */
+    static long poolNamespace(Metadata.Tx tx, String pool, String namespace) throws SQLException {
+        long id = poolId(tx, pool);
+        if (!namespace.isEmpty()) {
+            boolean exists = tx.queryOne("SELECT 1 FROM namespaces WHERE pool_id = ? AND name = ?",
+                r -> true, id, namespace).isPresent();
+            if (!exists) {
+                throw ClusterException.notFound("namespace '" + pool + "/" + namespace + "' does not exist");
+            }
+        }
+        return id;
+    }
+
+    void close() {
+        executor.close();
+        try {
+            metadata.close();
+        } catch (SQLException ignored) {
+            // closing a connection whose transactions are all committed loses nothing
+        }
+    }
+}

@@ -1,0 +1,448 @@
+package io.mirrorhost.embedded;
+
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageEntry;
+import io.mirrorhost.api.cluster.ImageOptions;
+import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
+import io.mirrorhost.api.cluster.MirrorImageInfo;
+import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
+import io.mirrorhost.api.cluster.MirrorImageStatusState;
+import io.mirrorhost.api.cluster.MirrorMode;
+import io.mirrorhost.api.cluster.MirrorPeer;
+import io.mirrorhost.api.cluster.MirrorPeerDirection;
+import io.mirrorhost.api.cluster.PoolInfo;
+import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.Watch;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The embedded backend's cluster: pools, namespaces, images, omap objects, watch/notify and the
+ * config-key store of one data directory, in-process. {@link #asClient} gives views of the same
+ * store for other clients (the network server opens one per authenticated client).
+ */
+public final class EmbeddedCluster implements Cluster {
+    public static final String DEFAULT_CLIENT = "client.admin";
+
+    private final ClusterStore store;
+    private final String clientName;
+    private final boolean owner;
+
+    private EmbeddedCluster(ClusterStore store, String clientName, boolean owner) {
+        this.store = store;
+        this.clientName = clientName;
+        this.owner = owner;
+    }
+
+    /**
+     * Opens (creating if absent) the store in {@code dataDir}, blocking: call it off the event loop.
+     * Leftovers of an interrupted operation are cleaned up before it returns.
+     */
+    public static EmbeddedCluster open(Vertx vertx, Path dataDir) throws IOException {
+        return new EmbeddedCluster(ClusterStore.open(vertx, dataDir), DEFAULT_CLIENT, true);
+    }
+
+    /** A view of the same store acting as {@code client}; closing it leaves the store open. */
+    public EmbeddedCluster asClient(String client) {
+        return new EmbeddedCluster(store, client, false);
+    }
+
+    /** The directory this store lives in. */
+    public Path dataDir() {
+        return store.dataDir;
+    }
+
+    @Override
+    public String fsid() {
+        return store.fsid;
+    }
+
+    @Override
+    public String clientName() {
+        return clientName;
+    }
+
+    private <T> Future<T> onLane(StoreExecutor.Work<T> work) {
+        return store.executor.run(store.lane, work);
+    }
+
+    private <T> Future<T> tx(Metadata.SqlWork<T> work) {
+        return onLane(() -> store.metadata.transaction(work));
+    }
+
+    // --- pools and namespaces ---
+
+    @Override
+    public Future<List<PoolInfo>> listPools() {
+        return tx(t -> t.query("SELECT id, name, rbd_init FROM pools ORDER BY id",
+            r -> new PoolInfo(r.getLong(1), r.getString(2), r.getInt(3) != 0)));
+    }
+
+    @Override
+    public Future<Void> createPool(String pool) {
+        return tx(t -> {
+            Names.checkPool(pool);
+            if (t.queryOne("SELECT 1 FROM pools WHERE name = ?", r -> true, pool).isPresent()) {
+                throw ClusterException.exists("pool '" + pool + "' already exists");
+            }
+            long id = Long.parseLong(t.queryOne("SELECT value FROM cluster WHERE key = 'last_pool_id'",
+                r -> r.getString(1)).orElse("0")) + 1;
+            t.update("INSERT OR REPLACE INTO cluster (key, value) VALUES ('last_pool_id', ?)", Long.toString(id));
+            t.update("INSERT INTO pools (id, name) VALUES (?, ?)", id, pool);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> removePool(String pool) {
+        return onLane(() -> {
+            long id = store.metadata.transaction(t -> {
+                long poolId = ClusterStore.poolId(t, pool);
+                List<String> foreign = t.query("SELECT name FROM images WHERE data_pool_id = ? AND pool_id <> ?",
+                    r -> r.getString(1), poolId, poolId);
+                if (!foreign.isEmpty()) {
+                    throw new ClusterException(Errno.EBUSY, "pool '" + pool + "' holds the data of images of other pools");
+                }
+                List<String> imageIds = t.query("SELECT id FROM images WHERE pool_id = ?", r -> r.getString(1), poolId);
+                for (String imageId : imageIds) {
+                    throw new ClusterException(Errno.EBUSY, "pool '" + pool + "' has images");
+                }
+                t.update("DELETE FROM omap WHERE pool_id = ?", poolId);
+                t.update("DELETE FROM namespaces WHERE pool_id = ?", poolId);
+                t.update("DELETE FROM mirror_peers WHERE pool_id = ?", poolId);
+                t.update("DELETE FROM mirror_statuses WHERE pool_id = ?", poolId);
+                t.update("DELETE FROM pools WHERE id = ?", poolId);
+                return poolId;
+            });
+            Recovery.deleteTree(store.objectsDir().resolve(Long.toString(id)));
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> initPool(String pool) {
+        return tx(t -> {
+            long id = ClusterStore.poolId(t, pool);
+            t.update("UPDATE pools SET rbd_init = 1 WHERE id = ?", id);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<List<String>> listNamespaces(String pool) {
+        return tx(t -> {
+            long id = ClusterStore.poolId(t, pool);
+            return t.query("SELECT name FROM namespaces WHERE pool_id = ? ORDER BY name", r -> r.getString(1), id);
+        });
+    }
+
+    @Override
+    public Future<Void> createNamespace(PoolNamespace namespace) {
+        return tx(t -> {
+            Names.checkNamespace(namespace.namespace());
+            long id = ClusterStore.poolId(t, namespace.pool());
+            if (t.queryOne("SELECT 1 FROM namespaces WHERE pool_id = ? AND name = ?", r -> true,
+                    id, namespace.namespace()).isPresent()) {
+                throw ClusterException.exists("namespace '" + namespace + "' already exists");
+            }
+            t.update("INSERT INTO namespaces (pool_id, name) VALUES (?, ?)", id, namespace.namespace());
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> removeNamespace(PoolNamespace namespace) {
+        return tx(t -> {
+            Names.checkNamespace(namespace.namespace());
+            long id = ClusterStore.poolNamespace(t, namespace.pool(), namespace.namespace());
+            if (t.queryOne("SELECT 1 FROM images WHERE pool_id = ? AND namespace = ? LIMIT 1", r -> true,
+                    id, namespace.namespace()).isPresent()) {
+                throw new ClusterException(Errno.EBUSY, "namespace '" + namespace + "' is not empty");
+            }
+            t.update("DELETE FROM omap WHERE pool_id = ? AND namespace = ?", id, namespace.namespace());
+            t.update("DELETE FROM mirror_statuses WHERE pool_id = ? AND namespace = ?", id, namespace.namespace());
+            t.update("DELETE FROM namespaces WHERE pool_id = ? AND name = ?", id, namespace.namespace());
+            return null;
+        });
+    }
+
+    // --- images ---
+
+    @Override
+    public Future<List<ImageEntry>> listImages(PoolNamespace where) {
+        return notYet("image list");
+    }
+
+    @Override
+    public Future<Void> createImage(ImageSpec spec, ImageOptions options) {
+        return notYet("image create");
+    }
+
+    @Override
+    public Future<Void> removeImage(ImageSpec spec) {
+        return notYet("image remove");
+    }
+
+    @Override
+    public Future<Void> renameImage(ImageSpec spec, String newName) {
+        return notYet("image rename");
+    }
+
+    @Override
+    public Future<Image> openImage(ImageSpec spec) {
+        return notYet("image open");
+    }
+
+    @Override
+    public Future<Image> openImageById(PoolNamespace where, String imageId) {
+        return notYet("image open");
+    }
+
+    @Override
+    public Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId) {
+        return notYet("image open");
+    }
+
+    // --- omap ---
+
+    @Override
+    public Future<Map<String, String>> omapGet(PoolNamespace where, String object) {
+        return tx(t -> {
+            Names.checkObject(object);
+            long id = ClusterStore.poolNamespace(t, where.pool(), where.namespace());
+            Map<String, String> values = new LinkedHashMap<>();
+            t.query("SELECT key, value FROM omap WHERE pool_id = ? AND namespace = ? AND object = ? ORDER BY key",
+                r -> values.put(r.getString(1), r.getString(2)), id, where.namespace(), object);
+            return values;
+        });
+    }
+
+    @Override
+    public Future<Void> omapSet(PoolNamespace where, String object, Map<String, String> values) {
+        return tx(t -> {
+            Names.checkObject(object);
+            long id = ClusterStore.poolNamespace(t, where.pool(), where.namespace());
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                t.update("INSERT OR REPLACE INTO omap (pool_id, namespace, object, key, value) VALUES (?, ?, ?, ?, ?)",
+                    id, where.namespace(), object, e.getKey(), e.getValue());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> omapRemove(PoolNamespace where, String object, Set<String> keys) {
+        return tx(t -> {
+            Names.checkObject(object);
+            long id = ClusterStore.poolNamespace(t, where.pool(), where.namespace());
+            for (String key : keys) {
+                t.update("DELETE FROM omap WHERE pool_id = ? AND namespace = ? AND object = ? AND key = ?",
+                    id, where.namespace(), object, key);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> removeObject(PoolNamespace where, String object) {
+        return tx(t -> {
+            Names.checkObject(object);
+            long id = ClusterStore.poolNamespace(t, where.pool(), where.namespace());
+            t.update("DELETE FROM omap WHERE pool_id = ? AND namespace = ? AND object = ?", id, where.namespace(), object);
+            return null;
+        });
+    }
+
+    // --- watch / notify ---
+
+    @Override
+    public Future<Watch> watch(PoolNamespace where, String object, Consumer<Buffer> onNotify) {
+        return tx(t -> {
+            Names.checkObject(object);
+            return ClusterStore.poolNamespace(t, where.pool(), where.namespace());
+        }).map(poolId -> store.watches.watch(Watches.objectKey(poolId, where.namespace(), object), onNotify));
+    }
+
+    @Override
+    public Future<Void> notify(PoolNamespace where, String object, Buffer payload) {
+        return tx(t -> {
+            Names.checkObject(object);
+            return ClusterStore.poolNamespace(t, where.pool(), where.namespace());
+        }).map(poolId -> {
+            store.watches.notify(Watches.objectKey(poolId, where.namespace(), object), payload);
+            return null;
+        });
+    }
+
+    // --- config-key ---
+
+    @Override
+    public Future<Optional<String>> configKeyGet(String key) {
+        return tx(t -> t.queryOne("SELECT value FROM config_keys WHERE key = ?", r -> r.getString(1), key));
+    }
+
+    @Override
+    public Future<Void> configKeySet(String key, String value) {
+        return tx(t -> {
+            if (key == null || key.isEmpty()) {
+                throw ClusterException.invalid("config-key must not be empty");
+            }
+            t.update("INSERT OR REPLACE INTO config_keys (key, value) VALUES (?, ?)", key, value);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> configKeyRemove(String key) {
+        return tx(t -> {
+            if (t.update("DELETE FROM config_keys WHERE key = ?", key) == 0) {
+                throw ClusterException.notFound("no such key '" + key + "'");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Map<String, String>> configKeyList(String prefix) {
+        String p = prefix == null ? "" : prefix;
+        return tx(t -> {
+            Map<String, String> values = new LinkedHashMap<>();
+            t.query("SELECT key, value FROM config_keys WHERE substr(key, 1, ?) = ? ORDER BY key",
+                r -> values.put(r.getString(1), r.getString(2)), p.length(), p);
+            return values;
+        });
+    }
+
+    // --- mirroring: a later issue; the schema already has room for it ---
+
+    static <T> Future<T> notYet(String what) {
+        return Future.failedFuture(new ClusterException(Errno.EOPNOTSUPP,
+            what + " is not supported yet by the embedded backend"));
+    }
+
+    @Override
+    public Future<MirrorMode> mirrorModeGet(PoolNamespace where) {
+        return notYet("mirror mode get");
+    }
+
+    @Override
+    public Future<Void> mirrorModeSet(PoolNamespace where, MirrorMode mode) {
+        return notYet("mirror mode set");
+    }
+
+    @Override
+    public Future<String> mirrorRemoteNamespaceGet(PoolNamespace where) {
+        return notYet("mirror remote namespace get");
+    }
+
+    @Override
+    public Future<Void> mirrorRemoteNamespaceSet(PoolNamespace where, String remoteNamespace) {
+        return notYet("mirror remote namespace set");
+    }
+
+    @Override
+    public Future<String> mirrorUuidGet(String pool) {
+        return notYet("mirror uuid get");
+    }
+
+    @Override
+    public Future<String> mirrorSiteNameGet() {
+        return notYet("mirror site name get");
+    }
+
+    @Override
+    public Future<Void> mirrorSiteNameSet(String siteName) {
+        return notYet("mirror site name set");
+    }
+
+    @Override
+    public Future<String> mirrorPeerBootstrapCreate(String pool) {
+        return notYet("mirror peer bootstrap create");
+    }
+
+    @Override
+    public Future<Void> mirrorPeerBootstrapImport(String pool, MirrorPeerDirection direction, String token) {
+        return notYet("mirror peer bootstrap import");
+    }
+
+    @Override
+    public Future<String> mirrorPeerSiteAdd(String pool, String siteName, String clientName,
+                                            MirrorPeerDirection direction) {
+        return notYet("mirror peer add");
+    }
+
+    @Override
+    public Future<Void> mirrorPeerSiteRemove(String pool, String uuid) {
+        return notYet("mirror peer remove");
+    }
+
+    @Override
+    public Future<List<MirrorPeer>> mirrorPeerSiteList(String pool) {
+        return notYet("mirror peer list");
+    }
+
+    @Override
+    public Future<Map<String, String>> mirrorPeerSiteGetAttributes(String pool, String uuid) {
+        return notYet("mirror peer get attributes");
+    }
+
+    @Override
+    public Future<Void> mirrorPeerSiteSetAttributes(String pool, String uuid, Map<String, String> attributes) {
+        return notYet("mirror peer set attributes");
+    }
+
+    @Override
+    public Future<Void> mirrorPeerPing(String pool, String siteName, String mirrorUuid) {
+        return notYet("mirror peer ping");
+    }
+
+    @Override
+    public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
+        return notYet("mirror image info list");
+    }
+
+    @Override
+    public Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
+        return notYet("mirror image status list");
+    }
+
+    @Override
+    public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
+        return notYet("mirror image status summary");
+    }
+
+    @Override
+    public Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
+        return notYet("mirror image status set");
+    }
+
+    @Override
+    public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
+        return notYet("mirror image status remove");
+    }
+
+    @Override
+    public Future<Void> close() {
+        if (!owner) {
+            return Future.succeededFuture();
+        }
+        Future<Void> drained = onLane(() -> null);
+        return drained.transform(ignored -> store.vertx.<Void>executeBlocking(() -> {
+            store.close();
+            return null;
+        }, false));
+    }
+}

@@ -1,0 +1,92 @@
+package io.mirrorhost.embedded;
+
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.ClusterException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The store's own worker threads: every file and SQLite call runs here, never on an event loop,
+ * and its result completes a Vert.x future back on the caller's context.
+ */
+final class StoreExecutor implements AutoCloseable {
+    private static final int THREADS = 4;
+
+    private final Vertx vertx;
+    private final ExecutorService pool;
+
+    StoreExecutor(Vertx vertx) {
+        this.vertx = vertx;
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory threads = r -> {
+            Thread t = new Thread(r, "embedded-store-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        this.pool = Executors.newFixedThreadPool(THREADS, threads);
+    }
+
+    SerialLane newLane() {
+        return new SerialLane(pool);
+    }
+
+    ExecutorService pool() {
+        return pool;
+    }
+
+    @FunctionalInterface
+    interface Work<T> {
+        T call() throws Exception;
+    }
+
+    /** Runs {@code work} on {@code lane} and completes the returned future on the caller's context. */
+    <T> Future<T> run(SerialLane lane, Work<T> work) {
+        Context context = vertx.getOrCreateContext();
+        Promise<T> promise = Promise.promise();
+        try {
+            lane.execute(() -> {
+                T result;
+                try {
+                    result = work.call();
+                } catch (Throwable failure) {
+                    ClusterException mapped = toClusterException(failure);
+                    context.runOnContext(v -> promise.fail(mapped));
+                    return;
+                }
+                context.runOnContext(v -> promise.complete(result));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            return Future.failedFuture(new ClusterException(Errno.ESHUTDOWN, "the embedded cluster is closed"));
+        }
+        return promise.future();
+    }
+
+    static ClusterException toClusterException(Throwable failure) {
+        if (failure instanceof ClusterException ce) {
+            return ce;
+        }
+        if (failure instanceof IOException || failure instanceof SQLException) {
+            return new ClusterException(Errno.EIO, "embedded store I/O failed: " + failure.getMessage(), failure);
+        }
+        return new ClusterException(Errno.EIO, "embedded store failed: " + failure, failure);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdown();
+        try {
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
