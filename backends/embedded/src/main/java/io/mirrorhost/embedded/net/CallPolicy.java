@@ -1,0 +1,51 @@
+package io.mirrorhost.embedded.net;
+
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.ClusterException;
+import java.util.Set;
+
+/**
+ * Which capability a remote call needs. Calls are named {@code Cluster.method}, {@code Image.method}
+ * or {@code Watch.method}; anything not listed here needs {@code admin}, so a new SPI method is
+ * denied to restricted clients until someone decides otherwise. The config-key store and peer
+ * attributes hold secret keys, so reading them is admin-only too.
+ */
+final class CallPolicy {
+
+    /** Reads and watches: allowed to every authenticated client. */
+    private static final Set<String> READS = Set.of(
+            "Cluster.listPools", "Cluster.listNamespaces", "Cluster.listImages",
+            "Cluster.openImage", "Cluster.openImageById", "Cluster.openImageAtSnap",
+            "Cluster.omapGet", "Cluster.watch",
+            "Cluster.mirrorModeGet", "Cluster.mirrorRemoteNamespaceGet", "Cluster.mirrorUuidGet",
+            "Cluster.mirrorSiteNameGet", "Cluster.mirrorPeerSiteList", "Cluster.mirrorImageInfoList",
+            "Cluster.mirrorImageGlobalStatusList", "Cluster.mirrorImageStatusSummary",
+            "Image.info", "Image.read", "Image.listSnaps", "Image.diff", "Image.lockOwners",
+            "Image.updateWatch", "Image.mirrorInfo", "Image.mirrorGlobalStatus", "Image.close",
+            "Watch.close");
+
+    /** The writes a peer site's rbd-mirror daemon makes on this cluster. */
+    private static final Set<String> PEER_WRITES = Set.of(
+            "Cluster.mirrorPeerPing", "Cluster.mirrorImageStatusSet", "Cluster.mirrorImageStatusRemove",
+            "Image.mirrorSnapshotUnlinkPeer");
+
+    private CallPolicy() {
+    }
+
+    static boolean allows(Set<Capability> caps, String call) {
+        if (caps.contains(Capability.ADMIN)) {
+            return true;
+        }
+        if (READS.contains(call)) {
+            return !caps.isEmpty();
+        }
+        return PEER_WRITES.contains(call) && caps.contains(Capability.RBD_MIRROR_PEER);
+    }
+
+    static void check(String client, Set<Capability> caps, String call) {
+        if (!allows(caps, call)) {
+            throw new ClusterException(Errno.EACCES, "permission denied: " + client + " (caps " + caps
+                    + ") may not call " + call);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.mirrorhost.embedded.net;
+
+import io.mirrorhost.api.cluster.ClusterException;
+import java.util.Objects;
+
+/**
+ * Where and as whom a {@link RemoteCluster} connects: {@code mon_host} ({@code host:port}), the
+ * client name and its secret key, TLS, and how long to wait for the TCP connect and the handshake.
+ */
+public record RemoteClusterOptions(String host, int port, String client, String key, TlsSettings tls,
+                                   long connectTimeoutMillis, long handshakeTimeoutMillis) {
+
+    public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
+    public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+    public RemoteClusterOptions {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(tls, "tls");
+        if (key == null || key.isEmpty()) {
+            throw ClusterException.invalid("no key given for " + client + " to connect to the cluster at "
+                    + host + ":" + port);
+        }
+    }
+
+    /** Plain TCP, default timeouts; {@code monHost} is {@code host:port} or {@code [v6addr]:port}. */
+    public static RemoteClusterOptions of(String monHost, String client, String key) {
+        return of(monHost, client, key, TlsSettings.DISABLED);
+    }
+
+    public static RemoteClusterOptions of(String monHost, String client, String key, TlsSettings tls) {
+        String address = monHost == null ? "" : monHost.trim();
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || colon == address.length() - 1) {
+            throw ClusterException.invalid("invalid mon_host '" + monHost + "': expected host:port");
+        }
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) {
+            throw ClusterException.invalid("invalid mon_host '" + monHost + "': port must be 1-65535");
+        }
+        return new RemoteClusterOptions(host, port, client, key, tls, DEFAULT_CONNECT_TIMEOUT_MILLIS,
+                DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
+    }
+
+    public RemoteClusterOptions withTimeouts(long connectMillis, long handshakeMillis) {
+        return new RemoteClusterOptions(host, port, client, key, tls, connectMillis, handshakeMillis);
+    }
+
+    public String address() {
+        return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return "RemoteClusterOptions[" + client + "@" + address() + (tls.enabled() ? " tls" : "") + "]";
+    }
+}

@@ -1,0 +1,44 @@
+package io.mirrorhost.embedded.net;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/** The protocol's JSON mapper and message type names, shared by server and client. */
+final class Wire {
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addModule(new Jdk8Module())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    static final int VERSION = 1;
+
+    /** Server to client on connect: protocol version and the challenge nonce. */
+    static final String HELLO = "hello";
+    /** Client to server: client name and HMAC of the nonce. */
+    static final String AUTH = "auth";
+    static final String AUTH_OK = "auth_ok";
+    static final String AUTH_FAILED = "auth_failed";
+    /** A call: target ("cluster", "image", "watch"), handle, method, arguments. */
+    static final String CALL = "call";
+    static final String RESULT = "result";
+    /** Server push: a watch callback fired. */
+    static final String EVENT = "event";
+
+    static final String TARGET_CLUSTER = "cluster";
+    static final String TARGET_IMAGE = "image";
+    static final String TARGET_WATCH = "watch";
+
+    private Wire() {
+    }
+
+    static ObjectNode header(String type) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("t", type);
+        return node;
+    }
+}

@@ -1,0 +1,312 @@
+package io.mirrorhost.embedded.net;
+
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageEntry;
+import io.mirrorhost.api.cluster.ImageInfo;
+import io.mirrorhost.api.cluster.ImageOptions;
+import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
+import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
+import io.mirrorhost.api.cluster.PoolInfo;
+import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.SnapInfo;
+import io.mirrorhost.api.cluster.SnapNamespace;
+import io.mirrorhost.api.cluster.Watch;
+import io.mirrorhost.api.testing.PartialFake;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A small in-memory cluster to test the wire protocol against: pools, images with data and
+ * snapshots, omap, watch/notify, config-key and mirror statuses. Everything else fails with
+ * EOPNOTSUPP (see PartialFake).
+ */
+final class InMemoryCluster {
+    private final String fsid = UUID.randomUUID().toString();
+    private final Map<String, Long> pools = new TreeMap<>();
+    private final Map<ImageSpec, ImageData> images = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+    private final Map<String, Map<String, String>> omaps = new TreeMap<>();
+    private final Map<String, List<Consumer<Buffer>>> watchers = new TreeMap<>();
+    private final Map<String, String> configKeys = new TreeMap<>();
+    private final Map<String, MirrorImageSiteStatus> statuses = new TreeMap<>();
+    private long nextPoolId = 1;
+
+    static Cluster create() {
+        return PartialFake.of(Cluster.class, new InMemoryCluster());
+    }
+
+    private static final class ImageData {
+        final String id = UUID.randomUUID().toString().substring(0, 12);
+        final ImageOptions options;
+        final Instant created = Instant.parse("2026-01-02T03:04:05.123456789Z");
+        long size;
+        byte[] data;
+        final List<SnapInfo> snaps = new ArrayList<>();
+        final List<Runnable> updateWatchers = new CopyOnWriteArrayList<>();
+        long nextSnapId = 4;
+
+        ImageData(ImageOptions options) {
+            this.options = options;
+            this.size = options.size();
+            this.data = new byte[(int) options.size()];
+        }
+
+        void changed() {
+            updateWatchers.forEach(Runnable::run);
+        }
+    }
+
+    public String fsid() {
+        return fsid;
+    }
+
+    public String clientName() {
+        return "client.admin";
+    }
+
+    public synchronized Future<List<PoolInfo>> listPools() {
+        List<PoolInfo> list = new ArrayList<>();
+        pools.forEach((name, id) -> list.add(new PoolInfo(id, name, true)));
+        return Future.succeededFuture(list);
+    }
+
+    public synchronized Future<Void> createPool(String pool) {
+        if (pools.containsKey(pool)) {
+            return Future.failedFuture(ClusterException.exists("pool '" + pool + "' already exists"));
+        }
+        pools.put(pool, nextPoolId++);
+        return Future.succeededFuture();
+    }
+
+    public synchronized Future<List<ImageEntry>> listImages(PoolNamespace where) {
+        if (!pools.containsKey(where.pool())) {
+            return noPool(where.pool());
+        }
+        List<ImageEntry> list = new ArrayList<>();
+        images.forEach((spec, data) -> {
+            if (spec.poolNamespace().equals(where)) {
+                list.add(new ImageEntry(spec.name(), data.id));
+            }
+        });
+        return Future.succeededFuture(list);
+    }
+
+    public synchronized Future<Void> createImage(ImageSpec spec, ImageOptions options) {
+        if (!pools.containsKey(spec.pool())) {
+            return noPool(spec.pool());
+        }
+        if (images.containsKey(spec)) {
+            return Future.failedFuture(ClusterException.exists("rbd image " + spec + " already exists"));
+        }
+        images.put(spec, new ImageData(options));
+        return Future.succeededFuture();
+    }
+
+    public synchronized Future<Image> openImage(ImageSpec spec) {
+        ImageData data = images.get(spec);
+        if (data == null) {
+            return Future.failedFuture(ClusterException.notFound("error opening image " + spec.name()));
+        }
+        return Future.succeededFuture(PartialFake.of(Image.class, new OpenImage(spec, data)));
+    }
+
+    public synchronized Future<Map<String, String>> omapGet(PoolNamespace where, String object) {
+        return Future.succeededFuture(new TreeMap<>(omaps.getOrDefault(where + "/" + object, Map.of())));
+    }
+
+    public synchronized Future<Void> omapSet(PoolNamespace where, String object, Map<String, String> values) {
+        if (!pools.containsKey(where.pool())) {
+            return noPool(where.pool());
+        }
+        omaps.computeIfAbsent(where + "/" + object, k -> new TreeMap<>()).putAll(values);
+        return Future.succeededFuture();
+    }
+
+    public synchronized Future<Void> omapRemove(PoolNamespace where, String object, Set<String> keys) {
+        omaps.getOrDefault(where + "/" + object, new TreeMap<>()).keySet().removeAll(keys);
+        return Future.succeededFuture();
+    }
+
+    public synchronized Future<Watch> watch(PoolNamespace where, String object, Consumer<Buffer> onNotify) {
+        List<Consumer<Buffer>> list = watchers.computeIfAbsent(where + "/" + object, k -> new CopyOnWriteArrayList<>());
+        list.add(onNotify);
+        return Future.succeededFuture(() -> {
+            list.remove(onNotify);
+            return Future.succeededFuture();
+        });
+    }
+
+    public Future<Void> notify(PoolNamespace where, String object, Buffer payload) {
+        List<Consumer<Buffer>> list;
+        synchronized (this) {
+            list = List.copyOf(watchers.getOrDefault(where + "/" + object, List.of()));
+        }
+        list.forEach(w -> w.accept(payload.copy()));
+        return Future.succeededFuture();
+    }
+
+    synchronized int watcherCount(PoolNamespace where, String object) {
+        return watchers.getOrDefault(where + "/" + object, List.of()).size();
+    }
+
+    public synchronized Future<Optional<String>> configKeyGet(String key) {
+        return Future.succeededFuture(Optional.ofNullable(configKeys.get(key)));
+    }
+
+    public synchronized Future<Void> configKeySet(String key, String value) {
+        configKeys.put(key, value);
+        return Future.succeededFuture();
+    }
+
+    public synchronized Future<Void> configKeyRemove(String key) {
+        if (configKeys.remove(key) == null) {
+            return Future.failedFuture(ClusterException.notFound("config-key " + key + " does not exist"));
+        }
+        return Future.succeededFuture();
+    }
+
+    public synchronized Future<Map<String, String>> configKeyList(String prefix) {
+        Map<String, String> found = new TreeMap<>();
+        configKeys.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                found.put(k, v);
+            }
+        });
+        return Future.succeededFuture(found);
+    }
+
+    public synchronized Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId,
+                                                          MirrorImageSiteStatus status) {
+        statuses.put(where + "/" + globalId + "/" + status.mirrorUuid(), status);
+        return Future.succeededFuture();
+    }
+
+    public synchronized Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
+        List<MirrorImageGlobalStatus> list = new ArrayList<>();
+        statuses.forEach((key, status) -> list.add(new MirrorImageGlobalStatus(key, key, null, List.of(status))));
+        return Future.succeededFuture(list);
+    }
+
+    public Future<Void> close() {
+        return Future.succeededFuture();
+    }
+
+    private static <T> Future<T> noPool(String pool) {
+        return Future.failedFuture(ClusterException.notFound("pool '" + pool + "' does not exist"));
+    }
+
+    private final class OpenImage {
+        private final ImageSpec spec;
+        private final ImageData data;
+
+        OpenImage(ImageSpec spec, ImageData data) {
+            this.spec = spec;
+            this.data = data;
+        }
+
+        public ImageSpec spec() {
+            return spec;
+        }
+
+        public Long snapId() {
+            return null;
+        }
+
+        public Future<ImageInfo> info() {
+            synchronized (InMemoryCluster.this) {
+                return Future.succeededFuture(new ImageInfo(spec.name(), data.id, data.size, data.options.order(),
+                        data.options.features(), Set.of(), data.options.dataPool(), data.snaps.size(), data.created,
+                        data.created, data.created));
+            }
+        }
+
+        public Future<Buffer> read(long offset, int length) {
+            synchronized (InMemoryCluster.this) {
+                if (offset + length > data.size) {
+                    return Future.failedFuture(ClusterException.invalid("read beyond the end of " + spec));
+                }
+                byte[] out = new byte[length];
+                System.arraycopy(data.data, (int) offset, out, 0, length);
+                return Future.succeededFuture(Buffer.buffer(out));
+            }
+        }
+
+        public Future<Void> write(long offset, Buffer buffer) {
+            synchronized (InMemoryCluster.this) {
+                if (offset + buffer.length() > data.size) {
+                    return Future.failedFuture(ClusterException.invalid("write beyond the end of " + spec));
+                }
+                buffer.getBytes(data.data, (int) offset);
+                return Future.succeededFuture();
+            }
+        }
+
+        public Future<Void> flush() {
+            return Future.succeededFuture();
+        }
+
+        public Future<Void> resize(long newSize) {
+            synchronized (InMemoryCluster.this) {
+                byte[] resized = new byte[(int) newSize];
+                System.arraycopy(data.data, 0, resized, 0, (int) Math.min(newSize, data.size));
+                data.data = resized;
+                data.size = newSize;
+            }
+            data.changed();
+            return Future.succeededFuture();
+        }
+
+        public Future<List<SnapInfo>> listSnaps() {
+            synchronized (InMemoryCluster.this) {
+                return Future.succeededFuture(List.copyOf(data.snaps));
+            }
+        }
+
+        public Future<Long> createSnap(String name) {
+            long id;
+            synchronized (InMemoryCluster.this) {
+                if (data.snaps.stream().anyMatch(s -> s.name().equals(name))) {
+                    return Future.failedFuture(new ClusterException(Errno.EEXIST, "snapshot " + name + " already exists"));
+                }
+                id = data.nextSnapId++;
+                data.snaps.add(new SnapInfo(id, name, data.size, data.created.plusSeconds(id), SnapNamespace.USER,
+                        false, null));
+            }
+            data.changed();
+            return Future.succeededFuture(id);
+        }
+
+        public Future<List<String>> lockOwners() {
+            return Future.succeededFuture(List.of());
+        }
+
+        public Future<Void> mirrorSnapshotUnlinkPeer(long snapId, String peerUuid) {
+            return Future.failedFuture(ClusterException.notFound("snapshot " + snapId + " of " + spec + " is not a mirror snapshot"));
+        }
+
+        public Future<Watch> updateWatch(Runnable onUpdate) {
+            data.updateWatchers.add(onUpdate);
+            return Future.succeededFuture(() -> {
+                data.updateWatchers.remove(onUpdate);
+                return Future.succeededFuture();
+            });
+        }
+
+        public Future<Void> close() {
+            return Future.succeededFuture();
+        }
+    }
+}
