@@ -1,0 +1,184 @@
+package io.mirrorhost.host;
+
+import io.mirrorhost.api.cluster.PeerConnection;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A site's configuration file, INI like ceph.conf: {@code [section]} headers, {@code key = value} lines,
+ * {@code #} and {@code ;} comments (also after a value). Keys may be written with spaces or underscores.
+ * Values of keys naming files ({@code *_dir}, {@code *_path}, {@code *_file}) resolve against the
+ * directory holding the conf file.
+ */
+public final class SiteConf {
+    public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
+    public static final int DEFAULT_LISTEN_PORT = 7480;
+
+    private final Path file;
+    private final Map<String, Map<String, String>> sections;
+
+    private SiteConf(Path file, Map<String, Map<String, String>> sections) {
+        this.file = file;
+        this.sections = sections;
+    }
+
+    public static SiteConf load(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(absolute);
+        } catch (IOException e) {
+            throw new ConfException("cannot read configuration file " + absolute + ": " + e.getMessage());
+        }
+        return parse(absolute, lines);
+    }
+
+    static SiteConf parse(Path file, List<String> lines) {
+        Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+        Map<String, String> current = sections.computeIfAbsent("global", k -> new LinkedHashMap<>());
+        Path dir = file.getParent();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = stripComment(lines.get(i)).trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.startsWith("[")) {
+                if (!line.endsWith("]") || line.length() < 3) {
+                    throw new ConfException(file + ":" + (i + 1) + ": malformed section header '" + line + "'");
+                }
+                current = sections.computeIfAbsent(line.substring(1, line.length() - 1).trim(),
+                        k -> new LinkedHashMap<>());
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfException(file + ":" + (i + 1) + ": expected 'key = value', got '" + line + "'");
+            }
+            String key = normalizeKey(line.substring(0, eq));
+            String value = line.substring(eq + 1).trim();
+            current.put(key, resolvePath(dir, key, value));
+        }
+        return new SiteConf(file, sections);
+    }
+
+    private static String stripComment(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '#' || c == ';') {
+                return line.substring(0, i);
+            }
+        }
+        return line;
+    }
+
+    static String normalizeKey(String key) {
+        return key.trim().replaceAll("[ \\t]+", "_");
+    }
+
+    private static String resolvePath(Path dir, String key, String value) {
+        boolean namesFile = key.endsWith("_dir") || key.endsWith("_path") || key.endsWith("_file");
+        if (!namesFile || value.isEmpty() || dir == null || Path.of(value).isAbsolute()) {
+            return value;
+        }
+        return dir.resolve(value).normalize().toString();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The keys of a section, empty if the file has none. */
+    public Map<String, String> section(String name) {
+        return Map.copyOf(sections.getOrDefault(name, Map.of()));
+    }
+
+    public Optional<String> get(String section, String key) {
+        return Optional.ofNullable(sections.getOrDefault(section, Map.of()).get(normalizeKey(key)));
+    }
+
+    private String require(String section, String key) {
+        return get(section, key).filter(v -> !v.isEmpty()).orElseThrow(() -> new ConfException(
+                file + ": missing '" + key + "' in section [" + section + "]"));
+    }
+
+    public String siteName() {
+        return require("global", "site_name");
+    }
+
+    public String backend() {
+        return require("global", "backend");
+    }
+
+    public String listenAddress() {
+        return get("host", "listen_address").filter(v -> !v.isEmpty()).orElse(DEFAULT_LISTEN_ADDRESS);
+    }
+
+    public int listenPort() {
+        String text = get("host", "listen_port").orElse(String.valueOf(DEFAULT_LISTEN_PORT));
+        try {
+            int port = Integer.parseInt(text);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new ConfException(file + ": [host] listen_port must be a port number (0-65535), got '" + text + "'");
+        }
+    }
+
+    /** The key the CLI sends ({@code api_key}), or empty if the conf has none. */
+    public Optional<String> apiKey() {
+        return get("host", "api_key").filter(v -> !v.isEmpty());
+    }
+
+    /** Every key the host accepts, by name: {@code api_key} as "default", plus {@code api_keys} name:key pairs. */
+    public Map<String, String> acceptedApiKeys() {
+        Map<String, String> keys = new LinkedHashMap<>();
+        apiKey().ifPresent(k -> keys.put("default", k));
+        String extra = get("host", "api_keys").orElse("");
+        for (String entry : extra.split(",")) {
+            String trimmed = entry.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            int colon = trimmed.indexOf(':');
+            if (colon <= 0 || colon == trimmed.length() - 1) {
+                throw new ConfException(file + ": [host] api_keys entries must be name:key, got '" + trimmed + "'");
+            }
+            keys.put(trimmed.substring(0, colon).trim(), trimmed.substring(colon + 1).trim());
+        }
+        return keys;
+    }
+
+    /** A module's option values from its section {@code [mgr/MODULE]}. */
+    public Map<String, String> moduleOptions(String module) {
+        return section("mgr/" + module);
+    }
+
+    /** Peer sites declared as {@code [peer/SITE]} sections with {@code client_name}, {@code mon_host}, {@code key}. */
+    public List<PeerConnection> peers() {
+        List<PeerConnection> peers = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> section : sections.entrySet()) {
+            if (section.getKey().startsWith("peer/")) {
+                Map<String, String> keys = section.getValue();
+                peers.add(new PeerConnection(section.getKey().substring("peer/".length()),
+                        keys.getOrDefault("client_name", "client.rbd-mirror-peer"),
+                        keys.getOrDefault("mon_host", ""), keys.getOrDefault("key", "")));
+            }
+        }
+        return peers;
+    }
+
+    /** The configuration is unusable; the message names the file and the problem. */
+    public static final class ConfException extends RuntimeException {
+        public ConfException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
