@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,15 @@ public final class ClusterServer {
      * {@link AuthRegistry} of {@code cluster}.
      */
     public static Future<ClusterServer> start(Vertx vertx, Cluster cluster, String host, int port, TlsSettings tls) {
+        return start(vertx, cluster, client -> cluster, host, port, tls);
+    }
+
+    /**
+     * As above, with each authenticated connection served by {@code clientView.apply(clientName)}
+     * (a view of the same cluster acting as that client, such as {@code EmbeddedCluster::asClient}).
+     */
+    public static Future<ClusterServer> start(Vertx vertx, Cluster cluster, Function<String, Cluster> clientView,
+                                              String host, int port, TlsSettings tls) {
         NetServerOptions options = new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true);
         try {
             tls.applyTo(options);
@@ -46,7 +56,7 @@ public final class ClusterServer {
         Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
         NetServer server = vertx.createNetServer(options);
         server.connectHandler(socket -> {
-            ServerConnection connection = new ServerConnection(vertx, socket, cluster, auth);
+            ServerConnection connection = new ServerConnection(vertx, socket, cluster, clientView, auth);
             connections.add(connection);
             connection.start(AUTH_TIMEOUT_MILLIS, () -> connections.remove(connection));
         });

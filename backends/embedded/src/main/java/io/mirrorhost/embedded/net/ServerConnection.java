@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,9 @@ final class ServerConnection {
 
     private final Vertx vertx;
     private final NetSocket socket;
-    private final Cluster cluster;
+    private final Cluster base;
+    private final Function<String, Cluster> clientView;
+    private volatile Cluster cluster;
     private final AuthRegistry auth;
     private final String peer;
     private final byte[] nonce = Handshake.nonce();
@@ -45,10 +48,12 @@ final class ServerConnection {
     private volatile boolean closed;
     private long authTimer;
 
-    ServerConnection(Vertx vertx, NetSocket socket, Cluster cluster, AuthRegistry auth) {
+    ServerConnection(Vertx vertx, NetSocket socket, Cluster base, Function<String, Cluster> clientView,
+                     AuthRegistry auth) {
         this.vertx = vertx;
         this.socket = socket;
-        this.cluster = cluster;
+        this.base = base;
+        this.clientView = clientView;
         this.auth = auth;
         this.peer = String.valueOf(socket.remoteAddress());
     }
@@ -114,10 +119,11 @@ final class ServerConnection {
 
     private void accept(ClientAuth authenticated) {
         vertx.cancelTimer(authTimer);
+        cluster = clientView.apply(authenticated.client());
         client = authenticated;
         ObjectNode ok = Wire.header(Wire.AUTH_OK);
         ok.put("client", authenticated.client());
-        ok.put("fsid", cluster.fsid());
+        ok.put("fsid", base.fsid());
         authenticated.caps().forEach(c -> ok.withArray("caps").add(c.label()));
         send(Frame.of(ok));
         LOG.info("cluster client {} authenticated as {} (caps {})", peer, authenticated.client(), authenticated.caps());

@@ -1,0 +1,73 @@
+package io.mirrorhost.embedded.net;
+
+import io.mirrorhost.api.cluster.ClusterException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code [embedded]} section of a site conf, validated: either {@code mon_host} (connect to a
+ * standalone cluster server as {@code client} with {@code key}) or {@code data_dir} (open the store
+ * in-process), plus {@code listen_address}/{@code listen_port} to serve it and the {@code tls} keys.
+ * Relative paths resolve against {@code conf_dir} when given (the directory of the conf file).
+ */
+public record EmbeddedSettings(String monHost, String client, String adminKey, Path dataDir, String listenAddress,
+                               Integer listenPort, TlsSettings tls) {
+
+    public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
+
+    public static EmbeddedSettings parse(Map<String, String> settings) {
+        Path base = settings.containsKey("conf_dir") ? Path.of(settings.get("conf_dir")) : null;
+        String monHost = blankToNull(settings.get("mon_host"));
+        String key = blankToNull(settings.get("key"));
+        TlsSettings tls = TlsSettings.fromSettings(settings, base);
+        String client = settings.getOrDefault("client", AuthRegistry.ADMIN_CLIENT).trim();
+        if (monHost != null) {
+            if (key == null) {
+                throw ClusterException.invalid("[embedded] mon_host is set but key is missing: the secret key of "
+                        + client + " is needed to connect to the cluster at " + monHost);
+            }
+            return new EmbeddedSettings(monHost, client, key, null, null, null, tls);
+        }
+        String dataDir = blankToNull(settings.get("data_dir"));
+        if (dataDir == null) {
+            throw ClusterException.invalid("[embedded] needs data_dir (to open the cluster in-process) or mon_host "
+                    + "(to connect to a running cluster server)");
+        }
+        Path dir = base == null ? Path.of(dataDir) : base.resolve(dataDir);
+        Integer port = port(settings.get("listen_port"));
+        if (port != null && key == null) {
+            throw ClusterException.invalid("[embedded] listen_port is set but key is missing: clients authenticate "
+                    + "as client.admin with that key");
+        }
+        String address = settings.getOrDefault("listen_address", DEFAULT_LISTEN_ADDRESS).trim();
+        return new EmbeddedSettings(null, client, key, dir.toAbsolutePath().normalize(), address, port, tls);
+    }
+
+    public RemoteClusterOptions remoteOptions() {
+        return RemoteClusterOptions.of(monHost, client, adminKey, tls);
+    }
+
+    public Set<Capability> adminCaps() {
+        return Set.of(Capability.ADMIN);
+    }
+
+    private static Integer port(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ClusterException.invalid("invalid [embedded] listen_port '" + value + "': expected 0-65535");
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}
