@@ -108,7 +108,7 @@ public final class ArgumentParser {
                                     Object value) {
         if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
             throw CommandException.invalid(label + " must be a single value, got "
-                    + (value == null ? "null" : value.getClass().getSimpleName().toLowerCase(Locale.ROOT)));
+                    + (value instanceof Map ? "an object" : value instanceof List ? "a list" : "null"));
         }
         String text = String.valueOf(value).trim();
         return switch (type) {

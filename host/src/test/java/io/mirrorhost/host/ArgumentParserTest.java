@@ -1,0 +1,105 @@
+package io.mirrorhost.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.mirrorhost.api.ArgSpec;
+import io.mirrorhost.api.ArgType;
+import io.mirrorhost.api.CommandException;
+import io.mirrorhost.api.CommandResult;
+import io.mirrorhost.api.CommandSpec;
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.OptionSpec;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ArgumentParserTest {
+    private static final CommandSpec CMD = CommandSpec.of("demo run", "demo",
+            r -> Future.succeededFuture(CommandResult.ok()),
+            ArgSpec.positional("name", ArgType.STRING, "a name"),
+            ArgSpec.option("count", ArgType.INT, "count").withRange(-5L, 5L),
+            ArgSpec.option("ratio", ArgType.FLOAT, "ratio").withRange(0L, 1L),
+            ArgSpec.option("size", ArgType.SIZE, "size").withRange(1L, null),
+            ArgSpec.option("mode", ArgType.STRING, "mode").withChoices("fast", "slow").withDefault("slow"),
+            ArgSpec.option("tag", ArgType.STRING, "tag").repeatable(),
+            ArgSpec.flag("force", "force"));
+
+    private static String error(Map<String, ?> raw) {
+        CommandException e = assertThrows(CommandException.class, () -> ArgumentParser.parse(CMD, raw));
+        assertEquals(Errno.EINVAL, e.errno());
+        return e.getMessage();
+    }
+
+    @Test
+    void typesValuesAndAppliesDefaults() {
+        Map<String, Object> args = ArgumentParser.parse(CMD, Map.of("name", "n", "count", "-3", "ratio", "0.25",
+                "size", "10M", "tag", List.of("a", "b")));
+        assertEquals(Map.of("name", "n", "count", -3L, "ratio", 0.25, "size", 10L << 20, "mode", "slow",
+                "tag", List.of("a", "b"), "force", false), args);
+    }
+
+    @Test
+    void acceptsJsonNumbersAndBooleans() {
+        Map<String, Object> args = ArgumentParser.parse(CMD, Map.of("name", "n", "count", 4, "ratio", 1,
+                "size", 4096L, "force", true, "tag", "one"));
+        assertEquals(4L, args.get("count"));
+        assertEquals(1.0, args.get("ratio"));
+        assertEquals(4096L, args.get("size"));
+        assertEquals(true, args.get("force"));
+        assertEquals(List.of("one"), args.get("tag"));
+        assertEquals(3L, ArgumentParser.parse(CMD, Map.of("name", "n", "count", 3.0)).get("count"));
+        assertEquals("argument 'count' must be an integer, got '3.5'", error(Map.of("name", "n", "count", 3.5)));
+    }
+
+    @Test
+    void sizesUseBinaryUnits() {
+        assertEquals(1024L, ArgumentParser.parseSize("s", "1K"));
+        assertEquals(1024L, ArgumentParser.parseSize("s", "1KiB"));
+        assertEquals(1536L, ArgumentParser.parseSize("s", "1.5k"));
+        assertEquals(3L << 30, ArgumentParser.parseSize("s", "3G"));
+        assertEquals(2L << 40, ArgumentParser.parseSize("s", "2T"));
+        assertEquals(1L << 50, ArgumentParser.parseSize("s", "1P"));
+        assertEquals(512L, ArgumentParser.parseSize("s", "512"));
+        assertEquals(512L, ArgumentParser.parseSize("s", "512B"));
+        assertEquals("s must be a size such as 1024, 10M or 1G, got '-1M'",
+                assertThrows(CommandException.class, () -> ArgumentParser.parseSize("s", "-1M")).getMessage());
+        assertEquals("s is too large: '9000P'",
+                assertThrows(CommandException.class, () -> ArgumentParser.parseSize("s", "9000P")).getMessage());
+        assertEquals("s must be a whole number of bytes, got '1.5'",
+                assertThrows(CommandException.class, () -> ArgumentParser.parseSize("s", "1.5")).getMessage());
+    }
+
+    @Test
+    void eachProblemIsNamed() {
+        assertEquals("missing required argument 'name' for command 'demo run'", error(Map.of()));
+        assertEquals("argument 'count' must be an integer, got 'x'", error(Map.of("name", "n", "count", "x")));
+        assertEquals("argument 'count' must be at least -5, got -6", error(Map.of("name", "n", "count", "-6")));
+        assertEquals("argument 'count' must be at most 5, got 6", error(Map.of("name", "n", "count", "6")));
+        assertEquals("argument 'ratio' must be a number, got 'NaN'", error(Map.of("name", "n", "ratio", "NaN")));
+        assertEquals("argument 'ratio' must be at most 1, got 1.5", error(Map.of("name", "n", "ratio", "1.5")));
+        assertEquals("argument 'size' must be at least 1, got 0", error(Map.of("name", "n", "size", "0")));
+        assertEquals("invalid value 'medium' for argument 'mode': choose from fast, slow",
+                error(Map.of("name", "n", "mode", "medium")));
+        assertEquals("argument 'force' must be true or false, got 'perhaps'",
+                error(Map.of("name", "n", "force", "perhaps")));
+        assertEquals("argument 'name' must not be empty", error(Map.of("name", " ")));
+        assertEquals("argument 'name' may be given only once", error(Map.of("name", List.of("a", "b"))));
+        assertEquals("unknown argument 'colour' for command 'demo run' (known: name, count, ratio, size, mode, tag,"
+                + " force)", error(Map.of("name", "n", "colour", "red")));
+        assertEquals("argument 'tag' must be a single value, got an object", error(Map.of("name", "n",
+                "tag", List.of(Map.of("a", 1)))));
+    }
+
+    @Test
+    void optionsAreCheckedAgainstTheirDeclaration() {
+        OptionSpec interval = OptionSpec.of("interval", ArgType.INT, "60", "seconds").withRange(1L, 3600L);
+        assertEquals(30L, ArgumentParser.parseOption(interval, "30"));
+        assertEquals("option 'interval' must be at least 1, got 0",
+                assertThrows(CommandException.class, () -> ArgumentParser.parseOption(interval, "0")).getMessage());
+        OptionSpec level = OptionSpec.of("level", ArgType.STRING, "info", "").withChoices("info", "debug");
+        assertEquals("invalid value 'loud' for option 'level': choose from info, debug",
+                assertThrows(CommandException.class, () -> ArgumentParser.parseOption(level, "loud")).getMessage());
+    }
+}

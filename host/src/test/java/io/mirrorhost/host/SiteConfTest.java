@@ -1,0 +1,61 @@
+package io.mirrorhost.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.mirrorhost.api.cluster.PeerConnection;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SiteConfTest {
+    private static final Path FILE = Path.of("/etc/mirrorhost/site-a.conf");
+
+    @Test
+    void readsSectionsCommentsAndResolvesPaths() {
+        SiteConf conf = SiteConf.parse(FILE, List.of(
+                "# a comment",
+                "[global]",
+                "site name = site-a   ; inline comment",
+                "backend = embedded # or ceph",
+                "[host]",
+                "listen_port = 7481",
+                "api_key = k1",
+                "api_keys = ops:k2, dash : k3",
+                "[embedded]",
+                "data_dir = ../run/site-a/cluster",
+                "log_file = /var/log/x.log",
+                "[mgr/mirror-snapshot-schedule]",
+                "max_concurrent_snapshots = 10",
+                "[peer/site-b]",
+                "mon_host = 127.0.0.1:6792",
+                "key = secret"));
+        assertEquals("site-a", conf.siteName());
+        assertEquals("embedded", conf.backend());
+        assertEquals("127.0.0.1", conf.listenAddress());
+        assertEquals(7481, conf.listenPort());
+        assertEquals(Map.of("default", "k1", "ops", "k2", "dash", "k3"), conf.acceptedApiKeys());
+        assertEquals(Map.of("data_dir", "/etc/run/site-a/cluster", "log_file", "/var/log/x.log"),
+                conf.section("embedded"));
+        assertEquals(Map.of("max_concurrent_snapshots", "10"), conf.moduleOptions("mirror-snapshot-schedule"));
+        assertEquals(List.of(new PeerConnection("site-b", "client.rbd-mirror-peer", "127.0.0.1:6792", "secret")),
+                conf.peers());
+    }
+
+    @Test
+    void problemsNameFileAndLine() {
+        assertEquals("/etc/mirrorhost/site-a.conf:2: expected 'key = value', got 'oops'",
+                assertThrows(SiteConf.ConfException.class,
+                        () -> SiteConf.parse(FILE, List.of("[global]", "oops"))).getMessage());
+        assertEquals("/etc/mirrorhost/site-a.conf: missing 'site_name' in section [global]",
+                assertThrows(SiteConf.ConfException.class,
+                        () -> SiteConf.parse(FILE, List.of("[global]")).siteName()).getMessage());
+        assertEquals("/etc/mirrorhost/site-a.conf: [host] listen_port must be a port number (0-65535), got '99999'",
+                assertThrows(SiteConf.ConfException.class,
+                        () -> SiteConf.parse(FILE, List.of("[host]", "listen_port = 99999")).listenPort()).getMessage());
+        assertEquals("/etc/mirrorhost/site-a.conf: [host] api_keys entries must be name:key, got 'nokey'",
+                assertThrows(SiteConf.ConfException.class, () -> SiteConf.parse(FILE,
+                        List.of("[host]", "api_keys = nokey")).acceptedApiKeys()).getMessage());
+    }
+}
