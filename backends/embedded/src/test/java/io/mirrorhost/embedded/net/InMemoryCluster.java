@@ -17,6 +17,7 @@ import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.api.cluster.Watch;
 import io.mirrorhost.api.testing.PartialFake;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,9 +44,14 @@ final class InMemoryCluster {
     private final Map<String, String> configKeys = new TreeMap<>();
     private final Map<String, MirrorImageSiteStatus> statuses = new TreeMap<>();
     private long nextPoolId = 1;
+    private int openImages;
 
     static Cluster create() {
-        return PartialFake.of(Cluster.class, new InMemoryCluster());
+        return new InMemoryCluster().asCluster();
+    }
+
+    Cluster asCluster() {
+        return PartialFake.of(Cluster.class, this);
     }
 
     private static final class ImageData {
@@ -120,10 +126,15 @@ final class InMemoryCluster {
         if (data == null) {
             return Future.failedFuture(ClusterException.notFound("error opening image " + spec.name()));
         }
+        openImages++;
         return Future.succeededFuture(PartialFake.of(Image.class, new OpenImage(spec, data)));
     }
 
+    /** Reading the object named {@code stall} never completes: a call kept in flight. */
     public synchronized Future<Map<String, String>> omapGet(PoolNamespace where, String object) {
+        if (object.equals("stall")) {
+            return Promise.<Map<String, String>>promise().future();
+        }
         return Future.succeededFuture(new TreeMap<>(omaps.getOrDefault(where + "/" + object, Map.of())));
     }
 
@@ -156,6 +167,10 @@ final class InMemoryCluster {
         }
         list.forEach(w -> w.accept(payload.copy()));
         return Future.succeededFuture();
+    }
+
+    synchronized int openImageCount() {
+        return openImages;
     }
 
     synchronized int watcherCount(PoolNamespace where, String object) {
@@ -306,6 +321,9 @@ final class InMemoryCluster {
         }
 
         public Future<Void> close() {
+            synchronized (InMemoryCluster.this) {
+                openImages--;
+            }
             return Future.succeededFuture();
         }
     }
