@@ -1,0 +1,100 @@
+package io.mirrorhost.schedule;
+
+import io.mirrorhost.api.ArgType;
+import io.mirrorhost.api.CommandSpec;
+import io.mirrorhost.api.MgrModule;
+import io.mirrorhost.api.ModuleContext;
+import io.mirrorhost.api.OptionSpec;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Mirror-snapshot schedules (Ceph's {@code rbd_support} mirror_snapshot_schedule handler): the
+ * {@code mirror snapshot schedule} commands, the scheduler that takes the snapshots, and
+ * {@code /api/v1/mirror-snapshot-schedule/} routes for status.
+ */
+public final class MirrorSnapshotScheduleModule implements MgrModule {
+    static final String MAX_CONCURRENT = "max_concurrent_snap_create";
+    static final String REFRESH_INTERVAL = "refresh_interval";
+    static final String LEASE_SECONDS = "lease_seconds";
+
+    private volatile ScheduleRuntime runtime;
+    private volatile SnapshotScheduler scheduler;
+
+    @Override
+    public String name() {
+        return "mirror-snapshot-schedule";
+    }
+
+    @Override
+    public String description() {
+        return "Creates mirror-snapshots of snapshot-mirrored images on schedules";
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return List.of(
+                OptionSpec.of(MAX_CONCURRENT, ArgType.INT, "10", "snapshots created at the same time at most")
+                        .withRange(1L, 1000L),
+                OptionSpec.of(REFRESH_INTERVAL, ArgType.INT, "60", "seconds between rescans of pools and images")
+                        .withRange(1L, 86400L),
+                OptionSpec.of(LEASE_SECONDS, ArgType.INT, "30",
+                        "seconds a scheduler lease lasts; a standby takes over after it expires").withRange(3L, 3600L));
+    }
+
+    @Override
+    public List<CommandSpec> commands() {
+        return new ScheduleCommands(() -> runtime).specs();
+    }
+
+    @Override
+    public void routes(Router router, ModuleContext context) {
+        new ScheduleRoutes(() -> runtime).mount(router);
+    }
+
+    @Override
+    public Future<Void> start(ModuleContext context) {
+        String owner = context.siteName() + "/" + UUID.randomUUID();
+        ScheduleStore store = new ScheduleStore(context.cluster(), context.store(), context.logger());
+        RunRecordStore runs = new RunRecordStore(context.cluster(), context.logger());
+        StoreLease lease = new StoreLease(context.store(), context.clock(),
+                Duration.ofSeconds(context.longOption(LEASE_SECONDS)), owner, context.logger());
+        SnapshotScheduler s = new SnapshotScheduler(context.cluster(), context.clock(), store, runs, lease, owner,
+                context.logger(), () -> (int) context.longOption(MAX_CONCURRENT),
+                Duration.ofSeconds(context.longOption(REFRESH_INTERVAL)));
+        scheduler = s;
+        return s.start().map(v -> {
+            runtime = new ScheduleRuntime(context.cluster(), store, s);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> stop() {
+        SnapshotScheduler s = scheduler;
+        runtime = null;
+        scheduler = null;
+        if (s != null) {
+            s.stop();
+        }
+        return Future.succeededFuture();
+    }
+
+    /** Stops as a crash would (the lease is kept until it expires); for failover tests. */
+    void crash() {
+        SnapshotScheduler s = scheduler;
+        runtime = null;
+        scheduler = null;
+        if (s != null) {
+            s.crash();
+        }
+    }
+
+    boolean isLeader() {
+        SnapshotScheduler s = scheduler;
+        return s != null && s.isLeader();
+    }
+}

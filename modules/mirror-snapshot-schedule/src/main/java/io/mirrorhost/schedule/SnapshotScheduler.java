@@ -1,0 +1,581 @@
+package io.mirrorhost.schedule;
+
+import io.mirrorhost.api.Clock;
+import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageEntry;
+import io.mirrorhost.api.cluster.MirrorImageInfo;
+import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.cluster.MirrorSnapshotState;
+import io.mirrorhost.api.cluster.PoolInfo;
+import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.SnapNamespace;
+import io.mirrorhost.api.cluster.Watch;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+
+/**
+ * Takes the scheduled mirror-snapshots (Ceph's {@code MirrorSnapshotScheduleHandler}): keeps every
+ * primary, snapshot-mirrored image that a schedule governs in a priority queue of next runs, wakes
+ * up for the earliest, and (on the leader instance only) creates the snapshot. New pools and images
+ * are found by watching {@code rbd_mirroring} and the schedule objects, and by a slow rescan.
+ *
+ * <p>Exactly once: before a snapshot the run is claimed in the image's {@link RunRecord}, after it
+ * the record says which run is done. An instance taking over (or restarting) owes one catch-up
+ * snapshot for an image when a run fell due since its record's last run, and settles a claim left
+ * by a crashed instance by looking for the snapshot that claim may have produced.
+ */
+final class SnapshotScheduler {
+    /** An image the scheduler knows, by Ceph's ids. */
+    record ImageKey(String poolId, String namespace, String imageId) {
+    }
+
+    /** A queued run: when to act, and the schedule time it accounts for. */
+    private record Entry(LocalDateTime at, LocalDateTime due, long seq, ImageKey key) {
+    }
+
+    private static final class Tracked {
+        final ImageKey key;
+        final String pool;
+        String name;
+        RunRecord record;
+        String scheduleText;
+        Entry entry;
+
+        Tracked(ImageKey key, String pool, String name) {
+            this.key = key;
+            this.pool = pool;
+            this.name = name;
+        }
+
+        String recordKey() {
+            return RunRecordStore.key(key.namespace(), key.imageId());
+        }
+    }
+
+    /** What a scan found: an image to schedule. */
+    private record Found(ImageKey key, String pool, String name) {
+    }
+
+    private final Cluster cluster;
+    private final Clock clock;
+    private final ScheduleStore store;
+    private final RunRecordStore runs;
+    private final Leadership leadership;
+    private final String owner;
+    private final Logger log;
+    private final IntSupplier maxConcurrent;
+    private final Duration refreshInterval;
+
+    private ScheduleSet schedules = new ScheduleSet();
+    private final Map<ImageKey, Tracked> images = new HashMap<>();
+    private final PriorityQueue<Entry> queue = new PriorityQueue<>(
+            Comparator.comparing(Entry::at).thenComparingLong(Entry::seq));
+    private final Set<ImageKey> running = new HashSet<>();
+    private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
+    private final Map<String, Future<Watch>> watches = new HashMap<>();
+    private long sequence;
+    private Clock.Timer wakeup;
+    private LocalDateTime wakeupAt;
+    private Clock.Timer refreshTimer;
+    private Clock.Timer pendingRefresh;
+    private Future<Void> refreshing;
+    private boolean refreshAgain;
+    private boolean stopped;
+
+    SnapshotScheduler(Cluster cluster, Clock clock, ScheduleStore store, RunRecordStore runs, Leadership leadership,
+                      String owner, Logger log, IntSupplier maxConcurrent, Duration refreshInterval) {
+        this.cluster = cluster;
+        this.clock = clock;
+        this.store = store;
+        this.runs = runs;
+        this.leadership = leadership;
+        this.owner = owner;
+        this.log = log;
+        this.maxConcurrent = maxConcurrent;
+        this.refreshInterval = refreshInterval;
+    }
+
+    Future<Void> start() {
+        refreshTimer = clock.every(refreshInterval, this::refresh);
+        leadership.start(this::leadershipGained);
+        return refresh();
+    }
+
+    synchronized void stop() {
+        halt();
+        leadership.stop();
+    }
+
+    /** Stops dead, as a crash would: the lease stays until it expires, claims stay unsettled. */
+    synchronized void crash() {
+        halt();
+        leadership.abandon();
+    }
+
+    private void halt() {
+        stopped = true;
+        cancel(refreshTimer);
+        cancel(wakeup);
+        cancel(pendingRefresh);
+        watches.values().forEach(w -> w.onSuccess(Watch::close));
+        watches.clear();
+    }
+
+    private static void cancel(Clock.Timer timer) {
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
+    synchronized ScheduleSet schedules() {
+        return schedules;
+    }
+
+    /** Rescans schedules and images; concurrent requests fold into one more round. */
+    synchronized Future<Void> refresh() {
+        if (stopped) {
+            return Future.succeededFuture();
+        }
+        if (refreshing != null) {
+            refreshAgain = true;
+            return refreshing;
+        }
+        refreshing = store.loadAll()
+                .compose(set -> scan(set).compose(found -> loadRecords(found).map(records -> {
+                    apply(set, found, records);
+                    return (Void) null;
+                })))
+                .recover(e -> {
+                    log.error("refresh failed: {}", e.getMessage());
+                    return Future.succeededFuture();
+                })
+                .andThen(r -> refreshDone());
+        return refreshing;
+    }
+
+    private synchronized void refreshDone() {
+        refreshing = null;
+        if (refreshAgain) {
+            refreshAgain = false;
+            refresh();
+        }
+    }
+
+    /** A notification arrived: rescan soon, coalescing bursts. */
+    synchronized void requestRefresh() {
+        if (pendingRefresh == null && !stopped) {
+            pendingRefresh = clock.schedule(Duration.ofSeconds(1), () -> {
+                synchronized (this) {
+                    pendingRefresh = null;
+                }
+                refresh();
+            });
+        }
+    }
+
+    private Future<List<Found>> scan(ScheduleSet set) {
+        return store.rbdPools().compose(pools -> {
+            List<Future<List<Found>>> perPool = new ArrayList<>();
+            for (PoolInfo pool : pools) {
+                watch(PoolNamespace.of(pool.name()), ScheduleStore.SCHEDULE_OID);
+                String poolId = String.valueOf(pool.id());
+                if (set.intersects(LevelSpec.ofPool(poolId, pool.name(), null))) {
+                    perPool.add(scanPool(set, pool).recover(e -> {
+                        log.error("scan of pool {} failed: {}", pool.name(), e.getMessage());
+                        return Future.succeededFuture(List.of());
+                    }));
+                }
+            }
+            return Future.all(perPool).map(all -> {
+                List<Found> found = new ArrayList<>();
+                for (int i = 0; i < all.size(); i++) {
+                    found.addAll(all.<List<Found>>resultAt(i));
+                }
+                return found;
+            });
+        });
+    }
+
+    private Future<List<Found>> scanPool(ScheduleSet set, PoolInfo pool) {
+        String poolId = String.valueOf(pool.id());
+        return cluster.listNamespaces(pool.name()).compose(names -> {
+            List<String> namespaces = new ArrayList<>();
+            namespaces.add("");
+            namespaces.addAll(names);
+            List<Future<List<Found>>> perNamespace = new ArrayList<>();
+            for (String ns : namespaces) {
+                if (set.intersects(LevelSpec.ofPool(poolId, pool.name(), ns))) {
+                    perNamespace.add(scanNamespace(poolId, new PoolNamespace(pool.name(), ns)));
+                }
+            }
+            return Future.all(perNamespace).map(all -> {
+                List<Found> found = new ArrayList<>();
+                for (int i = 0; i < all.size(); i++) {
+                    found.addAll(all.<List<Found>>resultAt(i));
+                }
+                return found;
+            });
+        });
+    }
+
+    private Future<List<Found>> scanNamespace(String poolId, PoolNamespace where) {
+        watch(where, "rbd_mirroring");
+        return cluster.mirrorImageInfoList(where).compose(infos -> {
+            if (infos.isEmpty()) {
+                return Future.succeededFuture(List.<Found>of());
+            }
+            return cluster.listImages(where).map(entries -> {
+                List<Found> found = new ArrayList<>();
+                for (ImageEntry e : entries) {
+                    MirrorImageInfo info = infos.get(e.id());
+                    if (ScheduleStore.isSnapshotMirrored(info) && info.primary()) {
+                        String name = where.namespace().isEmpty() ? where.pool() + "/" + e.name()
+                                : where.pool() + "/" + where.namespace() + "/" + e.name();
+                        found.add(new Found(new ImageKey(poolId, where.namespace(), e.id()), where.pool(), name));
+                    }
+                }
+                return found;
+            });
+        });
+    }
+
+    private synchronized void watch(PoolNamespace where, String object) {
+        String key = where + "\u0000" + object;
+        if (stopped || watches.containsKey(key)) {
+            return;
+        }
+        Future<Watch> w = cluster.watch(where, object, payload -> requestRefresh());
+        watches.put(key, w);
+        w.onFailure(e -> {
+            // No object yet (nothing mirrored there): try again at the next scan.
+            synchronized (this) {
+                watches.remove(key);
+            }
+        });
+    }
+
+    private Future<Map<String, Map<String, RunRecord>>> loadRecords(List<Found> found) {
+        Set<String> pools = new HashSet<>();
+        found.forEach(f -> pools.add(f.pool()));
+        return loadRecordsOf(pools);
+    }
+
+    private Future<Map<String, Map<String, RunRecord>>> loadRecordsOf(Set<String> pools) {
+        Map<String, Map<String, RunRecord>> result = new HashMap<>();
+        List<Future<Void>> loads = new ArrayList<>();
+        for (String pool : pools) {
+            loads.add(runs.load(pool).map(records -> {
+                synchronized (result) {
+                    result.put(pool, records);
+                }
+                return (Void) null;
+            }));
+        }
+        return Future.all(loads).map(result);
+    }
+
+    private synchronized void apply(ScheduleSet set, List<Found> found, Map<String, Map<String, RunRecord>> records) {
+        if (stopped) {
+            return;
+        }
+        schedules = set;
+        Set<ImageKey> present = new HashSet<>();
+        LocalDateTime now = wallNow();
+        Map<String, Map<String, RunRecord>> baselines = new HashMap<>();
+        for (Found f : found) {
+            present.add(f.key());
+            Tracked t = images.get(f.key());
+            RunRecord record = records.getOrDefault(f.pool(), Map.of())
+                    .get(RunRecordStore.key(f.key().namespace(), f.key().imageId()));
+            if (t == null) {
+                t = new Tracked(f.key(), f.pool(), f.name());
+                t.record = record;
+                images.put(f.key(), t);
+                if (record == null && leadership.isLeader()) {
+                    t.record = RunRecord.baseline(now);
+                    baselines.computeIfAbsent(f.pool(), p -> new HashMap<>()).put(t.recordKey(), t.record);
+                }
+                enqueue(t, now, true);
+            } else {
+                t.name = f.name();
+                if (record != null) {
+                    t.record = record;
+                }
+                Schedule s = schedules.find(f.key().poolId(), f.key().namespace(), f.key().imageId());
+                if (t.entry == null || s == null || !s.describe().equals(t.scheduleText)) {
+                    enqueue(t, now, false);
+                }
+            }
+        }
+        images.keySet().removeIf(k -> {
+            if (!present.contains(k)) {
+                Tracked gone = images.get(k);
+                gone.entry = null;
+                return true;
+            }
+            return false;
+        });
+        baselines.forEach((pool, recs) -> runs.put(pool, recs)
+                .onFailure(e -> log.warn("cannot record first sight of images in {}: {}", pool, e.getMessage())));
+        arm();
+    }
+
+    /** Schedules changed by a command: recompute every next run (Ceph's {@code rebuild_queue}). */
+    synchronized void schedulesChanged() {
+        LocalDateTime now = wallNow();
+        for (Tracked t : images.values()) {
+            enqueue(t, now, false);
+        }
+        arm();
+    }
+
+    private void leadershipGained() {
+        Set<String> pools = new HashSet<>();
+        synchronized (this) {
+            images.values().forEach(t -> pools.add(t.pool));
+        }
+        loadRecordsOf(pools).onSuccess(records -> {
+            Map<String, Map<String, RunRecord>> baselines = new HashMap<>();
+            synchronized (this) {
+                LocalDateTime now = wallNow();
+                for (Tracked t : images.values()) {
+                    RunRecord r = records.getOrDefault(t.pool, Map.of()).get(t.recordKey());
+                    if (r != null) {
+                        t.record = r;
+                    } else if (t.record == null) {
+                        t.record = RunRecord.baseline(now);
+                        baselines.computeIfAbsent(t.pool, p -> new HashMap<>()).put(t.recordKey(), t.record);
+                    }
+                    enqueue(t, now, true);
+                }
+                arm();
+            }
+            baselines.forEach((pool, recs) -> runs.put(pool, recs));
+        }).onFailure(e -> log.error("cannot load run records after taking over: {}", e.getMessage()));
+    }
+
+    private void enqueue(Tracked t, LocalDateTime now, boolean catchUp) {
+        Schedule s = schedules.find(t.key.poolId(), t.key.namespace(), t.key.imageId());
+        if (s == null) {
+            t.entry = null;
+            t.scheduleText = null;
+            return;
+        }
+        t.scheduleText = s.describe();
+        if (catchUp && t.record != null) {
+            if (t.record.claim() != null) {
+                push(t, now, t.record.claim().due());
+                return;
+            }
+            LocalDateTime last = s.lastRunAtOrBefore(now);
+            if (last != null && last.isAfter(t.record.lastDue())) {
+                push(t, now, last);
+                return;
+            }
+        }
+        LocalDateTime next = s.nextRunAfter(now);
+        push(t, next, next);
+    }
+
+    private void push(Tracked t, LocalDateTime at, LocalDateTime due) {
+        Entry e = new Entry(at, due, sequence++, t.key);
+        t.entry = e;
+        queue.add(e);
+    }
+
+    private boolean isCurrent(Entry e) {
+        Tracked t = images.get(e.key());
+        return t != null && t.entry == e;
+    }
+
+    private void arm() {
+        while (!queue.isEmpty() && !isCurrent(queue.peek())) {
+            queue.poll();
+        }
+        Entry head = queue.peek();
+        if (head == null || stopped) {
+            cancel(wakeup);
+            wakeup = null;
+            wakeupAt = null;
+            return;
+        }
+        if (head.at().equals(wakeupAt)) {
+            return;
+        }
+        cancel(wakeup);
+        wakeupAt = head.at();
+        Instant when = head.at().toInstant(ZoneOffset.UTC);
+        Duration delay = Duration.between(clock.now(), when);
+        wakeup = clock.schedule(delay.isNegative() ? Duration.ZERO : delay, this::runDue);
+    }
+
+    private synchronized void runDue() {
+        wakeup = null;
+        wakeupAt = null;
+        if (stopped) {
+            return;
+        }
+        LocalDateTime now = wallNow();
+        while (!queue.isEmpty() && !queue.peek().at().isAfter(now)) {
+            Entry e = queue.poll();
+            if (!isCurrent(e)) {
+                continue;
+            }
+            Tracked t = images.get(e.key());
+            if (leadership.isLeader()) {
+                if (running.size() < maxConcurrent.getAsInt() && !running.contains(t.key)) {
+                    launch(t, e.due());
+                } else {
+                    waiting.add(e);
+                }
+            }
+            Schedule s = schedules.find(t.key.poolId(), t.key.namespace(), t.key.imageId());
+            if (s != null) {
+                LocalDateTime next = s.nextRunAfter(now);
+                push(t, next, next);
+            }
+        }
+        arm();
+    }
+
+    private void launch(Tracked t, LocalDateTime due) {
+        running.add(t.key);
+        execute(t, due).onComplete(r -> {
+            if (r.failed()) {
+                log.error("scheduled snapshot of {} failed: {}", t.name, r.cause().getMessage());
+            }
+            synchronized (this) {
+                running.remove(t.key);
+                drainWaiting();
+            }
+        });
+    }
+
+    private void drainWaiting() {
+        while (!waiting.isEmpty() && running.size() < maxConcurrent.getAsInt() && !stopped) {
+            Entry e = waiting.poll();
+            Tracked t = images.get(e.key());
+            if (t != null && !running.contains(t.key)) {
+                launch(t, e.due());
+            }
+        }
+    }
+
+    /** One due run of one image, settled against the cluster's record so it is taken once. */
+    private Future<Void> execute(Tracked t, LocalDateTime due) {
+        return runs.get(t.pool, t.recordKey()).compose(record -> {
+            if (record != null && record.claim() != null) {
+                return settleClaim(t, record, due);
+            }
+            if (record != null && !record.lastDue().isBefore(due)) {
+                remember(t, record);
+                return Future.succeededFuture();
+            }
+            return snapshot(t, record == null ? RunRecord.baseline(due.minusMinutes(1)) : record, due);
+        });
+    }
+
+    /** A crashed instance claimed a run: find its snapshot, else take the run now. */
+    private Future<Void> settleClaim(Tracked t, RunRecord record, LocalDateTime due) {
+        RunRecord.Claim claim = record.claim();
+        return withImage(t, image -> image.listSnaps().map(snaps -> snaps.stream()
+                .filter(s -> s.namespace() == SnapNamespace.MIRROR && s.mirror() != null
+                        && s.mirror().state() == MirrorSnapshotState.PRIMARY
+                        && !s.timestamp().isBefore(claim.at().minusSeconds(1)))
+                .reduce((a, b) -> b).orElse(null)))
+                .compose(snap -> {
+                    LocalDateTime owed = claim.due().isAfter(due) ? claim.due() : due;
+                    if (snap == null) {
+                        return snapshot(t, record.skipped(record.lastDue()), owed);
+                    }
+                    RunRecord settled = record.succeeded(claim.due(), snap.timestamp(), snap.id());
+                    Future<Void> written = runs.put(t.pool, Map.of(t.recordKey(), settled))
+                            .andThen(r -> remember(t, settled));
+                    return due.isAfter(claim.due()) ? written.compose(v -> snapshot(t, settled, due)) : written;
+                });
+    }
+
+    private Future<Void> snapshot(Tracked t, RunRecord before, LocalDateTime due) {
+        RunRecord claimed = before.claimed(new RunRecord.Claim(due, owner, clock.now()));
+        return runs.put(t.pool, Map.of(t.recordKey(), claimed))
+                .compose(v -> withImage(t, image -> image.mirrorInfo().compose(info -> {
+                    if (!info.primary() || info.mode() != MirrorImageMode.SNAPSHOT) {
+                        return Future.succeededFuture((Long) null);
+                    }
+                    return image.mirrorCreateSnapshot();
+                })))
+                .transform(r -> {
+                    RunRecord after;
+                    if (r.failed()) {
+                        after = claimed.failed(due, clock.now(), describe(r.cause()));
+                        log.error("error when creating snapshot for {}: {}", t.name, after.lastError());
+                    } else if (r.result() == null) {
+                        after = claimed.skipped(due);
+                    } else {
+                        after = claimed.succeeded(due, clock.now(), r.result());
+                    }
+                    return runs.put(t.pool, Map.of(t.recordKey(), after)).andThen(w -> remember(t, after));
+                });
+    }
+
+    private synchronized void remember(Tracked t, RunRecord record) {
+        t.record = record;
+    }
+
+    private <T> Future<T> withImage(Tracked t, java.util.function.Function<Image, Future<T>> action) {
+        PoolNamespace where = new PoolNamespace(t.pool, t.key.namespace());
+        return cluster.openImageById(where, t.key.imageId())
+                .compose(image -> action.apply(image).transform(r -> image.close().transform(c -> r.succeeded()
+                        ? Future.succeededFuture(r.result()) : Future.failedFuture(r.cause()))));
+    }
+
+    static String describe(Throwable failure) {
+        if (failure instanceof ClusterException ce) {
+            return ce.errno().describe() + (ce.getMessage() == null ? "" : ": " + ce.getMessage());
+        }
+        return String.valueOf(failure.getMessage());
+    }
+
+    private LocalDateTime wallNow() {
+        return LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
+    }
+
+    /** Scheduled images at or below a level, by next run then name (what {@code status} shows). */
+    synchronized List<ScheduledImage> status(LevelSpec level) {
+        List<Tracked> listed = new ArrayList<>();
+        for (Tracked t : images.values()) {
+            if (t.entry != null && level.matches(t.key.poolId(), t.key.namespace(), t.key.imageId())) {
+                listed.add(t);
+            }
+        }
+        listed.sort(Comparator.comparing((Tracked t) -> t.entry.at()).thenComparing(t -> t.name));
+        List<ScheduledImage> result = new ArrayList<>();
+        for (Tracked t : listed) {
+            RunRecord r = t.record;
+            result.add(new ScheduledImage(t.entry.at().format(Schedule.TIME_FORMAT), t.name,
+                    r == null || r.lastRun() == null ? null : r.lastRun().toString(),
+                    r == null ? null : r.lastError()));
+        }
+        return result;
+    }
+
+    boolean isLeader() {
+        return leadership.isLeader();
+    }
+}

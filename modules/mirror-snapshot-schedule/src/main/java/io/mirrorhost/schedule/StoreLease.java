@@ -1,0 +1,96 @@
+package io.mirrorhost.schedule;
+
+import io.mirrorhost.api.Clock;
+import io.mirrorhost.api.KeyValueStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+
+/**
+ * Leadership as a lease in the module store ({@code scheduler_lease}: owner and expiry), renewed
+ * every third of its length; a standby takes it once it has expired. The store offers no
+ * compare-and-set, so two standbys racing for an expired lease are told apart by reading it back
+ * after writing; a real lock (Hazelcast, or an omap compare in the SPI) closes that window.
+ */
+final class StoreLease implements Leadership {
+    static final String KEY = "scheduler_lease";
+
+    private final KeyValueStore store;
+    private final Clock clock;
+    private final Duration length;
+    private final String owner;
+    private final Logger log;
+    private Clock.Timer timer;
+    private volatile boolean leader;
+    private Runnable onGained = () -> { };
+
+    StoreLease(KeyValueStore store, Clock clock, Duration length, String owner, Logger log) {
+        this.store = store;
+        this.clock = clock;
+        this.length = length;
+        this.owner = owner;
+        this.log = log;
+    }
+
+    @Override
+    public boolean isLeader() {
+        return leader;
+    }
+
+    @Override
+    public void start(Runnable gained) {
+        this.onGained = gained;
+        timer = clock.every(length.dividedBy(3), this::renew);
+        renew();
+    }
+
+    /** One round: keep or take the lease if it is ours or free. */
+    Future<Void> renew() {
+        return store.get(KEY).compose(current -> {
+            Instant now = clock.now();
+            JsonObject lease = current.map(JsonObject::new).orElse(null);
+            boolean free = lease == null || owner.equals(lease.getString("owner"))
+                    || Instant.parse(lease.getString("expires")).isBefore(now);
+            if (!free) {
+                setLeader(false);
+                return Future.succeededFuture();
+            }
+            JsonObject mine = new JsonObject().put("owner", owner).put("expires", now.plus(length).toString());
+            return store.put(KEY, mine.encode()).compose(v -> store.get(KEY)).map(readBack -> {
+                setLeader(readBack.map(JsonObject::new).map(j -> owner.equals(j.getString("owner"))).orElse(false));
+                return (Void) null;
+            });
+        }).recover(e -> {
+            log.warn("scheduler lease: {}", e.getMessage());
+            setLeader(false);
+            return Future.succeededFuture();
+        });
+    }
+
+    private void setLeader(boolean now) {
+        boolean gained = now && !leader;
+        leader = now;
+        if (gained) {
+            log.info("scheduler lease taken by {}", owner);
+            onGained.run();
+        }
+    }
+
+    @Override
+    public void stop() {
+        abandon();
+        store.get(KEY).compose(current -> current.map(JsonObject::new)
+                .filter(j -> owner.equals(j.getString("owner")))
+                .map(j -> store.remove(KEY)).orElse(Future.succeededFuture()));
+    }
+
+    @Override
+    public void abandon() {
+        if (timer != null) {
+            timer.cancel();
+        }
+        leader = false;
+    }
+}
