@@ -25,8 +25,8 @@ final class ClusterStore {
     final SerialLane lane;
     final Watches watches;
     final String fsid;
-
-
+    /** Open image stores by image id; only changed on {@link #lane}. */
+    final Map<String, ImageStore> openImages = new ConcurrentHashMap<>();
 
     private ClusterStore(Vertx vertx, Path dataDir, Metadata metadata, String fsid) {
         this.vertx = vertx;

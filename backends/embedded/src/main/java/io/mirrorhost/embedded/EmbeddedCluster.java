@@ -118,7 +118,10 @@ public final class EmbeddedCluster implements Cluster {
                 }
                 List<String> imageIds = t.query("SELECT id FROM images WHERE pool_id = ?", r -> r.getString(1), poolId);
                 for (String imageId : imageIds) {
-                    throw new ClusterException(Errno.EBUSY, "pool '" + pool + "' has images");
+                    if (store.openImages.containsKey(imageId)) {
+                        throw new ClusterException(Errno.EBUSY, "pool '" + pool + "' has open images");
+                    }
+                    ImageCatalog.deleteImageRows(t, imageId);
                 }
                 t.update("DELETE FROM omap WHERE pool_id = ?", poolId);
                 t.update("DELETE FROM namespaces WHERE pool_id = ?", poolId);
@@ -183,37 +186,106 @@ public final class EmbeddedCluster implements Cluster {
 
     @Override
     public Future<List<ImageEntry>> listImages(PoolNamespace where) {
-        return notYet("image list");
+        return tx(t -> {
+            long id = ClusterStore.poolNamespace(t, where.pool(), where.namespace());
+            return t.query("SELECT name, id FROM images WHERE pool_id = ? AND namespace = ? ORDER BY name",
+                r -> new ImageEntry(r.getString(1), r.getString(2)), id, where.namespace());
+        });
     }
 
     @Override
     public Future<Void> createImage(ImageSpec spec, ImageOptions options) {
-        return notYet("image create");
+        return tx(t -> {
+            ImageCatalog.create(t, spec, options);
+            return null;
+        });
     }
 
     @Override
     public Future<Void> removeImage(ImageSpec spec) {
-        return notYet("image remove");
+        return onLane(() -> {
+            ImageCatalog.Located image = store.metadata.transaction(t -> {
+                ImageCatalog.Located found = ImageCatalog.locate(t, spec);
+                if (store.openImages.containsKey(found.id())) {
+                    throw new ClusterException(Errno.EBUSY, "image still has watchers");
+                }
+                if (t.queryOne("SELECT 1 FROM snaps WHERE image_id = ? LIMIT 1", r -> true, found.id()).isPresent()) {
+                    throw new ClusterException(Errno.EBUSY, "image has snapshots - these must be deleted"
+                        + " with 'rbd snap purge' before the image can be removed.");
+                }
+                ImageCatalog.deleteImageRows(t, found.id());
+                return found;
+            });
+            Recovery.deleteTree(ClusterStore.imageDir(store.dataDir, image.dataPoolId(), image.id()));
+            return null;
+        });
     }
 
     @Override
     public Future<Void> renameImage(ImageSpec spec, String newName) {
-        return notYet("image rename");
+        return onLane(() -> {
+            String imageId = store.metadata.transaction(t -> ImageCatalog.rename(t, spec, newName));
+            ImageStore open = store.openImages.get(imageId);
+            if (open != null) {
+                open.renamed(newName);
+            }
+            return null;
+        });
     }
 
     @Override
     public Future<Image> openImage(ImageSpec spec) {
-        return notYet("image open");
+        return onLane(() -> {
+            String imageId = store.metadata.transaction(t -> ImageCatalog.locate(t, spec).id());
+            return (Image) new EmbeddedImage(acquireImageStore(imageId), clientName, null);
+        });
     }
 
     @Override
     public Future<Image> openImageById(PoolNamespace where, String imageId) {
-        return notYet("image open");
+        return onLane(() -> {
+            store.metadata.transaction(t -> ImageCatalog.locateById(t, where, imageId));
+            return (Image) new EmbeddedImage(acquireImageStore(imageId), clientName, null);
+        });
     }
 
     @Override
     public Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId) {
-        return notYet("image open");
+        return onLane(() -> {
+            store.metadata.transaction(t -> ImageCatalog.locateById(t, where, imageId));
+            ImageStore image = acquireImageStore(imageId);
+            if (!image.hasSnap(snapId)) {
+                releaseImageStore(image);
+                throw ClusterException.notFound("snapshot id " + snapId + " does not exist");
+            }
+            return (Image) new EmbeddedImage(image, clientName, snapId);
+        });
+    }
+
+    /** On the cluster lane: the shared store of an image, loaded on first open. */
+    private ImageStore acquireImageStore(String imageId) throws Exception {
+        ImageStore image = store.openImages.get(imageId);
+        if (image == null) {
+            image = ImageStore.load(store, imageId, this::releaseImageStoreLater);
+            store.openImages.put(imageId, image);
+        }
+        image.retain();
+        return image;
+    }
+
+    private void releaseImageStore(ImageStore image) throws IOException {
+        if (image.release()) {
+            store.openImages.remove(image.imageId(), image);
+            image.closeFiles();
+        }
+    }
+
+    /** Called once a handle has closed (and flushed) on its image lane. */
+    private Future<Void> releaseImageStoreLater(ImageStore image) {
+        return onLane(() -> {
+            releaseImageStore(image);
+            return null;
+        });
     }
 
     // --- omap ---
@@ -439,7 +511,8 @@ public final class EmbeddedCluster implements Cluster {
         if (!owner) {
             return Future.succeededFuture();
         }
-        Future<Void> drained = onLane(() -> null);
+        Future<Void> drained = onLane(() -> List.copyOf(store.openImages.values()))
+            .compose(images -> Future.join(images.stream().map(ImageStore::shutdown).toList()).mapEmpty());
         return drained.transform(ignored -> store.vertx.<Void>executeBlocking(() -> {
             store.close();
             return null;

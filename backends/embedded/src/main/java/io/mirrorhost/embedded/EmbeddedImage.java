@@ -1,0 +1,310 @@
+package io.mirrorhost.embedded;
+
+import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.DiffExtent;
+import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageFeature;
+import io.mirrorhost.api.cluster.ImageInfo;
+import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
+import io.mirrorhost.api.cluster.MirrorImageInfo;
+import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.cluster.SnapInfo;
+import io.mirrorhost.api.cluster.Watch;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An open handle on an embedded image, at the head or at a snapshot. Every call runs on the
+ * image's lane, so calls through all handles of one image apply in the order they were made.
+ */
+public final class EmbeddedImage implements Image {
+    private static final AtomicLong SERIAL = new AtomicLong();
+
+    private final ImageStore store;
+    private final String clientName;
+    private final Long snapId;
+    private final long serial = SERIAL.incrementAndGet();
+    private volatile boolean closed;
+    private volatile boolean blocklisted;
+
+    EmbeddedImage(ImageStore store, String clientName, Long snapId) {
+        this.store = store;
+        this.clientName = clientName;
+        this.snapId = snapId;
+    }
+
+    private <T> Future<T> run(StoreExecutor.Work<T> work) {
+        return store.cluster().executor.run(store.lane(), work);
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw ClusterException.invalid("image handle of " + store.spec() + " is closed");
+        }
+    }
+
+    /** How this handle appears as an exclusive-lock owner. */
+    String lockOwnerName() {
+        return clientName + ":" + serial;
+    }
+
+    boolean isBlocklisted() {
+        return blocklisted;
+    }
+
+    void blocklist() {
+        blocklisted = true;
+    }
+
+    @Override
+    public ImageSpec spec() {
+        return store.spec();
+    }
+
+    @Override
+    public Long snapId() {
+        return snapId;
+    }
+
+    @Override
+    public Future<ImageInfo> info() {
+        return run(() -> {
+            checkOpen();
+            return store.info(snapId);
+        });
+    }
+
+    /** The object map at this handle's point, derived from the version index (tests, diagnostics). */
+    public Future<List<ObjectState>> objectMap() {
+        return run(() -> {
+            checkOpen();
+            return List.of(store.objectMap(snapId));
+        });
+    }
+
+    /** Consistency problems between this image's version index and its files; empty when sound. */
+    public Future<List<String>> check() {
+        return run(store::check);
+    }
+
+    @Override
+    public Future<Buffer> read(long offset, int length) {
+        return run(() -> store.read(this, offset, length));
+    }
+
+    @Override
+    public Future<Void> write(long offset, Buffer data) {
+        ByteBuffer bytes = ((BufferInternal) data).getByteBuf().nioBuffer();
+        return run(() -> {
+            store.write(this, offset, bytes);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> discard(long offset, long length) {
+        return run(() -> {
+            store.discard(this, offset, length);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> flush() {
+        return run(() -> {
+            checkOpen();
+            store.flush();
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> resize(long newSize) {
+        return run(() -> {
+            store.resize(this, newSize);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> updateFeatures(Set<ImageFeature> features, boolean enabled) {
+        return run(() -> {
+            store.updateFeatures(this, features, enabled);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<List<SnapInfo>> listSnaps() {
+        return run(() -> store.listSnaps(this));
+    }
+
+    @Override
+    public Future<Long> createSnap(String name) {
+        return run(() -> store.createUserSnap(this, name));
+    }
+
+    @Override
+    public Future<Void> removeSnap(String name) {
+        return run(() -> {
+            store.removeSnap(this, name);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> removeSnapById(long id) {
+        return run(() -> {
+            store.removeSnapById(this, id);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> rollbackSnap(String name) {
+        return run(() -> {
+            store.rollbackSnap(this, name);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> protectSnap(String name) {
+        return run(() -> {
+            store.setProtected(this, name, true);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> unprotectSnap(String name) {
+        return run(() -> {
+            store.setProtected(this, name, false);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<List<DiffExtent>> diff(Long fromSnapId, long offset, long length, boolean wholeObject) {
+        return run(() -> store.diff(this, fromSnapId, offset, length, wholeObject));
+    }
+
+    @Override
+    public Future<Void> lockAcquire() {
+        return run(() -> {
+            store.lockAcquire(this);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> lockRelease() {
+        return run(() -> {
+            store.lockRelease(this);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<List<String>> lockOwners() {
+        return run(() -> store.lockOwners(this));
+    }
+
+    @Override
+    public Future<Void> lockBreak(String owner) {
+        return run(() -> {
+            store.lockBreak(this, owner);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Watch> updateWatch(Runnable onUpdate) {
+        if (closed) {
+            return Future.failedFuture(ClusterException.invalid("image handle of " + store.spec() + " is closed"));
+        }
+        return Future.succeededFuture(store.cluster().watches.watch(store.watchKey(), payload -> onUpdate.run()));
+    }
+
+    @Override
+    public Future<Void> mirrorEnable(MirrorImageMode mode) {
+        return EmbeddedCluster.notYet("mirror image enable");
+    }
+
+    @Override
+    public Future<Void> mirrorDisable(boolean force) {
+        return EmbeddedCluster.notYet("mirror image disable");
+    }
+
+    @Override
+    public Future<Void> mirrorPromote(boolean force) {
+        return EmbeddedCluster.notYet("mirror image promote");
+    }
+
+    @Override
+    public Future<Void> mirrorDemote() {
+        return EmbeddedCluster.notYet("mirror image demote");
+    }
+
+    @Override
+    public Future<Void> mirrorResync() {
+        return EmbeddedCluster.notYet("mirror image resync");
+    }
+
+    @Override
+    public Future<Long> mirrorCreateSnapshot() {
+        return run(() -> store.mirrorCreatePrimarySnapshot(this));
+    }
+
+    @Override
+    public Future<MirrorImageInfo> mirrorInfo() {
+        return EmbeddedCluster.notYet("mirror image info");
+    }
+
+    @Override
+    public Future<MirrorImageGlobalStatus> mirrorGlobalStatus() {
+        return EmbeddedCluster.notYet("mirror image status");
+    }
+
+    @Override
+    public Future<Long> mirrorCreateNonPrimarySnapshot(String primaryMirrorUuid, long primarySnapId,
+                                                       Map<Long, Long> snapSeqs) {
+        return run(() -> store.mirrorCreateNonPrimarySnapshot(this, primaryMirrorUuid, primarySnapId, snapSeqs));
+    }
+
+    @Override
+    public Future<Void> mirrorSnapshotSetCopyProgress(long id, boolean complete, long lastCopiedObjectNumber) {
+        return run(() -> {
+            store.mirrorSnapshotSetCopyProgress(this, id, complete, lastCopiedObjectNumber);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> mirrorSnapshotUnlinkPeer(long id, String peerUuid) {
+        return run(() -> {
+            store.mirrorSnapshotUnlinkPeer(this, id, peerUuid);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> close() {
+        if (closed) {
+            return Future.succeededFuture();
+        }
+        closed = true;
+        return run(() -> {
+            store.closeHandle(this);
+            return null;
+        }).transform(result -> store.released().transform(ignored -> result.succeeded()
+            ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(result.cause())));
+    }
+}

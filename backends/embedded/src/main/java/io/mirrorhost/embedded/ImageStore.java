@@ -1,0 +1,1077 @@
+package io.mirrorhost.embedded;
+
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.DiffExtent;
+import io.mirrorhost.api.cluster.ImageFeature;
+import io.mirrorhost.api.cluster.ImageInfo;
+import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
+import io.mirrorhost.api.cluster.MirrorSnapshotState;
+import io.mirrorhost.api.cluster.SnapInfo;
+import io.mirrorhost.api.cluster.SnapNamespace;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * One image's block store, shared by all its open handles and driven only from its lane.
+ *
+ * <p>Data objects are files {@code objects/<data pool>/<image id>/<objno>.<gen>}. Each file is one
+ * {@link ObjectVersion}; a snapshot shares the head's file until the first write after it, which
+ * copies the file to a new generation (copy-on-write, like RADOS clones). Writes go to the files
+ * at once; which versions exist is kept in memory and committed to SQLite only after the data it
+ * points at is fsync'ed: at flush for writes and discards, before every header change. A crash
+ * therefore leaves the last committed (flushed) versions plus unreferenced files, which
+ * {@link Recovery} deletes.
+ */
+final class ImageStore {
+    static final int MAX_MIRROR_SNAPSHOTS = 5;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 16);
+
+    private final ClusterStore cluster;
+    private final String imageId;
+    private final SerialLane lane;
+    private final Function<ImageStore, Future<Void>> onRelease;
+    private final Path dir;
+    private final ChannelCache channels;
+    final ExclusiveLock lock = new ExclusiveLock();
+
+    private final long poolId;
+    private final String poolName;
+    private final String namespace;
+    private final int order;
+    private final long objectSize;
+    private final String dataPoolName;
+    private volatile String name;
+    private long size;
+    private long features;
+    private long snapSeq;
+    private final Instant created;
+    private Instant accessed;
+    private Instant modified;
+    private final ConcurrentSkipListMap<Long, Snap> snaps = new ConcurrentSkipListMap<>();
+    private final Map<Long, List<ObjectVersion>> objects = new HashMap<>();
+    private long nextGen;
+
+    // Changes made since the last commit: objects whose version list changed, files written
+    // but not yet fsync'ed, files no longer referenced (deleted once the commit is done).
+    private final Set<Long> dirtyObjects = new HashSet<>();
+    private final Set<String> unsyncedFiles = new LinkedHashSet<>();
+    private final List<String> filesToDelete = new ArrayList<>();
+    private boolean dirsUnsynced;
+    private boolean timestampsDirty;
+
+    private int refs;
+
+    record Snap(long id, String name, SnapNamespace namespace, long size, Instant created, boolean isProtected,
+                MirrorSnapshotInfo mirror) {
+        SnapInfo info() {
+            return new SnapInfo(id, name, size, created, namespace, isProtected, mirror);
+        }
+
+        Snap withProtected(boolean p) {
+            return new Snap(id, name, namespace, size, created, p, mirror);
+        }
+
+        Snap withMirror(MirrorSnapshotInfo m) {
+            return new Snap(id, name, namespace, size, created, isProtected, m);
+        }
+    }
+
+    private ImageStore(ClusterStore cluster, String imageId, Function<ImageStore, Future<Void>> onRelease,
+                       HeaderRow header) {
+        this.cluster = cluster;
+        this.imageId = imageId;
+        this.onRelease = onRelease;
+        this.lane = cluster.executor.newLane();
+        this.poolId = header.poolId;
+        this.poolName = header.poolName;
+        this.namespace = header.namespace;
+        this.name = header.name;
+        this.size = header.size;
+        this.order = header.order;
+        this.objectSize = 1L << header.order;
+        this.features = header.features;
+        this.snapSeq = header.snapSeq;
+        this.dataPoolName = header.dataPoolId == header.poolId ? null : header.dataPoolName;
+        this.created = Instant.ofEpochMilli(header.created);
+        this.accessed = Instant.ofEpochMilli(header.accessed);
+        this.modified = Instant.ofEpochMilli(header.modified);
+        this.dir = ClusterStore.imageDir(cluster.dataDir, header.dataPoolId, imageId);
+        this.channels = new ChannelCache(dir);
+    }
+
+    private record HeaderRow(long poolId, String poolName, String namespace, String name, long size, int order,
+                             long features, long dataPoolId, String dataPoolName, long snapSeq, long created,
+                             long accessed, long modified) {
+    }
+
+    /** Loads an image's header, snapshots and object versions (on the cluster lane). */
+    static ImageStore load(ClusterStore cluster, String imageId, Function<ImageStore, Future<Void>> onRelease)
+        throws Exception {
+        return cluster.metadata.transaction(tx -> {
+            HeaderRow h = tx.queryOne("SELECT i.pool_id, p.name, i.namespace, i.name, i.size, i.obj_order, i.features,"
+                    + " i.data_pool_id, d.name, i.snap_seq, i.created, i.accessed, i.modified FROM images i"
+                    + " JOIN pools p ON p.id = i.pool_id JOIN pools d ON d.id = i.data_pool_id WHERE i.id = ?",
+                r -> new HeaderRow(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5),
+                    r.getInt(6), r.getLong(7), r.getLong(8), r.getString(9), r.getLong(10), r.getLong(11),
+                    r.getLong(12), r.getLong(13)), imageId)
+                .orElseThrow(() -> ClusterException.notFound("image id " + imageId + " does not exist"));
+            ImageStore image = new ImageStore(cluster, imageId, onRelease, h);
+            tx.query("SELECT snap_id, name, snap_namespace, size, created, protected, mirror FROM snaps"
+                    + " WHERE image_id = ? ORDER BY snap_id", r -> {
+                    String mirror = r.getString(7);
+                    Snap s = new Snap(r.getLong(1), r.getString(2), SnapNamespace.valueOf(r.getString(3)), r.getLong(4),
+                        Instant.ofEpochMilli(r.getLong(5)), r.getInt(6) != 0,
+                        mirror == null ? null : MirrorSnapshotCodec.decode(mirror));
+                    return image.snaps.put(s.id(), s);
+                }, imageId);
+            long[] maxGen = {0};
+            tx.query("SELECT objno, gen, born, died FROM object_versions WHERE image_id = ? ORDER BY objno, gen", r -> {
+                long died = r.getLong(4);
+                if (r.wasNull()) {
+                    died = ObjectVersion.HEAD;
+                }
+                ObjectVersion v = new ObjectVersion(r.getLong(1), r.getLong(2), r.getLong(3), died);
+                maxGen[0] = Math.max(maxGen[0], v.gen);
+                return image.objects.computeIfAbsent(v.objno, k -> new ArrayList<>()).add(v);
+            }, imageId);
+            image.nextGen = Math.max(maxGen[0], image.maxGenOnDisk()) + 1;
+            return image;
+        });
+    }
+
+    private long maxGenOnDisk() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.mapToLong(p -> ObjectFiles.genOf(p.getFileName().toString())).max().orElse(0);
+        }
+    }
+
+    String imageId() {
+        return imageId;
+    }
+
+    SerialLane lane() {
+        return lane;
+    }
+
+    ClusterStore cluster() {
+        return cluster;
+    }
+
+    ImageSpec spec() {
+        return ImageSpec.of(poolName, namespace, name);
+    }
+
+    String watchKey() {
+        return Watches.imageKey(imageId);
+    }
+
+    // --- references (cluster lane) ---
+
+    void retain() {
+        refs++;
+    }
+
+    /** True when the last handle is gone. */
+    boolean release() {
+        return --refs == 0;
+    }
+
+    Future<Void> released() {
+        return onRelease.apply(this);
+    }
+
+    boolean hasSnap(long snapId) {
+        return snaps.containsKey(snapId);
+    }
+
+    void renamed(String newName) {
+        this.name = newName;
+        notifyHeader();
+    }
+
+    // --- header ---
+
+    boolean hasFeature(ImageFeature f) {
+        return (features & f.bit()) != 0;
+    }
+
+    ImageInfo info(Long snapId) {
+        long s = snapId == null ? size : snap(snapId).size();
+        return new ImageInfo(name, imageId, s, order, ImageFeature.fromMask(features), Set.of(), dataPoolName,
+            snaps.size(), created, accessed, modified);
+    }
+
+    /** Whether the image is a mirroring copy (or demoted) and so refuses writes. */
+    boolean isNonPrimary() {
+        if (hasFeature(ImageFeature.NON_PRIMARY)) {
+            return true;
+        }
+        for (Snap s : snaps.descendingMap().values()) {
+            if (s.mirror() != null) {
+                return s.mirror().state() != MirrorSnapshotState.PRIMARY;
+            }
+        }
+        return false;
+    }
+
+    private Snap snap(long snapId) {
+        Snap s = snaps.get(snapId);
+        if (s == null) {
+            throw ClusterException.notFound("snapshot id " + snapId + " does not exist");
+        }
+        return s;
+    }
+
+    private Snap snapNamed(String snapName) {
+        Names.checkSnap(snapName);
+        for (Snap s : snaps.values()) {
+            if (s.name().equals(snapName)) {
+                return s;
+            }
+        }
+        throw ClusterException.notFound("snapshot '" + snapName + "' does not exist");
+    }
+
+    private void checkWritableHead(EmbeddedImage handle, String what) {
+        handle.checkOpen();
+        if (handle.snapId() != null) {
+            throw new ClusterException(Errno.EROFS, "cannot " + what + ": the image is open at a snapshot");
+        }
+        if (handle.isBlocklisted()) {
+            throw new ClusterException(Errno.ESHUTDOWN, "cannot " + what + ": the exclusive lock of this client was broken");
+        }
+        if (isNonPrimary()) {
+            throw new ClusterException(Errno.EROFS, "cannot " + what + ": image " + spec() + " is not primary");
+        }
+        if (hasFeature(ImageFeature.EXCLUSIVE_LOCK)) {
+            lock.acquireForWrite(handle);
+        }
+    }
+
+    private void notifyHeader() {
+        cluster.watches.notify(watchKey(), Buffer.buffer());
+    }
+
+    // --- object versions ---
+
+    private ObjectVersion head(long objno) {
+        List<ObjectVersion> versions = objects.get(objno);
+        if (versions == null) {
+            return null;
+        }
+        ObjectVersion last = versions.get(versions.size() - 1);
+        return last.isHead() ? last : null;
+    }
+
+    private ObjectVersion visibleAt(long objno, long point) {
+        List<ObjectVersion> versions = objects.get(objno);
+        if (versions != null) {
+            for (ObjectVersion v : versions) {
+                if (v.visibleAt(point)) {
+                    return v;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether an existing snapshot sees this head version (so it must not change in place). */
+    private boolean isShared(ObjectVersion head) {
+        return snaps.higherKey(head.born) != null;
+    }
+
+    private static long pointOf(Long snapId) {
+        return snapId == null ? ObjectVersion.HEAD : snapId;
+    }
+
+    private long sizeAt(long point) {
+        return point == ObjectVersion.HEAD ? size : snap(point).size();
+    }
+
+    /** The object map at {@code snapId} (null: head), from the version index. */
+    ObjectState[] objectMap(Long snapId) {
+        long point = pointOf(snapId);
+        long count = (sizeAt(point) + objectSize - 1) / objectSize;
+        Long previous = snaps.lowerKey(point);
+        long since = previous == null ? Long.MIN_VALUE : previous;
+        ObjectState[] map = new ObjectState[(int) count];
+        for (int objno = 0; objno < count; objno++) {
+            ObjectVersion v = visibleAt(objno, point);
+            map[objno] = v == null ? ObjectState.NONEXISTENT : v.born >= since ? ObjectState.EXISTS : ObjectState.EXISTS_CLEAN;
+        }
+        return map;
+    }
+
+    // --- I/O ---
+
+    Buffer read(EmbeddedImage handle, long offset, int length) throws IOException {
+        handle.checkOpen();
+        long point = pointOf(handle.snapId());
+        long limit = sizeAt(point);
+        if (offset < 0 || length < 0 || offset > limit) {
+            throw ClusterException.invalid("read of " + length + " bytes at " + offset + " is outside the image (size "
+                + limit + ")");
+        }
+        int n = (int) Math.min(length, limit - offset);
+        byte[] out = new byte[n];
+        int done = 0;
+        while (done < n) {
+            long pos = offset + done;
+            long objno = pos >>> order;
+            int within = (int) (pos & (objectSize - 1));
+            int chunk = (int) Math.min(n - done, objectSize - within);
+            ObjectVersion v = visibleAt(objno, point);
+            if (v != null) {
+                readFully(v.fileName(), within, ByteBuffer.wrap(out, done, chunk));
+            }
+            done += chunk;
+        }
+        accessed = Instant.now();
+        return Buffer.buffer(out);
+    }
+
+    /** Reads what the file has; bytes past its end stay zero. */
+    private void readFully(String fileName, long position, ByteBuffer into) throws IOException {
+        FileChannel ch = channels.get(fileName, false);
+        long pos = position;
+        while (into.hasRemaining()) {
+            int r = ch.read(into, pos);
+            if (r < 0) {
+                return;
+            }
+            pos += r;
+        }
+    }
+
+    void write(EmbeddedImage handle, long offset, ByteBuffer data) throws IOException {
+        checkWritableHead(handle, "write");
+        long length = data.remaining();
+        checkRange(offset, length);
+        long done = 0;
+        while (done < length) {
+            long pos = offset + done;
+            long objno = pos >>> order;
+            long within = pos & (objectSize - 1);
+            int chunk = (int) Math.min(length - done, objectSize - within);
+            ByteBuffer slice = data.slice(data.position() + (int) done, chunk);
+            writeObject(objno, within, slice);
+            done += chunk;
+        }
+        touchModified();
+    }
+
+    private void checkRange(long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > size) {
+            throw ClusterException.invalid("I/O of " + length + " bytes at " + offset + " goes past the end of image "
+                + spec() + " (size " + size + ")");
+        }
+    }
+
+    private void writeObject(long objno, long within, ByteBuffer slice) throws IOException {
+        ObjectVersion head = head(objno);
+        boolean whole = within == 0 && slice.remaining() == objectSize;
+        ObjectVersion target;
+        if (head == null) {
+            target = newHeadVersion(objno);
+        } else if (isShared(head)) {
+            target = cloneHead(head, !whole);
+        } else {
+            target = head;
+        }
+        FileChannel ch = channels.get(target.fileName(), true);
+        long pos = within;
+        while (slice.hasRemaining()) {
+            pos += ch.write(slice, pos);
+        }
+        unsyncedFiles.add(target.fileName());
+    }
+
+    private ObjectVersion newHeadVersion(long objno) throws IOException {
+        ensureDir();
+        ObjectVersion v = new ObjectVersion(objno, nextGen++, snapSeq, ObjectVersion.HEAD);
+        objects.computeIfAbsent(objno, k -> new ArrayList<>()).add(v);
+        dirtyObjects.add(objno);
+        dirsUnsynced = true;
+        return v;
+    }
+
+    /** Replaces a head that a snapshot shares by a new generation, with the old data if {@code copy}. */
+    private ObjectVersion cloneHead(ObjectVersion head, boolean copy) throws IOException {
+        head.died = snapSeq;
+        ObjectVersion v = newHeadVersion(head.objno);
+        if (copy) {
+            Files.copy(channels.path(head.fileName()), channels.path(v.fileName()));
+        }
+        return v;
+    }
+
+    void discard(EmbeddedImage handle, long offset, long length) throws IOException {
+        checkWritableHead(handle, "discard");
+        checkRange(offset, length);
+        long done = 0;
+        while (done < length) {
+            long pos = offset + done;
+            long objno = pos >>> order;
+            long within = pos & (objectSize - 1);
+            long chunk = Math.min(length - done, objectSize - within);
+            discardObject(objno, within, chunk);
+            done += chunk;
+        }
+        touchModified();
+    }
+
+    private void discardObject(long objno, long within, long length) throws IOException {
+        ObjectVersion head = head(objno);
+        if (head == null) {
+            return;
+        }
+        if (within == 0 && length == objectSize) {
+            dropHead(head);
+            return;
+        }
+        ObjectVersion target = isShared(head) ? cloneHead(head, true) : head;
+        FileChannel ch = channels.get(target.fileName(), true);
+        long fileSize = ch.size();
+        if (within >= fileSize) {
+            return;
+        }
+        if (within + length >= fileSize) {
+            ch.truncate(within);
+        } else {
+            long pos = within;
+            long end = within + length;
+            while (pos < end) {
+                ByteBuffer z = ZEROS.duplicate();
+                z.limit((int) Math.min(z.capacity(), end - pos));
+                pos += ch.write(z, pos);
+            }
+        }
+        unsyncedFiles.add(target.fileName());
+    }
+
+    /** Ends the head: kept for the snapshots that see it, else dropped with its file. */
+    private void dropHead(ObjectVersion head) throws IOException {
+        if (isShared(head)) {
+            head.died = snapSeq;
+        } else {
+            List<ObjectVersion> versions = objects.get(head.objno);
+            versions.remove(head);
+            if (versions.isEmpty()) {
+                objects.remove(head.objno);
+            }
+            forgetFile(head.fileName());
+        }
+        dirtyObjects.add(head.objno);
+    }
+
+    private void forgetFile(String fileName) throws IOException {
+        channels.close(fileName);
+        unsyncedFiles.remove(fileName);
+        filesToDelete.add(fileName);
+    }
+
+    private void touchModified() {
+        modified = Instant.now();
+        timestampsDirty = true;
+    }
+
+    private void ensureDir() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            dirsUnsynced = true;
+        }
+    }
+
+    /**
+     * Makes every write so far durable: fsync the written files and the directories that gained
+     * files, then commit the versions pointing at them, then delete the files no longer referenced.
+     */
+    void flush() throws Exception {
+        if (unsyncedFiles.isEmpty() && dirtyObjects.isEmpty() && filesToDelete.isEmpty() && !timestampsDirty) {
+            return;
+        }
+        syncFiles(unsyncedFiles);
+        unsyncedFiles.clear();
+        Set<Long> changed = Set.copyOf(dirtyObjects);
+        cluster.metadata.transaction(tx -> {
+            persistVersions(tx, changed, objects);
+            tx.update("UPDATE images SET modified = ?, accessed = ? WHERE id = ?",
+                modified.toEpochMilli(), accessed.toEpochMilli(), imageId);
+            return null;
+        });
+        dirtyObjects.removeAll(changed);
+        timestampsDirty = false;
+        deleteFiles(filesToDelete);
+        filesToDelete.clear();
+    }
+
+    private void syncFiles(Set<String> fileNames) throws IOException {
+        for (String f : fileNames) {
+            channels.get(f, false).force(false);
+        }
+        if (dirsUnsynced) {
+            FileSync.directory(dir);
+            FileSync.directory(dir.getParent());
+            FileSync.directory(dir.getParent().getParent());
+            dirsUnsynced = false;
+        }
+    }
+
+    private void deleteFiles(List<String> fileNames) throws IOException {
+        for (String f : fileNames) {
+            channels.close(f);
+            Files.deleteIfExists(channels.path(f));
+        }
+    }
+
+    private void persistVersions(Metadata.Tx tx, Set<Long> objnos, Map<Long, List<ObjectVersion>> from)
+        throws Exception {
+        if (objnos.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement delete = tx.prepare("DELETE FROM object_versions WHERE image_id = ? AND objno = ?");
+             PreparedStatement insert = tx.prepare(
+                 "INSERT INTO object_versions (image_id, objno, gen, born, died) VALUES (?, ?, ?, ?, ?)")) {
+            for (long objno : objnos) {
+                delete.setString(1, imageId);
+                delete.setLong(2, objno);
+                delete.addBatch();
+                for (ObjectVersion v : from.getOrDefault(objno, List.of())) {
+                    insert.setString(1, imageId);
+                    insert.setLong(2, v.objno);
+                    insert.setLong(3, v.gen);
+                    insert.setLong(4, v.born);
+                    if (v.isHead()) {
+                        insert.setNull(5, java.sql.Types.INTEGER);
+                    } else {
+                        insert.setLong(5, v.died);
+                    }
+                    insert.addBatch();
+                }
+            }
+            delete.executeBatch();
+            insert.executeBatch();
+        }
+    }
+
+    // --- header changes: each one commits in a single transaction after a flush ---
+
+    /**
+     * A planned change of object versions: new version lists for some objects, new files to be
+     * made durable before the commit, files to delete after it.
+     */
+    private final class VersionPlan {
+        final Map<Long, List<ObjectVersion>> lists = new HashMap<>();
+        final List<String> newFiles = new ArrayList<>();
+        final List<String> dropped = new ArrayList<>();
+
+        List<ObjectVersion> listOf(long objno) {
+            return lists.computeIfAbsent(objno, k -> {
+                List<ObjectVersion> copy = new ArrayList<>();
+                for (ObjectVersion v : objects.getOrDefault(objno, List.of())) {
+                    copy.add(new ObjectVersion(v.objno, v.gen, v.born, v.died));
+                }
+                return copy;
+            });
+        }
+
+        /** Ends the head of {@code objno} in the plan (kept if shared, else dropped). */
+        void endHead(long objno) {
+            List<ObjectVersion> list = listOf(objno);
+            if (list.isEmpty() || !list.get(list.size() - 1).isHead()) {
+                return;
+            }
+            ObjectVersion head = list.get(list.size() - 1);
+            if (isShared(head)) {
+                head.died = snapSeq;
+            } else {
+                list.remove(list.size() - 1);
+                dropped.add(head.fileName());
+            }
+        }
+
+        /** A new head for {@code objno} holding the first {@code length} bytes of {@code source}'s file. */
+        void newHeadFrom(ObjectVersion source, long length) throws IOException {
+            ensureDir();
+            ObjectVersion v = new ObjectVersion(source.objno, nextGen++, snapSeq, ObjectVersion.HEAD);
+            Path to = channels.path(v.fileName());
+            try (FileChannel in = FileChannel.open(channels.path(source.fileName()), StandardOpenOption.READ);
+                 FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                long n = Math.min(length, in.size());
+                long pos = 0;
+                while (pos < n) {
+                    pos += in.transferTo(pos, n - pos, out);
+                }
+            }
+            newFiles.add(v.fileName());
+            dirsUnsynced = true;
+            listOf(source.objno).add(v);
+        }
+
+        /** Makes the new files durable, commits the plan with {@code header}, then applies it. */
+        void commit(Metadata.SqlWork<Void> header) throws Exception {
+            try {
+                syncFiles(new LinkedHashSet<>(newFiles));
+                cluster.metadata.transaction(tx -> {
+                    persistVersions(tx, lists.keySet(), lists);
+                    return header.apply(tx);
+                });
+            } catch (Exception e) {
+                deleteFiles(newFiles);
+                throw e;
+            }
+            for (Map.Entry<Long, List<ObjectVersion>> e : lists.entrySet()) {
+                if (e.getValue().isEmpty()) {
+                    objects.remove(e.getKey());
+                } else {
+                    objects.put(e.getKey(), e.getValue());
+                }
+            }
+            deleteFiles(dropped);
+        }
+    }
+
+    void resize(EmbeddedImage handle, long newSize) throws Exception {
+        checkWritableHead(handle, "resize");
+        if (newSize < 0) {
+            throw ClusterException.invalid("size must not be negative");
+        }
+        flush();
+        VersionPlan plan = new VersionPlan();
+        if (newSize < size) {
+            long keep = (newSize + objectSize - 1) / objectSize;
+            for (long objno : new TreeSet<>(objects.keySet()).tailSet(keep)) {
+                plan.endHead(objno);
+            }
+            long partial = newSize & (objectSize - 1);
+            ObjectVersion last = partial == 0 ? null : head(newSize >>> order);
+            if (last != null && Files.size(channels.path(last.fileName())) > partial) {
+                plan.endHead(last.objno);
+                plan.newHeadFrom(last, partial);
+            }
+        }
+        plan.commit(tx -> {
+            tx.update("UPDATE images SET size = ? WHERE id = ?", newSize, imageId);
+            return null;
+        });
+        size = newSize;
+        notifyHeader();
+    }
+
+    void updateFeatures(EmbeddedImage handle, Set<ImageFeature> change, boolean enable) throws Exception {
+        handle.checkOpen();
+        if (handle.snapId() != null) {
+            throw new ClusterException(Errno.EROFS, "cannot update features: the image is open at a snapshot");
+        }
+        long next = FeatureRules.update(features, change, enable);
+        cluster.metadata.transaction(tx -> tx.update("UPDATE images SET features = ? WHERE id = ?", next, imageId));
+        features = next;
+        if (!hasFeature(ImageFeature.EXCLUSIVE_LOCK)) {
+            lock.clear();
+        }
+        notifyHeader();
+    }
+
+    // --- snapshots ---
+
+    List<SnapInfo> listSnaps(EmbeddedImage handle) {
+        handle.checkOpen();
+        return snaps.values().stream().map(Snap::info).toList();
+    }
+
+    long createUserSnap(EmbeddedImage handle, String snapName) throws Exception {
+        Names.checkSnap(snapName);
+        checkWritableHead(handle, "create snapshot");
+        return createSnap(snapName, SnapNamespace.USER, null);
+    }
+
+    private long createSnap(String snapName, SnapNamespace ns, MirrorSnapshotInfo mirror) throws Exception {
+        if (snaps.values().stream().anyMatch(s -> s.name().equals(snapName))) {
+            throw ClusterException.exists("snapshot '" + snapName + "' already exists");
+        }
+        flush();
+        Instant now = Instant.now();
+        long id = cluster.metadata.transaction(tx -> {
+            tx.update("UPDATE pools SET snap_seq = snap_seq + 1 WHERE id = ?", poolId);
+            long allocated = tx.queryOne("SELECT snap_seq FROM pools WHERE id = ?", r -> r.getLong(1), poolId)
+                .orElseThrow(() -> ClusterException.notFound("pool of image " + spec() + " does not exist"));
+            tx.update("INSERT INTO snaps (image_id, snap_id, name, snap_namespace, size, created, protected, mirror)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, 0, ?)", imageId, allocated, snapName, ns.name(), size,
+                now.toEpochMilli(), mirror == null ? null : MirrorSnapshotCodec.encode(mirror));
+            tx.update("UPDATE images SET snap_seq = ? WHERE id = ?", allocated, imageId);
+            return allocated;
+        });
+        snaps.put(id, new Snap(id, snapName, ns, size, now, false, mirror));
+        snapSeq = id;
+        notifyHeader();
+        return id;
+    }
+
+    void removeSnap(EmbeddedImage handle, String snapName) throws Exception {
+        handle.checkOpen();
+        removeSnap(snapNamed(snapName));
+    }
+
+    void removeSnapById(EmbeddedImage handle, long snapId) throws Exception {
+        handle.checkOpen();
+        removeSnap(snap(snapId));
+    }
+
+    private void removeSnap(Snap s) throws Exception {
+        if (s.isProtected()) {
+            throw new ClusterException(Errno.EBUSY, "snapshot '" + s.name() + "' is protected from removal");
+        }
+        flush();
+        snaps.remove(s.id());
+        VersionPlan plan = new VersionPlan();
+        try {
+            for (Map.Entry<Long, List<ObjectVersion>> e : objects.entrySet()) {
+                for (ObjectVersion v : e.getValue()) {
+                    if (!v.isHead() && v.visibleAt(s.id()) && snaps.subMap(v.born, false, v.died, true).isEmpty()) {
+                        plan.listOf(e.getKey()).removeIf(c -> c.gen == v.gen);
+                        plan.dropped.add(v.fileName());
+                    }
+                }
+            }
+            plan.commit(tx -> {
+                tx.update("DELETE FROM snaps WHERE image_id = ? AND snap_id = ?", imageId, s.id());
+                return null;
+            });
+        } catch (Exception e) {
+            snaps.put(s.id(), s);
+            throw e;
+        }
+        notifyHeader();
+    }
+
+    void rollbackSnap(EmbeddedImage handle, String snapName) throws Exception {
+        Snap s = snapNamed(snapName);
+        checkWritableHead(handle, "roll back");
+        flush();
+        VersionPlan plan = new VersionPlan();
+        for (long objno : new TreeSet<>(objects.keySet())) {
+            ObjectVersion target = visibleAt(objno, s.id());
+            ObjectVersion head = head(objno);
+            if (target == head) {
+                continue;
+            }
+            plan.endHead(objno);
+            if (target != null) {
+                plan.newHeadFrom(target, objectSize);
+            }
+        }
+        plan.commit(tx -> {
+            tx.update("UPDATE images SET size = ? WHERE id = ?", s.size(), imageId);
+            return null;
+        });
+        size = s.size();
+        touchModified();
+        notifyHeader();
+    }
+
+    void setProtected(EmbeddedImage handle, String snapName, boolean protect) throws Exception {
+        handle.checkOpen();
+        Snap s = snapNamed(snapName);
+        if (protect && !hasFeature(ImageFeature.LAYERING)) {
+            throw new ClusterException(Errno.ENOSYS, "image must support layering");
+        }
+        if (protect && s.isProtected()) {
+            throw new ClusterException(Errno.EBUSY, "snapshot '" + snapName + "' is already protected");
+        }
+        if (!protect && !s.isProtected()) {
+            throw ClusterException.invalid("snapshot '" + snapName + "' is already unprotected");
+        }
+        cluster.metadata.transaction(tx -> tx.update("UPDATE snaps SET protected = ? WHERE image_id = ? AND snap_id = ?",
+            protect ? 1 : 0, imageId, s.id()));
+        snaps.put(s.id(), s.withProtected(protect));
+        notifyHeader();
+    }
+
+    // --- diff ---
+
+    /**
+     * Extents changed between {@code fromSnapId} (null: nothing) and the handle's point. With
+     * fast-diff (or whole-object) the answer comes from the version index alone, per object: an
+     * object changed when the version the two points see differs. Without fast-diff the changed
+     * objects' data is compared to narrow the extents.
+     */
+    List<DiffExtent> diff(EmbeddedImage handle, Long fromSnapId, long offset, long length, boolean wholeObject)
+        throws IOException {
+        handle.checkOpen();
+        long to = pointOf(handle.snapId());
+        long from;
+        if (fromSnapId == null) {
+            from = Long.MIN_VALUE;
+        } else {
+            from = snap(fromSnapId).id();
+            if (from > to) {
+                throw ClusterException.invalid("snapshot id " + fromSnapId + " is newer than the end of the diff");
+            }
+        }
+        if (offset < 0 || length < 0) {
+            throw ClusterException.invalid("diff range must not be negative");
+        }
+        long end = Math.min(sizeAt(to), offset + length);
+        boolean exact = wholeObject || hasFeature(ImageFeature.FAST_DIFF);
+        List<DiffExtent> extents = new ArrayList<>();
+        for (long start = offset; start < end; ) {
+            long objno = start >>> order;
+            long objStart = objno << order;
+            long objEnd = Math.min(objStart + objectSize, end);
+            ObjectVersion a = from == Long.MIN_VALUE ? null : visibleAt(objno, from);
+            ObjectVersion b = visibleAt(objno, to);
+            if (a != b) {
+                long s = wholeObject ? objStart : start;
+                long e = wholeObject ? Math.min(objStart + objectSize, sizeAt(to)) : objEnd;
+                if (exact || b == null) {
+                    add(extents, s, e - s, b != null);
+                } else {
+                    compareData(extents, a, b, objStart, s, e);
+                }
+            }
+            start = objEnd;
+        }
+        return extents;
+    }
+
+    private static final int COMPARE_BLOCK = 4096;
+
+    private void compareData(List<DiffExtent> out, ObjectVersion a, ObjectVersion b, long objStart, long s, long e)
+        throws IOException {
+        int n = (int) (e - s);
+        byte[] before = new byte[n];
+        byte[] after = new byte[n];
+        if (a != null) {
+            readFully(a.fileName(), s - objStart, ByteBuffer.wrap(before));
+        }
+        readFully(b.fileName(), s - objStart, ByteBuffer.wrap(after));
+        for (int i = 0; i < n; i += COMPARE_BLOCK) {
+            int len = Math.min(COMPARE_BLOCK, n - i);
+            if (!Arrays.equals(before, i, i + len, after, i, i + len)) {
+                add(out, s + i, len, true);
+            }
+        }
+    }
+
+    /** Appends, merging with the previous extent when adjacent and of the same kind. */
+    private static void add(List<DiffExtent> extents, long offset, long length, boolean exists) {
+        if (!extents.isEmpty()) {
+            DiffExtent last = extents.get(extents.size() - 1);
+            if (last.exists() == exists && last.offset() + last.length() == offset) {
+                extents.set(extents.size() - 1, new DiffExtent(last.offset(), last.length() + length, exists));
+                return;
+            }
+        }
+        extents.add(new DiffExtent(offset, length, exists));
+    }
+
+    // --- exclusive lock ---
+
+    void lockAcquire(EmbeddedImage handle) {
+        handle.checkOpen();
+        if (!hasFeature(ImageFeature.EXCLUSIVE_LOCK)) {
+            throw ClusterException.invalid("exclusive-lock feature is not enabled on image " + spec());
+        }
+        if (handle.snapId() != null) {
+            throw new ClusterException(Errno.EROFS, "cannot lock an image opened at a snapshot");
+        }
+        if (handle.isBlocklisted()) {
+            throw new ClusterException(Errno.ESHUTDOWN, "the exclusive lock of this client was broken");
+        }
+        lock.acquire(handle);
+    }
+
+    void lockRelease(EmbeddedImage handle) throws Exception {
+        handle.checkOpen();
+        flush();
+        lock.release(handle);
+    }
+
+    List<String> lockOwners(EmbeddedImage handle) {
+        handle.checkOpen();
+        if (!hasFeature(ImageFeature.EXCLUSIVE_LOCK)) {
+            throw ClusterException.invalid("exclusive-lock feature is not enabled on image " + spec());
+        }
+        return lock.owners();
+    }
+
+    void lockBreak(EmbeddedImage handle, String owner) {
+        handle.checkOpen();
+        if (!hasFeature(ImageFeature.EXCLUSIVE_LOCK)) {
+            throw ClusterException.invalid("exclusive-lock feature is not enabled on image " + spec());
+        }
+        lock.breakLock(owner).blocklist();
+    }
+
+    // --- mirror-snapshots (storage side; the mirroring rules come with the mirroring issue) ---
+
+    long mirrorCreatePrimarySnapshot(EmbeddedImage handle) throws Exception {
+        handle.checkOpen();
+        if (handle.snapId() != null) {
+            throw new ClusterException(Errno.EROFS, "cannot create a snapshot of an image opened at a snapshot");
+        }
+        if (isNonPrimary()) {
+            throw ClusterException.invalid("image " + spec() + " is not primary");
+        }
+        List<String> peerList = cluster.metadata.transaction(tx -> tx.query(
+            "SELECT uuid FROM mirror_peers WHERE pool_id = ? AND direction <> 'RX_ONLY'", r -> r.getString(1), poolId));
+        Set<String> peers = new TreeSet<>(peerList);
+        String snapName = ".mirror.primary." + globalId() + "." + UUID.randomUUID();
+        long id = createSnap(snapName, SnapNamespace.MIRROR, MirrorSnapshotInfo.primary(peers, false));
+        List<Snap> primaries = snaps.values().stream()
+            .filter(s -> s.mirror() != null && s.mirror().state().isPrimary() && !s.isProtected()).toList();
+        for (int i = 0; i < primaries.size() - MAX_MIRROR_SNAPSHOTS; i++) {
+            removeSnap(primaries.get(i));
+        }
+        return id;
+    }
+
+    long mirrorCreateNonPrimarySnapshot(EmbeddedImage handle, String primaryMirrorUuid, long primarySnapId,
+                                        Map<Long, Long> snapSeqs) throws Exception {
+        handle.checkOpen();
+        if (handle.snapId() != null) {
+            throw new ClusterException(Errno.EROFS, "cannot create a snapshot of an image opened at a snapshot");
+        }
+        if (!isNonPrimary() && snaps.values().stream().anyMatch(s -> s.mirror() != null)) {
+            throw ClusterException.invalid("image " + spec() + " is primary");
+        }
+        String snapName = ".mirror.non_primary." + globalId() + "." + UUID.randomUUID();
+        MirrorSnapshotInfo info = new MirrorSnapshotInfo(MirrorSnapshotState.NON_PRIMARY, false, Set.of(),
+            primaryMirrorUuid, primarySnapId, 0, snapSeqs);
+        return createSnap(snapName, SnapNamespace.MIRROR, info);
+    }
+
+    void mirrorSnapshotSetCopyProgress(EmbeddedImage handle, long snapId, boolean complete, long lastCopied)
+        throws Exception {
+        handle.checkOpen();
+        Snap s = snap(snapId);
+        if (s.mirror() == null || s.mirror().state().isPrimary()) {
+            throw ClusterException.invalid("snapshot id " + snapId + " is not a non-primary mirror snapshot");
+        }
+        MirrorSnapshotInfo m = s.mirror();
+        updateMirror(s, new MirrorSnapshotInfo(m.state(), complete, m.mirrorPeerUuids(), m.primaryMirrorUuid(),
+            m.primarySnapId(), lastCopied, m.snapSeqs()));
+    }
+
+    void mirrorSnapshotUnlinkPeer(EmbeddedImage handle, long snapId, String peerUuid) throws Exception {
+        handle.checkOpen();
+        Snap s = snap(snapId);
+        if (s.mirror() == null || !s.mirror().state().isPrimary()) {
+            throw ClusterException.invalid("snapshot id " + snapId + " is not a primary mirror snapshot");
+        }
+        MirrorSnapshotInfo m = s.mirror();
+        if (!m.mirrorPeerUuids().contains(peerUuid)) {
+            throw ClusterException.notFound("peer " + peerUuid + " is not linked to snapshot id " + snapId);
+        }
+        Set<String> peers = new TreeSet<>(m.mirrorPeerUuids());
+        peers.remove(peerUuid);
+        updateMirror(s, new MirrorSnapshotInfo(m.state(), m.complete(), peers, m.primaryMirrorUuid(),
+            m.primarySnapId(), m.lastCopiedObjectNumber(), m.snapSeqs()));
+    }
+
+    private void updateMirror(Snap s, MirrorSnapshotInfo info) throws Exception {
+        cluster.metadata.transaction(tx -> tx.update("UPDATE snaps SET mirror = ? WHERE image_id = ? AND snap_id = ?",
+            MirrorSnapshotCodec.encode(info), imageId, s.id()));
+        snaps.put(s.id(), s.withMirror(info));
+        notifyHeader();
+    }
+
+    /** The image's mirroring global id, reserved on first use (mirroring state stays disabled). */
+    private String globalId() throws Exception {
+        return cluster.metadata.transaction(tx -> {
+            var existing = tx.queryOne("SELECT global_id FROM mirror_images WHERE image_id = ?", r -> r.getString(1),
+                imageId);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            String id = UUID.randomUUID().toString();
+            tx.update("INSERT INTO mirror_images (image_id, global_id) VALUES (?, ?)", imageId, id);
+            return id;
+        });
+    }
+
+    // --- closing ---
+
+    /** A handle closes: its lock goes, its writes are flushed (librbd flushes on close). */
+    void closeHandle(EmbeddedImage handle) throws Exception {
+        lock.releaseIfOwner(handle);
+        flush();
+    }
+
+    /** The cluster closes: flush and close the files. */
+    Future<Void> shutdown() {
+        return cluster.executor.run(lane, () -> {
+            flush();
+            channels.close();
+            return null;
+        });
+    }
+
+    /** After the last handle is gone (on the image lane). */
+    void closeFiles() throws IOException {
+        channels.close();
+    }
+
+    // --- consistency check (tests and `fsck`) ---
+
+    /** Problems between the version index and the files; empty when consistent. */
+    List<String> check() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<Long, List<ObjectVersion>> e : objects.entrySet()) {
+            int heads = 0;
+            long previousDied = Long.MIN_VALUE;
+            for (ObjectVersion v : e.getValue()) {
+                if (!Files.exists(channels.path(v.fileName())) && !filesToDelete.contains(v.fileName())) {
+                    problems.add("missing file for " + v);
+                }
+                if (v.isHead()) {
+                    heads++;
+                }
+                if (v.born >= v.died) {
+                    problems.add("empty visibility interval " + v);
+                }
+                if (v.born < previousDied) {
+                    problems.add("overlapping versions at " + v);
+                }
+                previousDied = v.died;
+                if (!v.isHead() && snaps.subMap(v.born, false, v.died, true).isEmpty()) {
+                    problems.add("version seen by no snapshot and not head: " + v);
+                }
+                long length = Files.exists(channels.path(v.fileName())) ? Files.size(channels.path(v.fileName())) : 0;
+                if (length > objectSize) {
+                    problems.add("file longer than an object: " + v);
+                }
+            }
+            if (heads > 1) {
+                problems.add("object " + e.getKey() + " has " + heads + " heads");
+            }
+        }
+        return problems;
+    }
+}
