@@ -26,6 +26,8 @@ public final class ClusterMain {
     }
 
     public static void main(String[] args) {
+        // Our log goes to stdout; effective when slf4j-simple is the binding on the classpath.
+        System.setProperty("org.slf4j.simpleLogger.logFile", System.getProperty("org.slf4j.simpleLogger.logFile", "System.out"));
         Path conf = confArgument(args);
         if (conf == null) {
             System.err.println("usage: mirrorhost cluster --conf FILE");
