@@ -156,7 +156,7 @@ final class SnapshotScheduler {
             refreshAgain = true;
             return refreshing;
         }
-        refreshing = store.loadAll()
+        Future<Void> round = store.loadAll()
                 .compose(set -> scan(set).compose(found -> loadRecords(found).map(records -> {
                     apply(set, found, records);
                     return (Void) null;
@@ -164,13 +164,16 @@ final class SnapshotScheduler {
                 .recover(e -> {
                     log.error("refresh failed: {}", e.getMessage());
                     return Future.succeededFuture();
-                })
-                .andThen(r -> refreshDone());
-        return refreshing;
+                });
+        refreshing = round;
+        round.onComplete(r -> refreshDone(round));
+        return round;
     }
 
-    private synchronized void refreshDone() {
-        refreshing = null;
+    private synchronized void refreshDone(Future<Void> round) {
+        if (refreshing == round) {
+            refreshing = null;
+        }
         if (refreshAgain) {
             refreshAgain = false;
             refresh();
