@@ -51,8 +51,9 @@ public final class Host {
         if (keys.isEmpty()) {
             LOG.warn("{} sets no [host] api_key: every API request but /api/v1/health will be refused", conf.file());
         }
-        return provider.connect(vertx, conf.section(conf.backend())).compose(cluster ->
-                assemble(vertx, conf, moduleList, provider, keys, cluster)
+        return Future.succeededFuture()
+                .compose(v -> provider.connect(vertx, conf.backendSettings()))
+                .compose(cluster -> assemble(vertx, conf, moduleList, provider, keys, cluster)
                         .recover(e -> cluster.close().transform(ignored -> Future.<Host>failedFuture(e))));
     }
 

@@ -156,6 +156,18 @@ public final class SiteConf {
         return keys;
     }
 
+    /**
+     * The settings handed to the backend's {@code connect}: its section (named after {@code backend}), plus
+     * {@code conf_dir}, the directory of this file, for paths the backend resolves itself.
+     */
+    public Map<String, String> backendSettings() {
+        Map<String, String> settings = new LinkedHashMap<>(section(backend()));
+        if (file.getParent() != null) {
+            settings.putIfAbsent("conf_dir", file.getParent().toString());
+        }
+        return Map.copyOf(settings);
+    }
+
     /** A module's option values from its section {@code [mgr/MODULE]}. */
     public Map<String, String> moduleOptions(String module) {
         return section("mgr/" + module);

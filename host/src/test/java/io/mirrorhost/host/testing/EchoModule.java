@@ -90,6 +90,10 @@ public final class EchoModule implements MgrModule {
                             String.valueOf(Vertx.currentContext() == startContext) + "\n")));
                     return done.future();
                 }),
+                CommandSpec.of("echo import", "tell what it was given to import", r ->
+                        Future.succeededFuture(CommandResult.ok("path=" + r.string("path").orElseThrow() + " bytes="
+                                + (r.input() == null ? -1 : r.input().length) + "\n")),
+                        ArgSpec.positional("path", ArgType.STRING, "file to import, - for standard input")),
                 CommandSpec.of("echo binary", "answer raw bytes", r ->
                         Future.succeededFuture(CommandResult.binary(new byte[] {0, 1, 2, (byte) 255}, ""))));
     }
