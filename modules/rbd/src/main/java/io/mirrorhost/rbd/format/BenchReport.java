@@ -16,6 +16,10 @@ public final class BenchReport {
     private static final int WINDOW_SIZE = 5;
 
     private final long ioThreads;
+    private final long ioSize;
+    private final boolean readWrite;
+    private long readOps;
+    private long writeOps;
     private final StringBuilder out = new StringBuilder();
     private final Deque<double[]> window = new ArrayDeque<>();
     private double last;
@@ -23,11 +27,21 @@ public final class BenchReport {
     private long bytes;
     private long currentIos;
     private long currentBytes;
-    private boolean ticked;
 
-    public BenchReport(String ioType, long ioSize, long ioThreads, long totalBytes, boolean random) {
+    /**
+     * @param ioType         {@code read}, {@code write} or {@code readwrite}
+     * @param readPercentage for readwrite, the share of reads ({@code --rw-mix-read})
+     */
+    public BenchReport(String ioType, long readPercentage, long ioSize, long ioThreads, long totalBytes,
+                       boolean random) {
         this.ioThreads = ioThreads;
-        out.append("bench  type ").append(ioType)
+        this.ioSize = ioSize;
+        this.readWrite = ioType.equals("readwrite");
+        out.append("bench  type ").append(ioType);
+        if (readWrite) {
+            out.append(" read:write=").append(readPercentage).append(':').append(100 - readPercentage);
+        }
+        out
                 .append(" io_size ").append(ioSize)
                 .append(" io_threads ").append(ioThreads)
                 .append(" bytes ").append(totalBytes)
@@ -35,12 +49,17 @@ public final class BenchReport {
         out.append(TABLE_HEADING);
     }
 
-    /** One I/O of {@code size} bytes was issued. */
-    public void issued(long size) {
+    /** One I/O was issued. */
+    public void issued(boolean read) {
         ios++;
-        bytes += size;
+        bytes += ioSize;
         currentIos++;
-        currentBytes += size;
+        currentBytes += ioSize;
+        if (read) {
+            readOps++;
+        } else {
+            writeOps++;
+        }
     }
 
     /** Called after each round of issued I/Os with the seconds elapsed since the start. */
@@ -66,22 +85,32 @@ public final class BenchReport {
             iosSum += sample[1];
             bytesSum += sample[2];
         }
-        out.append(String.format("%5d  %8d  %8s  %8s/s%n", (int) elapsedSeconds, (int) (ios - ioThreads),
+        out.append(String.format("%5d  %8d  %8s  %8s/s\n", (int) elapsedSeconds, (int) (ios - ioThreads),
                 SizeFormat.fixed(iosSum / timeSum, 2), SizeFormat.bytes((long) (bytesSum / timeSum))));
-        ticked = true;
         last = elapsedSeconds;
     }
 
     /** The whole report, ending with the summary line. */
     public String finish(double elapsedSeconds) {
-        double seconds = elapsedSeconds > 0 ? elapsedSeconds : Double.MIN_VALUE;
-        double opsPerSec = ios / seconds;
-        String opsRate = ticked ? SizeFormat.fixed(opsPerSec, 2) : defaultNotation(opsPerSec);
         out.append("elapsed: ").append((int) elapsedSeconds)
                 .append("   ops: ").append(ios)
-                .append("   ops/sec: ").append(opsRate)
-                .append("   bytes/sec: ").append(SizeFormat.bytes((long) (bytes / seconds))).append("/s\n");
-        return out.toString().replace(System.lineSeparator(), "\n");
+                .append("   ops/sec: ").append(defaultNotation(ios / elapsedSeconds))
+                .append("   bytes/sec: ").append(bytesRate(bytes, elapsedSeconds)).append("/s\n");
+        if (readWrite) {
+            out.append("read_ops: ").append(readOps)
+                    .append("   read_ops/sec: ").append(defaultNotation(readOps / elapsedSeconds))
+                    .append("   read_bytes/sec: ").append(bytesRate(readOps * ioSize, elapsedSeconds)).append("/s\n");
+            out.append("write_ops: ").append(writeOps)
+                    .append("   write_ops/sec: ").append(defaultNotation(writeOps / elapsedSeconds))
+                    .append("   write_bytes/sec: ").append(bytesRate(writeOps * ioSize, elapsedSeconds)).append("/s\n");
+        }
+        return out.toString();
+    }
+
+    /** A rate in bytes/s; an infinite rate (nothing measurable elapsed) prints as rbd's {@code 0 B}. */
+    private static String bytesRate(long bytes, double seconds) {
+        double rate = bytes / seconds;
+        return SizeFormat.bytes(Double.isFinite(rate) ? (long) rate : 0);
     }
 
     public long ios() {
@@ -90,8 +119,14 @@ public final class BenchReport {
 
     /** C++ {@code ostream} default notation: six significant digits, no trailing zeros ({@code %g}). */
     public static String defaultNotation(double value) {
-        if (value == 0 || Double.isNaN(value) || Double.isInfinite(value)) {
-            return value == 0 ? "0" : Double.toString(value);
+        if (Double.isNaN(value)) {
+            return "-nan";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "inf" : "-inf";
+        }
+        if (value == 0) {
+            return "0";
         }
         BigDecimal rounded = new BigDecimal(value).round(new MathContext(6, RoundingMode.HALF_EVEN));
         int exponent = rounded.precision() - rounded.scale() - 1;

@@ -4,13 +4,17 @@ import io.mirrorhost.api.cluster.DiffExtent;
 import io.mirrorhost.rbd.format.TextTable.Align;
 import java.util.List;
 
-/** {@code rbd diff}: the Offset Length Type table (always with its heading) or a JSON extent list. */
+/** {@code rbd diff}: the Offset Length Type table (nothing when empty) or a JSON extent list. */
 public final class DiffFormatter {
 
     private DiffFormatter() {
     }
 
+    /** The table, or nothing when no extent differs. */
     public static String plain(List<DiffExtent> extents) {
+        if (extents.isEmpty()) {
+            return "";
+        }
         TextTable table = new TextTable()
                 .column("Offset", Align.LEFT, Align.LEFT)
                 .column("Length", Align.LEFT, Align.LEFT)
@@ -21,8 +25,7 @@ public final class DiffFormatter {
         return table.render();
     }
 
-    public static String json(List<DiffExtent> extents, boolean pretty) {
-        JsonWriter f = new JsonWriter(pretty);
+    public static String structured(List<DiffExtent> extents, TreeWriter f) {
         f.openArray("extents");
         for (DiffExtent e : extents) {
             f.openObject("extent");

@@ -3,6 +3,7 @@ package io.mirrorhost.rbd.format;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
+import io.mirrorhost.api.cluster.MirrorImageMode;
 import io.mirrorhost.api.cluster.MirrorImageState;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -32,6 +33,11 @@ public final class ImageInfoFormatter {
 
         boolean mirroringShown() {
             return journaling() || (mirror != null && mirror.state() != MirrorImageState.DISABLED);
+        }
+
+        /** librbd reports journal mode for an image that is not mirrored. */
+        MirrorImageMode mirrorMode() {
+            return mirror == null || mirror.mode() == null ? MirrorImageMode.JOURNAL : mirror.mode();
         }
 
         MirrorImageState mirrorState() {
@@ -82,9 +88,8 @@ public final class ImageInfoFormatter {
         return out.toString();
     }
 
-    public static String json(View view, boolean pretty, ZoneId zone) {
+    public static String structured(View view, TreeWriter f, ZoneId zone) {
         ImageInfo info = view.info();
-        JsonWriter f = new JsonWriter(pretty);
         f.openObject("image");
         f.string("name", info.name());
         f.string("id", info.id());
@@ -103,7 +108,8 @@ public final class ImageInfoFormatter {
             f.string("feature", name);
         }
         f.close();
-        f.openArray("op_features").close();
+        f.openArray("op_features");
+        f.close();
         f.openArray("flags");
         for (String name : flagNames(info)) {
             f.string("flag", name);
@@ -124,9 +130,9 @@ public final class ImageInfoFormatter {
         }
         if (view.mirroringShown()) {
             f.openObject("mirroring");
+            f.string("mode", view.mirrorMode().label());
             f.string("state", view.mirrorState().label());
             if (view.mirrorState() != MirrorImageState.DISABLED) {
-                f.string("mode", view.mirror().mode().label());
                 f.string("global_id", view.mirror().globalId());
                 f.bool("primary", view.mirror().primary());
             }
@@ -172,7 +178,7 @@ public final class ImageInfoFormatter {
         }
     }
 
-    private static void jsonTimestamp(JsonWriter f, String name, String value) {
+    private static void jsonTimestamp(TreeWriter f, String name, String value) {
         if (!value.isEmpty()) {
             f.string(name, value);
         }

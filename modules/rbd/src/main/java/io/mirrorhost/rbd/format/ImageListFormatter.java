@@ -32,8 +32,7 @@ public final class ImageListFormatter {
         return out.toString();
     }
 
-    public static String namesJson(List<String> names, boolean pretty) {
-        JsonWriter f = new JsonWriter(pretty);
+    public static String namesStructured(List<String> names, TreeWriter f) {
         f.openArray("images");
         for (String name : names) {
             f.string("name", name);
@@ -65,8 +64,7 @@ public final class ImageListFormatter {
         return table.render();
     }
 
-    public static String longJson(List<ImageRow> images, boolean pretty) {
-        JsonWriter f = new JsonWriter(pretty);
+    public static String longStructured(List<ImageRow> images, TreeWriter f) {
         f.openArray("images");
         for (ImageRow image : images) {
             f.openObject("image");

@@ -9,7 +9,7 @@ import java.util.Deque;
  * to array members are ignored, as in JSON they have none. Escaping follows Ceph's
  * {@code json_stream_escaper} ({@code "}, {@code \}, tab, newline, other control characters).
  */
-public final class JsonWriter {
+public final class JsonWriter implements TreeWriter {
     private static final String INDENT = "    ";
 
     private static final class Section {
@@ -29,14 +29,17 @@ public final class JsonWriter {
         this.pretty = pretty;
     }
 
+    @Override
     public JsonWriter openObject(String name) {
         return open(name, false);
     }
 
+    @Override
     public JsonWriter openArray(String name) {
         return open(name, true);
     }
 
+    @Override
     public JsonWriter close() {
         if (stack.isEmpty()) {
             throw new IllegalStateException("no open section");
@@ -51,24 +54,28 @@ public final class JsonWriter {
         return this;
     }
 
+    @Override
     public JsonWriter string(String name, String value) {
         printName(name);
         quote(value);
         return this;
     }
 
+    @Override
     public JsonWriter number(String name, long value) {
         printName(name);
         out.append(value);
         return this;
     }
 
+    @Override
     public JsonWriter unsigned(String name, long value) {
         printName(name);
         out.append(Long.toUnsignedString(value));
         return this;
     }
 
+    @Override
     public JsonWriter bool(String name, boolean value) {
         printName(name);
         out.append(value);
@@ -76,6 +83,7 @@ public final class JsonWriter {
     }
 
     /** The document, with rbd's final newline. */
+    @Override
     public String finish() {
         if (!stack.isEmpty()) {
             throw new IllegalStateException(stack.size() + " sections still open");

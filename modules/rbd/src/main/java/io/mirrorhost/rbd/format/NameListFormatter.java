@@ -19,11 +19,12 @@ public final class NameListFormatter {
         return table.render();
     }
 
-    public static String namespacesJson(List<String> sortedNames, boolean pretty) {
-        JsonWriter f = new JsonWriter(pretty);
+    public static String namespacesStructured(List<String> sortedNames, TreeWriter f) {
         f.openArray("namespaces");
         for (String name : sortedNames) {
-            f.openObject("namespace").string("name", name).close();
+            f.openObject("namespace");
+            f.string("name", name);
+            f.close();
         }
         f.close();
         return f.finish();
@@ -37,8 +38,7 @@ public final class NameListFormatter {
     }
 
     /** {@code ceph osd pool ls --format json}: an array of names. */
-    public static String poolsJson(List<String> names, boolean pretty) {
-        JsonWriter f = new JsonWriter(pretty);
+    public static String poolsStructured(List<String> names, TreeWriter f) {
         f.openArray("pools");
         names.forEach(n -> f.string("pool", n));
         f.close();

@@ -1,27 +1,55 @@
 package io.mirrorhost.rbd.format;
 
 /**
- * The last line of rbd's progress output ({@code utils::ProgressContext}) for a finished operation,
- * which goes to standard error; suppressed by {@code --no-progress}. The intermediate
- * {@code \r}-overwritten percentages are not repeated, since the result is sent at once.
+ * rbd's progress output ({@code utils::ProgressContext}) on standard error: each new whole percentage
+ * as {@code \rOperation: N% complete...}, then {@code \rOperation: 100% complete...done.} or
+ * {@code \rOperation: N% complete...failed.}; nothing with {@code --no-progress}. Operations that
+ * work object by object report after each object but the last, as librbd does, so the text is the
+ * same as rbd's for the same image.
  */
 public final class Progress {
     private final String operation;
     private final boolean enabled;
+    private final StringBuilder out = new StringBuilder();
+    private int lastPercent;
 
     public Progress(String operation, boolean noProgress) {
         this.operation = operation;
         this.enabled = !noProgress;
     }
 
-    /** {@code Removing image: 100% complete...done.} */
-    public String done() {
-        return enabled ? operation + ": 100% complete...done.\n" : "";
+    /** Reports {@code done} of {@code total}; printed only when the percentage grows. */
+    public Progress update(long done, long total) {
+        int percent = percentage(done, total);
+        if (enabled && percent > lastPercent) {
+            out.append('\r').append(operation).append(": ").append(percent).append("% complete...");
+            lastPercent = percent;
+        }
+        return this;
     }
 
-    /** {@code Removing image: 0% complete...failed.} */
-    public String failed(int percent) {
-        return enabled ? operation + ": " + percent + "% complete...failed.\n" : "";
+    /** Reports items {@code from} to {@code total - 1} of {@code total}, one by one. */
+    public Progress steps(long from, long total) {
+        for (long i = Math.max(1, from); i < total; i++) {
+            update(i, total);
+        }
+        return this;
+    }
+
+    /** Everything printed, ending with the done line. */
+    public String done() {
+        if (enabled) {
+            out.append('\r').append(operation).append(": 100% complete...done.\n");
+        }
+        return out.toString();
+    }
+
+    /** Everything printed, ending with the failed line (no trailing newline: a message follows). */
+    public String failed() {
+        if (enabled) {
+            out.append('\r').append(operation).append(": ").append(lastPercent).append("% complete...failed.\n");
+        }
+        return out.toString();
     }
 
     public static int percentage(long part, long whole) {

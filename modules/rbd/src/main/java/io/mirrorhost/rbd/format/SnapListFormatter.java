@@ -51,8 +51,7 @@ public final class SnapListFormatter {
         return table.render();
     }
 
-    public static String json(List<SnapInfo> snaps, boolean all, boolean pretty, ZoneId zone) {
-        JsonWriter f = new JsonWriter(pretty);
+    public static String structured(List<SnapInfo> snaps, boolean all, TreeWriter f, ZoneId zone) {
         f.openArray("snapshots");
         for (SnapInfo snap : shown(snaps, all)) {
             f.openObject("snapshot");

@@ -1,6 +1,7 @@
 package io.mirrorhost.rbd.spec;
 
 import io.mirrorhost.api.CommandException;
+import io.mirrorhost.api.Errno;
 
 /**
  * Sizes as rbd reads them ({@code strict_iecstrtoll} in Ceph's {@code common/strtol.cc}): a whole
@@ -33,9 +34,12 @@ public final class SizeParser {
         return value;
     }
 
-    /** The error boost::program_options reports for a value it cannot take. */
+    /**
+     * The error boost::program_options reports for a value it cannot take; rbd exits 1 for such usage
+     * errors, so the errno is EPERM (1).
+     */
     public static CommandException invalidValue(String text, String option) {
-        return CommandException.invalid("rbd: the argument ('" + text + "') for option '" + option + "' is invalid");
+        return new CommandException(Errno.EPERM, "rbd: the argument for option '" + option + "' is invalid");
     }
 
     /** @return the size in bytes, or -1 if the text is not a valid size */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mirrorhost.api.CommandException;
+import io.mirrorhost.api.Errno;
 import org.junit.jupiter.api.Test;
 
 class SizeParserTest {
@@ -30,7 +31,8 @@ class SizeParserTest {
         for (String bad : new String[] {"abc", "1.5G", "G", "1X", "1GiB", "-1", "1Bi", "", "99999999999999999999"}) {
             CommandException e = assertThrows(CommandException.class, () -> SizeParser.imageSize(bad, "--size"),
                     bad);
-            assertEquals("rbd: the argument ('" + bad + "') for option '--size' is invalid", e.getMessage());
+            assertEquals("rbd: the argument for option '--size' is invalid", e.getMessage());
+            assertEquals(Errno.EPERM, e.errno(), "rbd exits 1 for usage errors");
         }
     }
 

@@ -1,0 +1,49 @@
+package io.mirrorhost.rbd;
+
+import io.mirrorhost.api.CommandSpec;
+import io.mirrorhost.api.MgrModule;
+import io.mirrorhost.api.ModuleContext;
+import io.mirrorhost.rbd.command.RbdCommands;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * The always-on {@code rbd} module: rbd's image, snapshot, pool and namespace commands with rbd's
+ * syntax, outputs and error wording, over the cluster SPI.
+ */
+public final class RbdModule implements MgrModule {
+    private volatile ModuleContext context;
+    private final List<CommandSpec> commands = RbdCommands.all(() -> context);
+
+    @Override
+    public String name() {
+        return "rbd";
+    }
+
+    @Override
+    public String description() {
+        return "rbd's image, snapshot, pool and namespace commands";
+    }
+
+    @Override
+    public boolean alwaysOn() {
+        return true;
+    }
+
+    @Override
+    public List<CommandSpec> commands() {
+        return commands;
+    }
+
+    @Override
+    public Future<Void> start(ModuleContext context) {
+        this.context = context;
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> stop() {
+        context = null;
+        return Future.succeededFuture();
+    }
+}

@@ -1,0 +1,247 @@
+package io.mirrorhost.rbd.command;
+
+import io.mirrorhost.api.ArgSpec;
+import io.mirrorhost.api.CommandException;
+import io.mirrorhost.api.CommandRequest;
+import io.mirrorhost.api.CommandResult;
+import io.mirrorhost.api.CommandSpec;
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.ModuleContext;
+import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageOptions;
+import io.mirrorhost.rbd.format.Progress;
+import io.mirrorhost.rbd.spec.CommandArgs;
+import io.mirrorhost.rbd.spec.ImageRef;
+import io.mirrorhost.rbd.spec.SpecParser;
+import io.mirrorhost.rbd.spec.SpecParser.Modifier;
+import io.mirrorhost.rbd.spec.SpecParser.SnapshotPresence;
+import io.mirrorhost.rbd.spec.SpecParser.Validation;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.FileSystem;
+import io.vertx.core.file.OpenOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code rbd export SRC PATH} and {@code rbd import PATH|- DEST} (raw images, export format 1), with
+ * host-side absolute paths given by the CLI; {@code import -} reads the request's input. Files are
+ * read and written with Vert.x's asynchronous file system, one object-sized chunk at a time;
+ * all-zero chunks are skipped, so the result is sparse as rbd's.
+ */
+final class ExportImportCommands extends RbdCommand {
+    private static final String PATH_NAME = "path-name";
+    private static final String STDIO = "-";
+
+    ExportImportCommands(Supplier<ModuleContext> context) {
+        super(context);
+    }
+
+    List<CommandSpec> specs() {
+        List<ArgSpec> exportArgs = new ArrayList<>();
+        exportArgs.add(RbdArgs.positional(RbdArgs.IMAGE_OR_SNAP_SPEC, "source image or snapshot specification\n"
+                + "(example: [<pool-name>/[<namespace>/]]<image-name>[@<snap-name>])"));
+        exportArgs.add(RbdArgs.positional(PATH_NAME, "export file (or '-' for stdout)"));
+        exportArgs.addAll(List.of(RbdArgs.pool(), RbdArgs.namespace(), RbdArgs.image(), RbdArgs.snap(),
+                RbdArgs.option("path", "export file (or '-' for stdout)"),
+                RbdArgs.option("export-format", "format of image file").withChoices("1"),
+                RbdArgs.noProgress()));
+
+        List<ArgSpec> importArgs = new ArrayList<>();
+        importArgs.add(RbdArgs.positional(PATH_NAME, "import file (or '-' for stdin)"));
+        importArgs.add(RbdArgs.positional(RbdArgs.DEST_IMAGE_SPEC, "destination image specification\n"
+                + "(example: [<pool-name>/[<namespace>/]]<image-name>)"));
+        importArgs.addAll(List.of(RbdArgs.option("path", "import file (or '-' for stdin)"),
+                RbdArgs.option("dest-pool", "destination pool name"),
+                RbdArgs.option("dest-namespace", "destination namespace name"),
+                RbdArgs.option("dest", "destination image name"),
+                RbdArgs.option("pool", "pool name (deprecated, use --dest-pool)", "-p", "--pool")));
+        importArgs.addAll(RbdArgs.createOptions());
+        importArgs.add(RbdArgs.option("export-format", "format of image file").withChoices("1"));
+        importArgs.add(RbdArgs.noProgress());
+        return List.of(new CommandSpec("export", exportArgs, "Export image to file.", this::export),
+                new CommandSpec("import", importArgs, "Import image from file.", this::importImage));
+    }
+
+    private static String path(CommandArgs args) {
+        String path = args.option("path");
+        if (path.isEmpty()) {
+            path = args.takePositionalIfPresent();
+        }
+        if (path.isEmpty()) {
+            throw CommandException.invalid("rbd: path was not specified");
+        }
+        return path;
+    }
+
+    // --- export ---
+
+    private Future<CommandResult> export(CommandRequest request) {
+        return run(request, r -> {
+            CommandArgs args = new CommandArgs(r, RbdArgs.IMAGE_OR_SNAP_SPEC, PATH_NAME);
+            ImageRef ref = SpecParser.image(args, Modifier.SOURCE, true, SnapshotPresence.PERMITTED, Validation.NONE);
+            String path = path(args);
+            Progress progress = new Progress("Exporting image", r.flag("no-progress"));
+            FileSystem fs = context().vertx().fileSystem();
+            return Session.using(session().open(ref), image -> {
+                if (path.equals(STDIO)) {
+                    return Future.failedFuture(new CommandException(Errno.EOPNOTSUPP,
+                            "rbd: export to standard output is not supported by rbdm yet; export to a file"));
+                }
+                return fs.open(path, new OpenOptions().setWrite(true).setCreateNew(true))
+                        .recover(failure -> Future.failedFuture(new CommandException(FileErrors.errno(failure),
+                                "rbd: export error: " + FileErrors.errno(failure).describe())))
+                        .compose(file -> copyToFile(image, file, progress)
+                                .eventually(file::close)
+                                .recover(failure -> fs.delete(path).transform(ignored -> Future.failedFuture(failure))));
+            }).map(v -> Output.ok("", progress.done()));
+        });
+    }
+
+    private static Future<Void> copyToFile(Image image, AsyncFile file, Progress progress) {
+        return image.info().compose(info -> {
+            long size = info.size();
+            long chunk = info.objectSize();
+            long chunks = (size + chunk - 1) / chunk;
+            Future<Void> chain = Future.succeededFuture();
+            for (long i = 0; i < chunks; i++) {
+                long offset = i * chunk;
+                int length = (int) Math.min(chunk, size - offset);
+                boolean last = i == chunks - 1;
+                long done = i + 1;
+                chain = chain.compose(v -> image.read(offset, length))
+                        .compose(data -> last || !isZero(data) ? file.write(data, offset) : Future.succeededFuture())
+                        .map(v -> {
+                            if (done < chunks) {
+                                progress.update(done, chunks);
+                            }
+                            return (Void) null;
+                        });
+            }
+            return chain.recover(failure -> Future.failedFuture(fileOrClusterError(failure, "rbd: export error: ")));
+        });
+    }
+
+    // --- import ---
+
+    private Future<CommandResult> importImage(CommandRequest request) {
+        return run(request, r -> {
+            CommandArgs args = new CommandArgs(r, PATH_NAME, RbdArgs.DEST_IMAGE_SPEC);
+            String path = path(args);
+            ImageRef dest = SpecParser.image(args, Modifier.DEST, new ImageRef(args.option("pool"), "", "", ""),
+                    false, SnapshotPresence.NONE, Validation.FULL);
+            if (dest.image().isEmpty()) {
+                if (path.equals(STDIO)) {
+                    throw CommandException.invalid("rbd: destination image name was not specified");
+                }
+                dest = new ImageRef(dest.pool(), dest.namespace(), path.substring(path.lastIndexOf('/') + 1), "");
+            }
+            ImageRef target = dest;
+            ImageOptions options = ImageCommands.createOptions(args, 0);
+            boolean fromInput = path.equals(STDIO);
+            Progress progress = new Progress("Importing image", r.flag("no-progress"));
+            Session session = session();
+            return session.ioContext(target.poolNamespace())
+                    .compose(where -> fromInput ? Future.succeededFuture(new Source(r.input()))
+                            : openSource(path))
+                    .compose(source -> importFrom(session, target, options, source, progress)
+                            .eventually(source::close))
+                    .map(v -> Output.ok("", progress.done()));
+        });
+    }
+
+    /** Where the data comes from: the request's input or a file opened for reading. */
+    private static final class Source {
+        final Buffer input;
+        final AsyncFile file;
+        final long size;
+
+        Source(byte[] input) {
+            this.input = Buffer.buffer(input == null ? new byte[0] : input);
+            this.file = null;
+            this.size = this.input.length();
+        }
+
+        Source(AsyncFile file, long size) {
+            this.input = null;
+            this.file = file;
+            this.size = size;
+        }
+
+        Future<Buffer> read(long offset, int length) {
+            if (file == null) {
+                return Future.succeededFuture(input.getBuffer((int) offset, (int) offset + length));
+            }
+            return file.read(Buffer.buffer(length), 0, offset, length);
+        }
+
+        Future<Void> close() {
+            return file == null ? Future.succeededFuture() : file.close();
+        }
+    }
+
+    private Future<Source> openSource(String path) {
+        FileSystem fs = context().vertx().fileSystem();
+        return fs.props(path)
+                .compose(props -> fs.open(path, new OpenOptions().setRead(true).setWrite(false).setCreate(false))
+                        .map(file -> new Source(file, props.size())))
+                .recover(failure -> {
+                    Errno errno = FileErrors.errno(failure);
+                    return Future.failedFuture(new CommandException(errno,
+                            "rbd: error opening " + path + "\nrbd: import failed: " + errno.describe()));
+                });
+    }
+
+    private static Future<Void> importFrom(Session session, ImageRef target, ImageOptions options, Source source,
+                                           Progress progress) {
+        ImageOptions sized = new ImageOptions(source.size, options.order(), options.features(), options.dataPool());
+        return session.cluster().createImage(target.imageSpec(), sized)
+                .recover(failure -> Future.failedFuture(Failures.prefixed("rbd: image creation failed\n"
+                        + progress.failed(), Failures.word(failure, "rbd: import failed: "))))
+                .compose(v -> Session.using(session.cluster().openImage(target.imageSpec()),
+                                image -> copyFromSource(image, source, sized, progress).compose(w -> image.flush()))
+                        .recover(failure -> session.cluster().removeImage(target.imageSpec())
+                                .transform(ignored -> Future.failedFuture(Failures.prefixed(progress.failed(),
+                                        fileOrClusterError(failure, "rbd: import failed: "))))));
+    }
+
+    private static Future<Void> copyFromSource(Image image, Source source, ImageOptions options, Progress progress) {
+        long chunk = 1L << options.order();
+        long chunks = (source.size + chunk - 1) / chunk;
+        boolean report = source.file != null;
+        Future<Void> chain = Future.succeededFuture();
+        for (long i = 0; i < chunks; i++) {
+            long offset = i * chunk;
+            int length = (int) Math.min(chunk, source.size - offset);
+            long done = i + 1;
+            chain = chain.compose(v -> source.read(offset, length))
+                    .compose(data -> isZero(data) ? Future.succeededFuture() : image.write(offset, data))
+                    .map(v -> {
+                        if (report && done < chunks) {
+                            progress.update(done, chunks);
+                        }
+                        return (Void) null;
+                    });
+        }
+        return chain;
+    }
+
+    private static Throwable fileOrClusterError(Throwable failure, String prefix) {
+        if (failure instanceof CommandException || failure instanceof io.mirrorhost.api.cluster.ClusterException) {
+            return Failures.word(failure, prefix);
+        }
+        Errno errno = FileErrors.errno(failure);
+        return new CommandException(errno, prefix + errno.describe());
+    }
+
+    static boolean isZero(Buffer data) {
+        for (int i = 0; i < data.length(); i++) {
+            if (data.getByte(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
