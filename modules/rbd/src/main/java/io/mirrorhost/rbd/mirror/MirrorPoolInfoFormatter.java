@@ -1,0 +1,82 @@
+package io.mirrorhost.rbd.mirror;
+
+import io.mirrorhost.api.cluster.MirrorMode;
+import io.mirrorhost.api.cluster.MirrorPeer;
+import io.mirrorhost.api.cluster.MirrorPeerDirection;
+import io.mirrorhost.rbd.format.JsonWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@code rbd mirror pool info} output ({@code execute_info} and {@code format_mirror_peers} in MirrorPool.cc, 16.2). */
+public final class MirrorPoolInfoFormatter {
+
+    /**
+     * @param namespaceLevel whether a namespace was named (then no site name and no peers are shown)
+     * @param peers          the pool's peers, in the cluster's order
+     * @param attributes     with {@code --all}: each peer's config-key attributes ({@code mon_host}, {@code key})
+     *                       by peer uuid; null without {@code --all}
+     */
+    public record PoolInfo(MirrorMode mode, String siteName, boolean namespaceLevel, List<MirrorPeer> peers,
+                           Map<String, Map<String, String>> attributes) {
+        boolean showsPeers() {
+            return mode != MirrorMode.DISABLED && !namespaceLevel;
+        }
+    }
+
+    private MirrorPoolInfoFormatter() {
+    }
+
+    public static String plain(PoolInfo info) {
+        StringBuilder out = new StringBuilder("Mode: ").append(info.mode().label()).append('\n');
+        if (!info.showsPeers()) {
+            return out.toString();
+        }
+        out.append("Site Name: ").append(info.siteName()).append("\n\n");
+        out.append("Peer Sites: ").append(info.peers().isEmpty() ? "none" : "").append('\n');
+        String lastSiteName = info.peers().isEmpty() ? "" : info.peers().get(info.peers().size() - 1).siteName();
+        for (MirrorPeer peer : info.peers()) {
+            out.append("\nUUID: ").append(peer.uuid()).append('\n');
+            out.append("Name: ").append(peer.siteName()).append('\n');
+            if (peer.direction() != MirrorPeerDirection.RX_ONLY || !peer.mirrorUuid().isEmpty()) {
+                out.append("Mirror UUID: ").append(peer.mirrorUuid()).append('\n');
+            }
+            out.append("Direction: ").append(peer.direction().label()).append('\n');
+            if (peer.direction() != MirrorPeerDirection.TX_ONLY || !peer.clientName().isEmpty()) {
+                out.append("Client: ").append(peer.clientName()).append('\n');
+            }
+            if (info.attributes() != null) {
+                Map<String, String> attributes = info.attributes().getOrDefault(peer.uuid(), Map.of());
+                out.append("Mon Host: ").append(attributes.getOrDefault("mon_host", "")).append('\n');
+                out.append("Key: ").append(attributes.getOrDefault("key", "")).append('\n');
+            }
+            // rbd separates peers by comparing site names with the last peer's, not positions
+            if (!peer.siteName().equals(lastSiteName)) {
+                out.append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    public static String json(PoolInfo info, boolean pretty) {
+        JsonWriter json = new JsonWriter(pretty).openObject("mirror").string("mode", info.mode().label());
+        if (info.showsPeers()) {
+            json.string("site_name", info.siteName());
+            json.openArray("peers");
+            for (MirrorPeer peer : info.peers()) {
+                json.openObject("peer")
+                        .string("uuid", peer.uuid())
+                        .string("direction", peer.direction().label())
+                        .string("site_name", peer.siteName())
+                        .string("mirror_uuid", peer.mirrorUuid())
+                        .string("client_name", peer.clientName());
+                if (info.attributes() != null) {
+                    new TreeMap<>(info.attributes().getOrDefault(peer.uuid(), Map.of())).forEach(json::string);
+                }
+                json.close();
+            }
+            json.close();
+        }
+        return json.close().finish();
+    }
+}

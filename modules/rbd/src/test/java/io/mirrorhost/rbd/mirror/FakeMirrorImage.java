@@ -1,0 +1,242 @@
+package io.mirrorhost.rbd.mirror;
+
+import static io.mirrorhost.rbd.mirror.FakeMirrorCluster.call;
+
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageFeature;
+import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
+import io.mirrorhost.api.cluster.MirrorImageInfo;
+import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
+import io.mirrorhost.api.cluster.MirrorImageState;
+import io.mirrorhost.api.cluster.MirrorMode;
+import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
+import io.mirrorhost.api.cluster.SnapInfo;
+import io.mirrorhost.api.cluster.SnapNamespace;
+import io.mirrorhost.api.testing.PartialFake;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** An image of {@link FakeMirrorCluster}, with librbd's mirroring rules (16.2, {@code librbd/api/Mirror.cc}). */
+final class FakeMirrorImage {
+    /** {@code rbd_mirroring_max_mirroring_snapshots}. */
+    static final int MAX_MIRROR_SNAPSHOTS = 5;
+
+    final FakeMirrorCluster cluster;
+    final ImageSpec spec;
+    final String id;
+    final EnumSet<ImageFeature> features;
+    /** null while mirroring was never enabled (cls_rbd has no mirror image record then). */
+    MirrorImageState mirrorState;
+    MirrorImageMode mirrorMode = MirrorImageMode.JOURNAL;
+    String globalId = "";
+    boolean primary = true;
+    /** Whether the peer's copy has been demoted and that reached here (librbd's ORPHAN promotion state). */
+    boolean peerDemoted;
+    boolean resyncRequested;
+    final List<SnapInfo> snaps = new ArrayList<>();
+    final Map<String, MirrorImageSiteStatus> statuses = new LinkedHashMap<>();
+    private long nextSnapId = 1;
+    boolean closed;
+
+    FakeMirrorImage(FakeMirrorCluster cluster, ImageSpec spec, String id, Set<ImageFeature> features) {
+        this.cluster = cluster;
+        this.spec = spec;
+        this.id = id;
+        this.features = features.isEmpty() ? EnumSet.noneOf(ImageFeature.class) : EnumSet.copyOf(features);
+    }
+
+    Image asImage() {
+        return PartialFake.of(Image.class, new Handle());
+    }
+
+    // --- state changes shared with the pool rules ---
+
+    void enableMirroring(MirrorImageMode mode) {
+        mirrorState = MirrorImageState.ENABLED;
+        mirrorMode = mode;
+        globalId = cluster.nextUuid();
+        primary = true;
+        if (mode == MirrorImageMode.SNAPSHOT) {
+            createMirrorSnapshot(false);
+        }
+    }
+
+    void disableMirroring() {
+        if (mirrorState == null) {
+            return;
+        }
+        if (mirrorMode == MirrorImageMode.JOURNAL) {
+            features.remove(ImageFeature.JOURNALING);
+        }
+        snaps.removeIf(s -> s.namespace() == SnapNamespace.MIRROR);
+        mirrorState = null;
+        globalId = "";
+        primary = true;
+        statuses.clear();
+    }
+
+    /** A primary (or demoted primary) mirror-snapshot, pruning the oldest beyond the limit. */
+    long createMirrorSnapshot(boolean demoted) {
+        long snapId = nextSnapId++;
+        String name = ".mirror.primary." + globalId + "." + cluster.nextUuid();
+        snaps.add(new SnapInfo(snapId, name, 1L << 30, Instant.EPOCH.plusSeconds(snapId), SnapNamespace.MIRROR,
+                false, MirrorSnapshotInfo.primary(cluster.txPeerUuids(spec.pool()), demoted)));
+        List<SnapInfo> mirrorSnaps = snaps.stream().filter(s -> s.namespace() == SnapNamespace.MIRROR).toList();
+        if (mirrorSnaps.size() > MAX_MIRROR_SNAPSHOTS) {
+            snaps.remove(mirrorSnaps.get(0));
+        }
+        return snapId;
+    }
+
+    MirrorImageInfo mirrorInfoNow() {
+        // a never-mirrored image reads as disabled with no global id (C_ImageGetInfo on ENOENT)
+        return mirrorState == null ? new MirrorImageInfo("", MirrorImageState.DISABLED, MirrorImageMode.JOURNAL, true)
+                : new MirrorImageInfo(globalId, mirrorState, mirrorMode, primary);
+    }
+
+    MirrorImageGlobalStatus globalStatusNow() {
+        return new MirrorImageGlobalStatus(spec.name(), id, mirrorInfoNow(), List.copyOf(statuses.values()));
+    }
+
+    private MirrorMode poolMode() {
+        return cluster.namespace(spec.poolNamespace()).mode;
+    }
+
+    /** The open handle: the Image methods the commands use. */
+    final class Handle {
+        public ImageSpec spec() {
+            return spec;
+        }
+
+        /** librbd {@code Mirror::image_enable} and {@code mirror::EnableRequest}. */
+        public Future<Void> mirrorEnable(MirrorImageMode mode) {
+            return call(() -> {
+                if (poolMode() != MirrorMode.IMAGE) {
+                    throw ClusterException.invalid("librbd::api::Mirror: image_enable: "
+                            + "cannot enable mirroring in the current pool mirroring mode");
+                }
+                if (mirrorState == MirrorImageState.ENABLED) {
+                    if (mirrorMode != mode) {
+                        throw ClusterException.invalid("librbd::mirror::EnableRequest: invalid current image mirror mode\n"
+                                + "librbd::api::Mirror: image_enable: cannot enable mirroring: "
+                                + Errno.EINVAL.describe());
+                    }
+                    return null; // already enabled: nothing to do
+                }
+                if (mode == MirrorImageMode.JOURNAL) {
+                    // journaling needs exclusive-lock: librbd enables both together
+                    features.add(ImageFeature.EXCLUSIVE_LOCK);
+                    features.add(ImageFeature.JOURNALING);
+                }
+                enableMirroring(mode);
+                return null;
+            });
+        }
+
+        /** librbd {@code Mirror::image_disable} and {@code mirror::DisableRequest}. */
+        public Future<Void> mirrorDisable(boolean force) {
+            return call(() -> {
+                if (poolMode() != MirrorMode.IMAGE) {
+                    throw ClusterException.invalid("librbd::api::Mirror: image_disable: "
+                            + "cannot disable mirroring in the current pool mirroring mode");
+                }
+                if (mirrorState == null) {
+                    return null; // not mirrored: ignored
+                }
+                if (!primary && !force) {
+                    throw ClusterException.invalid("librbd::mirror::DisableRequest: "
+                            + "mirrored image is not primary, add force option to disable mirroring\n"
+                            + "librbd::api::Mirror: image_disable: cannot disable mirroring: "
+                            + Errno.EINVAL.describe());
+                }
+                disableMirroring();
+                return null;
+            });
+        }
+
+        /** librbd {@code mirror::PromoteRequest}. */
+        public Future<Void> mirrorPromote(boolean force) {
+            return call(() -> {
+                if (primary) {
+                    throw ClusterException.invalid("librbd::mirror::PromoteRequest: image is already primary\n"
+                            + "librbd::api::Mirror: image_promote: failed to promote image");
+                }
+                if (!force && !peerDemoted) {
+                    throw new ClusterException(Errno.EBUSY, "librbd::mirror::PromoteRequest: "
+                            + "image is primary within a remote cluster or demotion is not propagated yet\n"
+                            + "librbd::api::Mirror: image_promote: failed to promote image");
+                }
+                primary = true;
+                if (mirrorMode == MirrorImageMode.SNAPSHOT) {
+                    createMirrorSnapshot(false);
+                }
+                return null;
+            });
+        }
+
+        /** librbd {@code mirror::DemoteRequest}. */
+        public Future<Void> mirrorDemote() {
+            return call(() -> {
+                if (!primary) {
+                    throw ClusterException.invalid("librbd::mirror::DemoteRequest: image is not primary\n"
+                            + "librbd::api::Mirror: image_demote: failed to demote image");
+                }
+                if (mirrorMode == MirrorImageMode.SNAPSHOT) {
+                    createMirrorSnapshot(true);
+                }
+                primary = false;
+                peerDemoted = false;
+                return null;
+            });
+        }
+
+        /** librbd {@code Mirror::image_resync}. */
+        public Future<Void> mirrorResync() {
+            return call(() -> {
+                if (primary) {
+                    throw ClusterException.invalid(
+                            "librbd::api::Mirror: image_resync: image is primary, cannot resync to itself");
+                }
+                resyncRequested = true;
+                return null;
+            });
+        }
+
+        /** librbd {@code Mirror::image_snapshot_create}: only a primary can take one. */
+        public Future<Long> mirrorCreateSnapshot() {
+            return call(() -> {
+                if (!primary) {
+                    throw ClusterException.invalid("");
+                }
+                return createMirrorSnapshot(false);
+            });
+        }
+
+        public Future<MirrorImageInfo> mirrorInfo() {
+            return call(FakeMirrorImage.this::mirrorInfoNow);
+        }
+
+        public Future<MirrorImageGlobalStatus> mirrorGlobalStatus() {
+            return call(FakeMirrorImage.this::globalStatusNow);
+        }
+
+        public Future<List<SnapInfo>> listSnaps() {
+            return call(() -> List.copyOf(snaps));
+        }
+
+        public Future<Void> close() {
+            closed = true;
+            return Future.succeededFuture();
+        }
+    }
+}
