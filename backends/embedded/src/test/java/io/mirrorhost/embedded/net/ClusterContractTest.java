@@ -8,6 +8,17 @@ import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.DiffExtent;
+import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
+import io.mirrorhost.api.cluster.MirrorImageInfo;
+import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
+import io.mirrorhost.api.cluster.MirrorImageState;
+import io.mirrorhost.api.cluster.MirrorImageStatusState;
+import io.mirrorhost.api.cluster.MirrorMode;
+import io.mirrorhost.api.cluster.MirrorPeer;
+import io.mirrorhost.api.cluster.MirrorPeerDirection;
+import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
@@ -196,6 +207,123 @@ abstract class ClusterContractTest {
         assertEquals("updated", updates.poll(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
         assertEquals(2L * FOUR_MIB, await(image.info()).size());
         await(watch.close());
+        await(image.close());
+    }
+
+    @Test
+    void namespacesAndTheImageLifecycle() {
+        PoolNamespace ns = new PoolNamespace("rbd", "ns1");
+        await(cluster.createNamespace(ns));
+        assertTrue(await(cluster.listNamespaces("rbd")).contains("ns1"));
+        ImageSpec spec = new ImageSpec(ns, "old");
+        await(cluster.createImage(spec, ImageOptions.of(1 << 20)));
+        await(cluster.renameImage(spec, "new"));
+        List<ImageEntry> entries = await(cluster.listImages(ns));
+        assertEquals(List.of("new"), entries.stream().map(ImageEntry::name).toList());
+
+        Image byId = await(cluster.openImageById(ns, entries.get(0).id()));
+        assertEquals(new ImageSpec(ns, "new"), byId.spec());
+        await(byId.close());
+        await(cluster.removeImage(new ImageSpec(ns, "new")));
+        assertEquals(List.of(), await(cluster.listImages(ns)));
+        assertEquals(Errno.ENOENT, failed(cluster.removeImage(new ImageSpec(ns, "new"))).errno());
+        await(cluster.removeNamespace(ns));
+        assertTrue(!await(cluster.listNamespaces("rbd")).contains("ns1"));
+    }
+
+    @Test
+    void snapshotsAreReadDiffedAndRolledBack() {
+        Image image = createAndOpen("history", 1 << 22);
+        await(image.write(0, Buffer.buffer("first version")));
+        long snap = await(image.createSnap("s1"));
+        await(image.write(0, Buffer.buffer("second")));
+        await(image.flush());
+
+        String id = await(image.info()).id();
+        Image atSnap = await(cluster.openImageAtSnap(RBD, id, snap));
+        assertEquals(Long.valueOf(snap), atSnap.snapId());
+        assertEquals("first version", await(atSnap.read(0, 13)).toString());
+        assertEquals(Errno.EROFS, failed(atSnap.write(0, Buffer.buffer("x"))).errno());
+        await(atSnap.close());
+
+        List<DiffExtent> sinceSnap = await(image.diff(snap, 0, 1 << 22, false));
+        assertTrue(sinceSnap.stream().anyMatch(e -> e.exists() && e.offset() == 0), sinceSnap.toString());
+        List<DiffExtent> whole = await(image.diff(null, 0, 1 << 22, true));
+        assertTrue(!whole.isEmpty(), "the head differs from an empty image");
+
+        await(image.rollbackSnap("s1"));
+        assertEquals("first version", await(image.read(0, 13)).toString());
+        await(image.protectSnap("s1"));
+        assertTrue(await(image.listSnaps()).get(0).isProtected());
+        await(image.unprotectSnap("s1"));
+        await(image.removeSnap("s1"));
+        assertEquals(List.of(), await(image.listSnaps()));
+        long second = await(image.createSnap("s2"));
+        await(image.removeSnapById(second));
+        assertEquals(List.of(), await(image.listSnaps()));
+        await(image.close());
+    }
+
+    @Test
+    void exclusiveLockIsAcquiredListedAndReleased() {
+        Image image = createAndOpen("locked", 1 << 20);
+        await(image.lockAcquire());
+        assertEquals(1, await(image.lockOwners()).size());
+        await(image.lockRelease());
+        assertEquals(List.of(), await(image.lockOwners()));
+        await(image.close());
+    }
+
+    @Test
+    void discardedRangesReadAsZeros() {
+        Image image = createAndOpen("trimmed", 1 << 20);
+        byte[] ones = new byte[8192];
+        java.util.Arrays.fill(ones, (byte) 1);
+        await(image.write(0, Buffer.buffer(ones)));
+        await(image.discard(0, 4096));
+        byte[] expected = ones.clone();
+        java.util.Arrays.fill(expected, 0, 4096, (byte) 0);
+        assertArrayEquals(expected, await(image.read(0, 8192)).getBytes());
+        await(image.close());
+    }
+
+    @Test
+    void poolMirroringSettingsAndPeers() {
+        await(cluster.mirrorSiteNameSet("site-a"));
+        assertEquals("site-a", await(cluster.mirrorSiteNameGet()));
+        await(cluster.mirrorModeSet(RBD, MirrorMode.IMAGE));
+        assertEquals(MirrorMode.IMAGE, await(cluster.mirrorModeGet(RBD)));
+        assertTrue(!await(cluster.mirrorUuidGet("rbd")).isEmpty());
+        String uuid = await(cluster.mirrorPeerSiteAdd("rbd", "site-b", "client.rbd-mirror-peer", MirrorPeerDirection.RX_TX));
+        List<MirrorPeer> peers = await(cluster.mirrorPeerSiteList("rbd"));
+        assertEquals(List.of(uuid), peers.stream().map(MirrorPeer::uuid).toList());
+        assertEquals(MirrorPeerDirection.RX_TX, peers.get(0).direction());
+        await(cluster.mirrorPeerSiteSetAttributes("rbd", uuid, Map.of("mon_host", "127.0.0.1:6792", "key", "k")));
+        assertEquals("127.0.0.1:6792", await(cluster.mirrorPeerSiteGetAttributes("rbd", uuid)).get("mon_host"));
+        await(cluster.mirrorPeerSiteRemove("rbd", uuid));
+        assertEquals(List.of(), await(cluster.mirrorPeerSiteList("rbd")));
+    }
+
+    @Test
+    void imageMirroringSnapshotsAndStatuses() {
+        await(cluster.mirrorModeSet(RBD, MirrorMode.IMAGE));
+        Image image = createAndOpen("mirrored", 1 << 20);
+        await(image.mirrorEnable(MirrorImageMode.SNAPSHOT));
+        MirrorImageInfo info = await(image.mirrorInfo());
+        assertTrue(info.primary());
+        assertEquals(MirrorImageState.ENABLED, info.state());
+        long snapId = await(image.mirrorCreateSnapshot());
+        SnapInfo mirrorSnap = await(image.listSnaps()).stream().filter(s -> s.id() == snapId).findFirst().orElseThrow();
+        assertEquals(SnapNamespace.MIRROR, mirrorSnap.namespace());
+        assertTrue(mirrorSnap.mirror().state().isPrimary());
+        assertEquals(info, await(cluster.mirrorImageInfoList(RBD)).values().iterator().next());
+
+        MirrorImageSiteStatus status = new MirrorImageSiteStatus("", MirrorImageStatusState.REPLAYING, "replaying",
+                java.time.Instant.parse("2026-11-25T10:00:00Z"), true);
+        await(cluster.mirrorImageStatusSet(RBD, info.globalId(), status));
+        MirrorImageGlobalStatus global = await(image.mirrorGlobalStatus());
+        assertEquals(info.globalId(), global.info().globalId());
+        assertEquals(1, (int) await(cluster.mirrorImageStatusSummary(RBD)).getOrDefault(MirrorImageStatusState.REPLAYING, 0));
         await(image.close());
     }
 

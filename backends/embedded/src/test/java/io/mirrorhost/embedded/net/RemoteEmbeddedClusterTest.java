@@ -45,4 +45,22 @@ class RemoteEmbeddedClusterTest extends ClusterContractTest {
         org.junit.jupiter.api.Assertions.assertEquals(direct.errno(), remote.errno());
         org.junit.jupiter.api.Assertions.assertEquals(direct.getMessage(), remote.getMessage());
     }
+
+    @Test
+    void imageResultsEqualDirectOnes() {
+        io.mirrorhost.api.cluster.ImageSpec spec = new io.mirrorhost.api.cluster.ImageSpec(RBD, "same");
+        result(cluster.createImage(spec, io.mirrorhost.api.cluster.ImageOptions.of(1 << 22)));
+        io.mirrorhost.api.cluster.Image viaWire = result(cluster.openImage(spec));
+        io.mirrorhost.api.cluster.Image direct = result(backing.openImage(spec));
+        result(viaWire.write(4096, io.vertx.core.buffer.Buffer.buffer("data")));
+        long snap = result(viaWire.createSnap("s"));
+        result(viaWire.write(1 << 21, io.vertx.core.buffer.Buffer.buffer("more")));
+        org.junit.jupiter.api.Assertions.assertEquals(result(direct.info()), result(viaWire.info()));
+        org.junit.jupiter.api.Assertions.assertEquals(result(direct.listSnaps()), result(viaWire.listSnaps()));
+        org.junit.jupiter.api.Assertions.assertEquals(result(direct.diff(snap, 0, 1 << 22, false)),
+                result(viaWire.diff(snap, 0, 1 << 22, false)));
+        org.junit.jupiter.api.Assertions.assertEquals(result(direct.read(0, 1 << 22)), result(viaWire.read(0, 1 << 22)));
+        result(direct.close());
+        result(viaWire.close());
+    }
 }
