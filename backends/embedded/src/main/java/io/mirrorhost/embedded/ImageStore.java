@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,7 +76,7 @@ final class ImageStore {
     // Changes made since the last commit: objects whose version list changed, files written
     // but not yet fsync'ed, files no longer referenced (deleted once the commit is done).
     private final Set<Long> dirtyObjects = new HashSet<>();
-    private final Set<String> unsyncedFiles = new LinkedHashSet<>();
+    private final DirtyFiles unsyncedFiles;
     private final List<String> filesToDelete = new ArrayList<>();
     private boolean dirsUnsynced;
     private boolean timestampsDirty;
@@ -120,6 +119,7 @@ final class ImageStore {
         this.modified = Instant.ofEpochMilli(header.modified);
         this.dir = ClusterStore.imageDir(cluster.dataDir, header.dataPoolId, imageId);
         this.channels = new ChannelCache(dir);
+        this.unsyncedFiles = new DirtyFiles(cluster.executor.syncPool(), channels::path);
     }
 
     private record HeaderRow(long poolId, String poolName, String namespace, String name, long size, int order,
@@ -409,7 +409,11 @@ final class ImageStore {
         while (slice.hasRemaining()) {
             pos += ch.write(slice, pos);
         }
-        unsyncedFiles.add(target.fileName());
+        unsyncedFiles.written(target.fileName());
+        if (pos == objectSize) {
+            // a sequential writer has filled the object: start its writeback now
+            unsyncedFiles.syncSoon(target.fileName());
+        }
     }
 
     private ObjectVersion newHeadVersion(long objno) throws IOException {
@@ -472,7 +476,7 @@ final class ImageStore {
                 pos += ch.write(z, pos);
             }
         }
-        unsyncedFiles.add(target.fileName());
+        unsyncedFiles.written(target.fileName());
     }
 
     /** Ends the head: kept for the snapshots that see it, else dropped with its file. */
@@ -492,7 +496,7 @@ final class ImageStore {
 
     private void forgetFile(String fileName) throws IOException {
         channels.close(fileName);
-        unsyncedFiles.remove(fileName);
+        unsyncedFiles.forget(fileName);
         filesToDelete.add(fileName);
     }
 
@@ -516,8 +520,7 @@ final class ImageStore {
         if (unsyncedFiles.isEmpty() && dirtyObjects.isEmpty() && filesToDelete.isEmpty() && !timestampsDirty) {
             return;
         }
-        syncFiles(unsyncedFiles);
-        unsyncedFiles.clear();
+        syncFiles();
         Set<Long> changed = Set.copyOf(dirtyObjects);
         cluster.metadata.transaction(tx -> {
             persistVersions(tx, changed, objects);
@@ -531,10 +534,8 @@ final class ImageStore {
         filesToDelete.clear();
     }
 
-    private void syncFiles(Set<String> fileNames) throws IOException {
-        for (String f : fileNames) {
-            channels.get(f, false).force(false);
-        }
+    private void syncFiles() throws IOException {
+        unsyncedFiles.syncAll();
         if (dirsUnsynced) {
             FileSync.directory(dir);
             FileSync.directory(dir.getParent());
@@ -546,6 +547,7 @@ final class ImageStore {
     private void deleteFiles(List<String> fileNames) throws IOException {
         for (String f : fileNames) {
             channels.close(f);
+            unsyncedFiles.forget(f);
             Files.deleteIfExists(channels.path(f));
         }
     }
@@ -637,7 +639,8 @@ final class ImageStore {
         /** Makes the new files durable, commits the plan with {@code header}, then applies it. */
         void commit(Metadata.SqlWork<Void> header) throws Exception {
             try {
-                syncFiles(new LinkedHashSet<>(newFiles));
+                newFiles.forEach(unsyncedFiles::written);
+                syncFiles();
                 cluster.metadata.transaction(tx -> {
                     persistVersions(tx, lists.keySet(), lists);
                     return header.apply(tx);

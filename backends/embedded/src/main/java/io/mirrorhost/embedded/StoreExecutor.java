@@ -20,9 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class StoreExecutor implements AutoCloseable {
     private static final int THREADS = 4;
+    private static final int SYNC_THREADS = 4;
 
     private final Vertx vertx;
     private final ExecutorService pool;
+    private final ExecutorService syncPool;
 
     StoreExecutor(Vertx vertx) {
         this.vertx = vertx;
@@ -33,6 +35,16 @@ final class StoreExecutor implements AutoCloseable {
             return t;
         };
         this.pool = Executors.newFixedThreadPool(THREADS, threads);
+        this.syncPool = Executors.newFixedThreadPool(SYNC_THREADS, r -> {
+            Thread t = new Thread(r, "embedded-fsync-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Threads that only wait in fsync, so that several files' writeback overlaps. */
+    ExecutorService syncPool() {
+        return syncPool;
     }
 
     SerialLane newLane() {
@@ -83,8 +95,10 @@ final class StoreExecutor implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdown();
+        syncPool.shutdown();
         try {
             pool.awaitTermination(30, TimeUnit.SECONDS);
+            syncPool.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
