@@ -1,6 +1,7 @@
 package io.mirrorhost.host;
 
 import io.mirrorhost.api.OutputFormat;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -20,10 +21,36 @@ final class StructuredOutput {
             xml(out, root, value, itemNames);
             return out.append('\n').toString();
         }
-        String json = value instanceof JsonObject o ? (pretty ? o.encodePrettily() : o.encode())
-                : value instanceof JsonArray a ? (pretty ? a.encodePrettily() : a.encode())
-                : io.vertx.core.json.Json.encode(value);
-        return json + "\n";
+        if (!pretty) {
+            return Json.encode(value) + "\n";
+        }
+        StringBuilder out = new StringBuilder();
+        pretty(out, value, 0);
+        return out.append('\n').toString();
+    }
+
+    /** Indented as Ceph's {@code json-pretty}: four spaces a level, {@code "key": value}, empty {@code []}. */
+    private static void pretty(StringBuilder out, Object value, int level) {
+        if (value instanceof JsonObject object && !object.isEmpty()) {
+            out.append("{\n");
+            int i = 0;
+            for (Map.Entry<String, Object> e : object) {
+                out.append("    ".repeat(level + 1)).append(Json.encode(e.getKey())).append(": ");
+                pretty(out, e.getValue(), level + 1);
+                out.append(++i < object.size() ? ",\n" : "\n");
+            }
+            out.append("    ".repeat(level)).append('}');
+        } else if (value instanceof JsonArray array && !array.isEmpty()) {
+            out.append("[\n");
+            for (int i = 0; i < array.size(); i++) {
+                out.append("    ".repeat(level + 1));
+                pretty(out, array.getValue(i), level + 1);
+                out.append(i + 1 < array.size() ? ",\n" : "\n");
+            }
+            out.append("    ".repeat(level)).append(']');
+        } else {
+            out.append(Json.encode(value));
+        }
     }
 
     private static void xml(StringBuilder out, String name, Object value, Map<String, String> itemNames) {

@@ -115,6 +115,24 @@ class HostTest {
     }
 
     @Test
+    void prettyJsonIsIndentedAsCephJsonPretty() {
+        Reply reply = api.post("/api/v1/command", new JsonObject().put("prefix", "mgr module ls").put("format", "json")
+                .put("pretty_format", true).encode(), TestSites.API_KEY);
+        assertTrue(reply.stdout().startsWith("{\n    \"always_on_modules\": [\n        \"core\"\n    ],\n"
+                + "    \"enabled_modules\": [\n        \"broken\",\n        \"echo\"\n    ],\n"), reply.stdout());
+        assertTrue(reply.stdout().contains("\"module_options\": {}\n"), reply.stdout());
+        assertEquals(new JsonObject(api.command("mgr module ls", Map.of(), "json").stdout()),
+                new JsonObject(reply.stdout()));
+    }
+
+    @Test
+    void xmlFormatNamesListItems() {
+        String xml = api.command("mgr module ls", Map.of(), "xml").stdout();
+        assertTrue(xml.startsWith("<modules><always_on_modules><module>core</module></always_on_modules>"
+                + "<enabled_modules><module>broken</module><module>echo</module></enabled_modules>"), xml);
+    }
+
+    @Test
     void disabledModuleListsItsOptionsAsCephDoes() {
         assertEquals(200, api.command("mgr module disable", Map.of("module", "echo")).status());
         JsonObject echo = new JsonObject(api.command("mgr module ls", Map.of(), "json").stdout())

@@ -1,0 +1,63 @@
+package io.mirrorhost.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mirrorhost.host.testing.TestSites;
+import io.mirrorhost.host.testing.TestSites.Api;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The host on the real embedded backend: module state, options and module stores kept in its config-keys. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class HostOnEmbeddedBackendTest {
+    @TempDir
+    Path dir;
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void stateSurvivesARestartOnTheEmbeddedCluster(Vertx vertx) throws Exception {
+        Path conf = TestSites.writeConf(dir, "site-e", 0, "");
+        Files.writeString(conf, Files.readString(conf).replace("backend = memory", "backend = embedded")
+                .replace("[memory]\nstate_file = state.properties", "[embedded]\ndata_dir = cluster"));
+
+        Host first = await(Host.start(vertx, SiteConf.load(conf)));
+        Api api = new Api(first.port());
+        assertEquals(0, api.command("mgr module disable", Map.of("module", "echo")).code());
+        assertEquals(0, api.command("mgr module enable", Map.of("module", "optin")).code());
+        assertEquals(0, api.command("config set", Map.of("key", "mgr/echo/limit", "value", "42")).code());
+        assertEquals(0, api.command("mgr module enable", Map.of("module", "echo")).code());
+        assertEquals(0, api.command("echo remember", Map.of("key", "k", "value", "v")).code());
+        assertEquals(0, api.command("mgr module disable", Map.of("module", "echo")).code());
+        await(first.close());
+        assertTrue(Files.isDirectory(dir.resolve("cluster")), "data_dir resolves against the conf's directory");
+
+        Host second = await(Host.start(vertx, SiteConf.load(conf)));
+        try {
+            Api again = new Api(second.port());
+            JsonObject listing = new JsonObject(again.command("mgr module ls", Map.of(), "json").stdout());
+            assertFalse(listing.getJsonArray("enabled_modules").contains("echo"), listing.encode());
+            assertTrue(listing.getJsonArray("enabled_modules").contains("optin"), listing.encode());
+            assertEquals("42\n", again.command("config get", Map.of("key", "mgr/echo/limit")).stdout());
+            assertEquals(0, again.command("mgr module enable", Map.of("module", "echo")).code());
+            assertEquals("{\"k\":\"v\"}\n", again.command("echo recall", Map.of()).stdout());
+        } finally {
+            await(second.close());
+        }
+    }
+}
