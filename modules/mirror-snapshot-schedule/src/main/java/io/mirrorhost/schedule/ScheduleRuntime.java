@@ -10,18 +10,16 @@ record ScheduleRuntime(Cluster cluster, ScheduleStore store, SnapshotScheduler s
 
     /**
      * A command changed the schedule at {@code level}: tell other instances (a notify on the pool's
-     * schedule object), recompute next runs here and rescan for images the level now covers.
+     * schedule object, of every pool for the global level), recompute next runs here and rescan for images the level now covers.
      */
     Future<Void> changed(LevelSpec level) {
         scheduler.schedulesChanged();
-        Future<Void> notified = Future.succeededFuture();
-        if (!level.isGlobal()) {
-            notified = cluster.listPools().compose(pools -> pools.stream()
-                    .filter(p -> String.valueOf(p.id()).equals(level.poolId())).findFirst()
-                    .map(p -> cluster.notify(PoolNamespace.of(p.name()), ScheduleStore.SCHEDULE_OID, Buffer.buffer()))
-                    .orElse(Future.succeededFuture()))
-                    .recover(e -> Future.succeededFuture());
-        }
+        Future<Void> notified = store.rbdPools().compose(pools -> Future.all(pools.stream()
+                        .filter(p -> level.isGlobal() || String.valueOf(p.id()).equals(level.poolId()))
+                        .map(p -> cluster.notify(PoolNamespace.of(p.name()), ScheduleStore.SCHEDULE_OID, Buffer.buffer()))
+                        .toList()))
+                .<Void>mapEmpty()
+                .recover(e -> Future.succeededFuture());
         return notified.compose(v -> scheduler.refresh());
     }
 }

@@ -50,6 +50,8 @@ final class FakeCluster {
     private long nextSnapId = 1;
     /** Failure injected into mirrorCreateSnapshot, or null. */
     ClusterException snapshotFailure;
+    /** Makes writes of this object fail (an instance dying between two steps), or null. */
+    String failWritesOf;
 
     FakeCluster(Clock clock) {
         this.clock = clock;
@@ -114,6 +116,20 @@ final class FakeCluster {
         pools.remove(pool);
         omaps.keySet().removeIf(k -> k.startsWith(pool + "\u0000"));
         images.keySet().removeIf(w -> w.pool().equals(pool));
+    }
+
+    synchronized void putOmap(String pool, String object, Map<String, String> values) {
+        omaps.computeIfAbsent(objectKey(PoolNamespace.of(pool), object), k -> new TreeMap<>()).putAll(values);
+    }
+
+    synchronized void disableMirroring(FakeImage image) {
+        image.mirror = null;
+        notifyObject(image.where, "rbd_mirroring");
+    }
+
+    synchronized void demote(FakeImage image) {
+        image.mirror = new MirrorImageInfo(image.mirror.globalId(), image.mirror.state(), image.mirror.mode(), false);
+        notifyObject(image.where, "rbd_mirroring");
     }
 
     synchronized Map<String, String> omap(String pool, String object) {
@@ -191,6 +207,9 @@ final class FakeCluster {
 
     public synchronized Future<Void> omapSet(PoolNamespace where, String object, Map<String, String> values) {
         pool(where.pool());
+        if (object.equals(failWritesOf)) {
+            return Future.failedFuture(new ClusterException(Errno.ETIMEDOUT, "injected write failure"));
+        }
         omaps.computeIfAbsent(objectKey(where, object), k -> new TreeMap<>()).putAll(values);
         return Future.succeededFuture();
     }

@@ -22,8 +22,11 @@ final class ModuleHarness {
     final MirrorSnapshotScheduleModule module = new MirrorSnapshotScheduleModule();
     final ModuleContext context;
 
-    ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore) {
+    ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore, String... options) {
         TestModuleContext base = new TestModuleContext(vertx, "site-a", cluster.cluster(), cluster.clock, module);
+        for (int i = 0; i < options.length; i += 2) {
+            base.withOption(options[i], options[i + 1]);
+        }
         context = new ModuleContext() {
             public Vertx vertx() { return base.vertx(); }
             public String siteName() { return base.siteName(); }

@@ -1,0 +1,286 @@
+package io.mirrorhost.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mirrorhost.api.CommandResult;
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.KeyValueStore;
+import io.mirrorhost.api.OutputFormat;
+import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.testing.FakeClock;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SnapshotSchedulerTest {
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-01-01T10:00:00Z"));
+    private final FakeCluster cluster = new FakeCluster(clock);
+    private final KeyValueStore store = ModuleHarness.sharedStore();
+    private final List<ModuleHarness> hosts = new ArrayList<>();
+    private Vertx vertx;
+    private FakeCluster.FakeImage primary;
+    private FakeCluster.FakeImage nonPrimary;
+    private FakeCluster.FakeImage journal;
+    private FakeCluster.FakeImage unmirrored;
+
+    @BeforeEach
+    void setUp() {
+        vertx = Vertx.vertx();
+        cluster.addPool("rbd");
+        primary = cluster.addImage("rbd", "", "primary", MirrorImageMode.SNAPSHOT, true);
+        nonPrimary = cluster.addImage("rbd", "", "secondary", MirrorImageMode.SNAPSHOT, false);
+        journal = cluster.addImage("rbd", "", "journal", MirrorImageMode.JOURNAL, true);
+        unmirrored = cluster.addImage("rbd", "", "plain", null, true);
+    }
+
+    @AfterEach
+    void tearDown() {
+        hosts.forEach(h -> h.module.stop());
+        vertx.close();
+    }
+
+    private ModuleHarness host(String... options) {
+        ModuleHarness h = new ModuleHarness(vertx, cluster, store, options).start();
+        hosts.add(h);
+        return h;
+    }
+
+    private void advance(Duration d) {
+        clock.advance(d);
+    }
+
+    private static JsonArray statusJson(ModuleHarness h) {
+        CommandResult r = h.run("status", OutputFormat.JSON);
+        assertEquals(0, r.code(), r.stderr());
+        return new JsonArray(r.stdout());
+    }
+
+    @Test
+    void takesDueSnapshotsOfPrimarySnapshotModeImagesOnly() {
+        ModuleHarness h = host();
+        assertEquals(0, h.run("add", "pool", "rbd", "interval", "1h").code());
+        advance(Duration.ofMinutes(59));
+        assertEquals(0, primary.created);
+        advance(Duration.ofMinutes(1));
+        assertEquals(1, primary.created);
+        advance(Duration.ofHours(6));
+        assertEquals(7, primary.created);
+        assertEquals(FakeCluster.MAX_MIRROR_SNAPSHOTS, primary.mirrorSnapshots(), "the cluster prunes at 5");
+        assertEquals(0, nonPrimary.created);
+        assertEquals(0, journal.created);
+        assertEquals(0, unmirrored.created);
+
+        JsonArray status = statusJson(h);
+        assertEquals(1, status.size());
+        JsonObject entry = status.getJsonObject(0);
+        assertEquals("rbd/primary", entry.getString("image"));
+        assertEquals("2026-01-01 18:00:00", entry.getString("schedule_time"));
+        assertEquals("2026-01-01T17:00:00Z", entry.getString("last_run"));
+        assertFalse(entry.containsKey("last_error"));
+    }
+
+    @Test
+    void recordsTheLastErrorAndClearsItOnSuccess() {
+        ModuleHarness h = host();
+        h.run("add", "interval", "30m");
+        cluster.snapshotFailure = new ClusterException(Errno.EINVAL, "no mirror tx peers configured for the pool");
+        advance(Duration.ofMinutes(30));
+        JsonObject entry = statusJson(h).getJsonObject(0);
+        assertEquals("(22) Invalid argument: no mirror tx peers configured for the pool", entry.getString("last_error"));
+        assertEquals("2026-01-01T10:30:00Z", entry.getString("last_run"));
+        cluster.snapshotFailure = null;
+        advance(Duration.ofMinutes(30));
+        entry = statusJson(h).getJsonObject(0);
+        assertFalse(entry.containsKey("last_error"));
+        assertEquals(1, primary.created);
+        assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + primary.id).contains("\"snap_id\""));
+    }
+
+    @Test
+    void picksUpNewImagesAndPoolsWithoutRestart() {
+        ModuleHarness h = host();
+        h.run("add", "interval", "1h");
+        FakeCluster.FakeImage late = cluster.addImage("rbd", "", "late", MirrorImageMode.SNAPSHOT, true);
+        advance(Duration.ofSeconds(1));
+        assertEquals(List.of("rbd/late", "rbd/primary"), images(h), "the rbd_mirroring notify triggers a rescan");
+        advance(Duration.ofSeconds(59));
+
+        cluster.addPool("second");
+        FakeCluster.FakeImage other = cluster.addImage("second", "", "far", MirrorImageMode.SNAPSHOT, true);
+        advance(Duration.ofSeconds(59));
+        assertEquals(List.of("rbd/late", "rbd/primary"), images(h), "a new pool has no watch yet");
+        advance(Duration.ofSeconds(1));
+        assertEquals(List.of("rbd/late", "rbd/primary", "second/far"), images(h), "the slow rescan finds it");
+
+        advance(Duration.ofMinutes(58));
+        assertEquals(1, late.created);
+        assertEquals(1, other.created);
+    }
+
+    @Test
+    void demotedAndDisabledImagesLeaveTheQueue() {
+        ModuleHarness h = host();
+        h.run("add", "pool", "rbd", "image", "primary", "interval", "1h");
+        assertEquals(List.of("rbd/primary"), images(h));
+        cluster.demote(primary);
+        advance(Duration.ofSeconds(1));
+        assertEquals(List.of(), images(h));
+        advance(Duration.ofHours(2));
+        assertEquals(0, primary.created);
+    }
+
+    @Test
+    void schedulesOfRemovedImagesAndPoolsGoAway() {
+        FakeCluster.FakeImage second = cluster.addImage("rbd", "", "second", MirrorImageMode.SNAPSHOT, true);
+        ModuleHarness h = host();
+        h.run("add", "pool", "rbd", "image", "primary", "interval", "1h");
+        h.run("add", "pool", "rbd", "image", "second", "interval", "2h");
+        assertEquals(2, cluster.omap("rbd", ScheduleStore.SCHEDULE_OID).size());
+
+        cluster.dropImage(primary);
+        advance(Duration.ofSeconds(1));
+        assertEquals(Map.of("1//" + second.id, Schedule.fromStoredJson("x",
+                        "[{\"interval\": \"2h\", \"start_time\": null}]").toStoredJson()),
+                cluster.omap("rbd", ScheduleStore.SCHEDULE_OID));
+        assertEquals(List.of("rbd/second"), images(h));
+
+        cluster.disableMirroring(second);
+        advance(Duration.ofSeconds(1));
+        assertEquals(Map.of(), cluster.omap("rbd", ScheduleStore.SCHEDULE_OID), "Ceph drops keys of images no longer snapshot-mirrored");
+
+        cluster.addPool("gone");
+        cluster.addImage("gone", "", "x", MirrorImageMode.SNAPSHOT, true);
+        h.run("add", "pool", "gone", "interval", "1h");
+        assertEquals(List.of("gone/x"), images(h));
+        cluster.dropPool("gone");
+        advance(Duration.ofSeconds(60));
+        assertEquals(List.of(), images(h));
+        assertEquals("[]\n", h.run("ls", OutputFormat.JSON, "recursive", "true").stdout());
+    }
+
+    @Test
+    void twoInstancesTakeEachDueSnapshotOnce() {
+        ModuleHarness a = host();
+        ModuleHarness b = host();
+        assertTrue(a.module.isLeader());
+        assertFalse(b.module.isLeader());
+        a.run("add", "interval", "1h");
+        advance(Duration.ofSeconds(1));
+        assertEquals(List.of("rbd/primary"), images(b), "the standby sees the schedule through the notify");
+        advance(Duration.ofHours(5));
+        assertEquals(5, primary.created);
+        assertEquals(images(a), images(b));
+    }
+
+    @Test
+    void failoverCatchesUpTheRunsOfTheGapOnce() {
+        ModuleHarness a = host(MirrorSnapshotScheduleModule.LEASE_SECONDS, "300");
+        ModuleHarness b = host(MirrorSnapshotScheduleModule.LEASE_SECONDS, "300");
+        a.run("add", "interval", "1m");
+        advance(Duration.ofMinutes(3));
+        assertEquals(3, primary.created);
+        a.module.crash();
+        int steps = 0;
+        while (!b.module.isLeader()) {
+            advance(Duration.ofSeconds(1));
+            assertTrue(++steps < 600, "the standby never took over");
+        }
+        assertTrue(steps > 60, "the gap spans several runs");
+        advance(Duration.ZERO);
+        assertEquals(4, primary.created, "one catch-up for all the runs missed during the gap");
+        int atTakeover = primary.created;
+        Instant takeover = clock.now();
+        advance(Duration.ofMinutes(2));
+        assertEquals(atTakeover + 2, primary.created);
+        assertTrue(takeover.isAfter(Instant.parse("2026-01-01T10:04:00Z")));
+    }
+
+    @Test
+    void aRestartAfterAGapTakesOneCatchUpSnapshot() {
+        ModuleHarness a = host();
+        a.run("add", "interval", "1h");
+        advance(Duration.ofHours(2));
+        assertEquals(2, primary.created);
+        a.module.stop();
+        advance(Duration.ofHours(5).plusMinutes(30));
+        ModuleHarness again = host();
+        advance(Duration.ZERO);
+        assertEquals(3, primary.created);
+        advance(Duration.ofMinutes(29));
+        assertEquals(3, primary.created);
+        advance(Duration.ofMinutes(1));
+        assertEquals(4, primary.created);
+        assertEquals("2026-01-01 19:00:00", statusJson(again).getJsonObject(0).getString("schedule_time"));
+    }
+
+    @Test
+    void aFirstStartOwesNothing() {
+        store.put(ScheduleStore.GLOBAL_KEY, "[{\"interval\": \"1h\", \"start_time\": null}]");
+        advance(Duration.ofMinutes(30));
+        host();
+        advance(Duration.ZERO);
+        assertEquals(0, primary.created);
+        advance(Duration.ofMinutes(30));
+        assertEquals(1, primary.created);
+    }
+
+    @Test
+    void aClaimWhoseSnapshotWasTakenIsNotRepeated() {
+        ModuleHarness a = host();
+        a.run("add", "interval", "1h");
+        cluster.failWritesOf = RunRecordStore.RUNS_OID;
+        advance(Duration.ofHours(1));
+        assertEquals(0, primary.created, "the claim could not be written, so no snapshot was taken");
+        cluster.failWritesOf = null;
+        advance(Duration.ofHours(1));
+        assertEquals(1, primary.created);
+        // The instance dies after taking the 12:00 snapshot, before recording it.
+        String key = "/" + primary.id;
+        String claimed = new JsonObject().put("last_due", "2026-01-01T11:00").put("claim",
+                new JsonObject().put("due", "2026-01-01T12:00").put("owner", "dead")
+                        .put("at", "2026-01-01T11:59:59Z")).encode();
+        cluster.putOmap("rbd", RunRecordStore.RUNS_OID, Map.of(key, claimed));
+        a.module.crash();
+        advance(Duration.ofMinutes(10));
+        host();
+        advance(Duration.ZERO);
+        assertEquals(1, primary.created, "the snapshot of the claimed run exists, so it is not taken again");
+        assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).get(key).contains("\"last_due\":\"2026-01-01T12:00\""));
+        assertFalse(cluster.omap("rbd", RunRecordStore.RUNS_OID).get(key).contains("claim"));
+    }
+
+    @Test
+    void aClaimWithoutItsSnapshotIsTakenOnce() {
+        store.put(ScheduleStore.GLOBAL_KEY, "[{\"interval\": \"1h\", \"start_time\": null}]");
+        String key = "/" + primary.id;
+        cluster.putOmap("rbd", RunRecordStore.RUNS_OID, Map.of(key, new JsonObject().put("last_due", "2026-01-01T09:00")
+                .put("claim", new JsonObject().put("due", "2026-01-01T10:00").put("owner", "dead")
+                        .put("at", "2026-01-01T10:00:00Z")).encode()));
+        advance(Duration.ofMinutes(20));
+        host();
+        advance(Duration.ZERO);
+        assertEquals(1, primary.created);
+        advance(Duration.ofMinutes(39));
+        assertEquals(1, primary.created);
+        advance(Duration.ofMinutes(1));
+        assertEquals(2, primary.created);
+    }
+
+    private static List<String> images(ModuleHarness h) {
+        List<String> names = new ArrayList<>();
+        statusJson(h).forEach(o -> names.add(((JsonObject) o).getString("image")));
+        names.sort(null);
+        return names;
+    }
+}
