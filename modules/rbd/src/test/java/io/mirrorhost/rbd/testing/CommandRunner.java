@@ -1,0 +1,115 @@
+package io.mirrorhost.rbd.testing;
+
+import io.mirrorhost.api.CommandException;
+import io.mirrorhost.api.CommandRequest;
+import io.mirrorhost.api.CommandResult;
+import io.mirrorhost.api.CommandSpec;
+import io.mirrorhost.api.MgrModule;
+import io.mirrorhost.api.OutputFormat;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a module's commands as the host does: the handler of the longest matching prefix, called on
+ * the module's event-loop context; a CommandException becomes {@code -errno} and its message on
+ * standard error, as the host reports it.
+ */
+public final class CommandRunner {
+    private final MgrModule module;
+    private final Context context;
+
+    public CommandRunner(MgrModule module, Context context) {
+        this.module = module;
+        this.context = context;
+    }
+
+    /** What a command answered. */
+    public record Outcome(int code, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "code " + code + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
+        }
+    }
+
+    /** A command invocation under construction. */
+    public final class Call {
+        private final String prefix;
+        private final Map<String, Object> args = new HashMap<>();
+        private OutputFormat format = OutputFormat.PLAIN;
+        private boolean pretty;
+        private byte[] input;
+
+        private Call(String prefix) {
+            this.prefix = prefix;
+        }
+
+        public Call arg(String name, Object value) {
+            args.put(name, value);
+            return this;
+        }
+
+        public Call flag(String name) {
+            args.put(name, Boolean.TRUE);
+            return this;
+        }
+
+        /** Adds a value to a repeatable argument. */
+        @SuppressWarnings("unchecked")
+        public Call add(String name, String value) {
+            List<String> values = (List<String>) args.computeIfAbsent(name, k -> new ArrayList<String>());
+            values.add(value);
+            return this;
+        }
+
+        public Call json() {
+            format = OutputFormat.JSON;
+            return this;
+        }
+
+        public Call pretty() {
+            pretty = true;
+            return this;
+        }
+
+        public Call xml() {
+            format = OutputFormat.XML;
+            return this;
+        }
+
+        public Call input(byte[] bytes) {
+            input = bytes;
+            return this;
+        }
+
+        public Outcome run() throws Exception {
+            CommandSpec spec = module.commands().stream().filter(c -> c.prefix().equals(prefix)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no command '" + prefix + "'"));
+            CommandRequest request = new CommandRequest(prefix, args, format, pretty, input);
+            Promise<CommandResult> promise = Promise.promise();
+            context.runOnContext(v -> {
+                Future<CommandResult> result;
+                try {
+                    result = spec.handler().handle(request);
+                } catch (RuntimeException e) {
+                    result = Future.failedFuture(e);
+                }
+                result.onComplete(promise);
+            });
+            try {
+                CommandResult result = Await.result(promise.future());
+                return new Outcome(result.code(), result.stdout(), result.stderr());
+            } catch (CommandException e) {
+                return new Outcome(-e.errno().code(), "", e.getMessage());
+            }
+        }
+    }
+
+    public Call call(String prefix) {
+        return new Call(prefix);
+    }
+}

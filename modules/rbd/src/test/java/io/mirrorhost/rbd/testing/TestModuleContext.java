@@ -1,0 +1,119 @@
+package io.mirrorhost.rbd.testing;
+
+import io.mirrorhost.api.Clock;
+import io.mirrorhost.api.KeyValueStore;
+import io.mirrorhost.api.ModuleContext;
+import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.PeerConnection;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A module context for tests: a real cluster of any backend, the wall clock on Vert.x timers, an
+ * in-memory store and declared option defaults. Peer connections are not offered.
+ */
+public final class TestModuleContext implements ModuleContext {
+    private final Vertx vertx;
+    private final Cluster cluster;
+    private final Map<String, String> options;
+    private final ConcurrentSkipListMap<String, String> store = new ConcurrentSkipListMap<>();
+
+    public TestModuleContext(Vertx vertx, Cluster cluster, Map<String, String> options) {
+        this.vertx = vertx;
+        this.cluster = cluster;
+        this.options = Map.copyOf(options);
+    }
+
+    @Override
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    @Override
+    public String siteName() {
+        return "test-site";
+    }
+
+    @Override
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    @Override
+    public Future<Cluster> connectPeer(PeerConnection peer) {
+        return Future.failedFuture(new UnsupportedOperationException("no peers in this test context"));
+    }
+
+    @Override
+    public KeyValueStore store() {
+        return new KeyValueStore() {
+            @Override
+            public Future<Optional<String>> get(String key) {
+                return Future.succeededFuture(Optional.ofNullable(store.get(key)));
+            }
+
+            @Override
+            public Future<Void> put(String key, String value) {
+                store.put(key, value);
+                return Future.succeededFuture();
+            }
+
+            @Override
+            public Future<Void> remove(String key) {
+                store.remove(key);
+                return Future.succeededFuture();
+            }
+
+            @Override
+            public Future<Map<String, String>> list(String prefix) {
+                Map<String, String> found = new TreeMap<>();
+                store.tailMap(prefix).forEach((k, v) -> {
+                    if (k.startsWith(prefix)) {
+                        found.put(k, v);
+                    }
+                });
+                return Future.succeededFuture(found);
+            }
+        };
+    }
+
+    @Override
+    public Clock clock() {
+        return new Clock() {
+            @Override
+            public Instant now() {
+                return Instant.now();
+            }
+
+            @Override
+            public Timer schedule(Duration delay, Runnable task) {
+                long id = vertx.setTimer(Math.max(1, delay.toMillis()), t -> task.run());
+                return () -> vertx.cancelTimer(id);
+            }
+
+            @Override
+            public Timer every(Duration period, Runnable task) {
+                long id = vertx.setPeriodic(Math.max(1, period.toMillis()), t -> task.run());
+                return () -> vertx.cancelTimer(id);
+            }
+        };
+    }
+
+    @Override
+    public String option(String name) {
+        return options.get(name);
+    }
+
+    @Override
+    public Logger logger() {
+        return LoggerFactory.getLogger("test.module");
+    }
+}
