@@ -60,6 +60,10 @@ public final class EmbeddedCluster implements Cluster {
         return new EmbeddedCluster(store, client, false);
     }
 
+    ClusterStore store() {
+        return store;
+    }
+
     /** The directory this store lives in. */
     public Path dataDir() {
         return store.dataDir;
@@ -116,12 +120,8 @@ public final class EmbeddedCluster implements Cluster {
                 if (!foreign.isEmpty()) {
                     throw new ClusterException(Errno.EBUSY, "pool '" + pool + "' holds the data of images of other pools");
                 }
-                List<String> imageIds = t.query("SELECT id FROM images WHERE pool_id = ?", r -> r.getString(1), poolId);
-                for (String imageId : imageIds) {
-                    if (store.openImages.containsKey(imageId)) {
-                        throw new ClusterException(Errno.EBUSY, "pool '" + pool + "' has open images");
-                    }
-                    ImageCatalog.deleteImageRows(t, imageId);
+                if (t.queryOne("SELECT 1 FROM images WHERE pool_id = ? LIMIT 1", r -> true, poolId).isPresent()) {
+                    throw new ClusterException(Errno.EBUSY, "pool '" + pool + "' still has images; remove them first");
                 }
                 t.update("DELETE FROM omap WHERE pool_id = ?", poolId);
                 t.update("DELETE FROM namespaces WHERE pool_id = ?", poolId);
