@@ -1,0 +1,279 @@
+package io.mirrorhost.rbd.mirror;
+
+import static io.mirrorhost.rbd.mirror.MirrorHarness.assertOk;
+import static io.mirrorhost.rbd.mirror.MirrorHarness.assertResult;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
+import io.mirrorhost.api.cluster.MirrorImageStatusState;
+import io.mirrorhost.api.cluster.MirrorPeer;
+import io.mirrorhost.api.cluster.MirrorPeerDirection;
+import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.SnapInfo;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code rbd mirror image status} and {@code rbd mirror pool status [--verbose]}. */
+class MirrorStatusCommandsTest {
+    private static final String PEER_UUID = "11111111-2222-4333-8444-555555555555";
+    private static final String PEER_MIRROR_UUID = "bbbbbbbb-0000-4000-8000-00000000000b";
+    private static final Instant T1 = Instant.parse("2026-11-25T11:05:00Z");
+    private static final Instant T2 = Instant.parse("2026-11-25T11:05:30Z");
+
+    private final MirrorHarness rbd = MirrorHarness.siteA();
+    private final FakeMirrorCluster cluster = rbd.cluster;
+    private final FakeMirrorImage image = cluster.addImage("image-pool", "", "image-1", FakeMirrorCluster.defaults());
+
+    MirrorStatusCommandsTest() {
+        cluster.siteName = "site-a";
+        assertOk(rbd.run("mirror pool enable", "image-pool", "image"), "");
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        rbd.close();
+    }
+
+    private void addPeer() {
+        cluster.pools.get("image-pool").peers.add(new MirrorPeer(PEER_UUID, MirrorPeerDirection.RX_TX, "site-b",
+                PEER_MIRROR_UUID, "client.rbd-mirror-peer", null));
+    }
+
+    private void recordStatuses() {
+        PoolNamespace where = PoolNamespace.of("image-pool");
+        cluster.mirrorImageStatusSet(where, image.globalId,
+                new MirrorImageSiteStatus("", MirrorImageStatusState.REPLAYING, "replaying", T1, true));
+        cluster.mirrorImageStatusSet(where, image.globalId,
+                new MirrorImageSiteStatus(PEER_MIRROR_UUID, MirrorImageStatusState.STOPPED, "local image is primary",
+                        T2, true));
+    }
+
+    private SnapInfo firstSnap() {
+        return image.snaps.get(0);
+    }
+
+    @Test
+    void imageStatusWithoutAnyRecordedStatus() {
+        assertOk(rbd.run("mirror image enable", "image-pool/image-1", "journal"), "Mirroring enabled\n");
+        assertOk(rbd.run("mirror image status", "image-pool/image-1"), "image-1:\n"
+                + "  global_id:   " + image.globalId + "\n"
+                + "  state:       down+unknown\n"
+                + "  description: status not found\n"
+                + "  last_update: \n");
+        assertOk(rbd.json("mirror image status", "image-pool/image-1"), "{\"name\":\"image-1\",\"global_id\":\""
+                + image.globalId + "\",\"state\":\"down+unknown\",\"description\":\"status not found\","
+                + "\"last_update\":\"\"}\n");
+    }
+
+    @Test
+    void imageStatusListsMissingPeerSitesAsUnknown() {
+        addPeer();
+        assertOk(rbd.run("mirror image enable", "image-pool/image-1", "journal"), "Mirroring enabled\n");
+        assertOk(rbd.run("mirror image status", "image-pool/image-1"), "image-1:\n"
+                + "  global_id:   " + image.globalId + "\n"
+                + "  state:       down+unknown\n"
+                + "  description: status not found\n"
+                + "  last_update: \n"
+                + "  peer_sites:\n"
+                + "    name: site-b\n"
+                + "    state: down+unknown\n"
+                + "    description: status not found\n"
+                + "    last_update: \n");
+    }
+
+    @Test
+    void imageStatusOfAPrimarySnapshotImageShowsItsMirrorSnapshots() {
+        addPeer();
+        assertOk(rbd.run("mirror image enable", "image-pool/image-1", "snapshot"), "Mirroring enabled\n");
+        assertOk(rbd.run("mirror image snapshot", "image-pool/image-1"), "Snapshot ID: 2\n");
+        recordStatuses();
+        SnapInfo second = image.snaps.get(1);
+        assertOk(rbd.run("mirror image status", "image-pool/image-1"), "image-1:\n"
+                + "  global_id:   " + image.globalId + "\n"
+                + "  state:       up+replaying\n"
+                + "  description: replaying\n"
+                + "  last_update: 2026-11-25 11:05:00\n"
+                + "  peer_sites:\n"
+                + "    name: site-b\n"
+                + "    state: up+stopped\n"
+                + "    description: local image is primary\n"
+                + "    last_update: 2026-11-25 11:05:30\n"
+                + "  snapshots:\n"
+                + "    1 " + firstSnap().name() + " (peer_uuids:[" + PEER_UUID + "])\n"
+                + "    2 " + second.name() + " (peer_uuids:[" + PEER_UUID + "])\n");
+        assertOk(rbd.json("mirror image status", "image-pool/image-1"), "{\"name\":\"image-1\",\"global_id\":\""
+                + image.globalId + "\",\"state\":\"up+replaying\",\"description\":\"replaying\","
+                + "\"last_update\":\"2026-11-25 11:05:00\",\"peer_sites\":[{\"site_name\":\"site-b\","
+                + "\"mirror_uuids\":\"" + PEER_MIRROR_UUID + "\",\"state\":\"up+stopped\","
+                + "\"description\":\"local image is primary\",\"last_update\":\"2026-11-25 11:05:30\"}],"
+                + "\"snapshots\":[{\"id\":1,\"name\":\"" + firstSnap().name() + "\",\"demoted\":false,"
+                + "\"mirror_peer_uuids\":[\"" + PEER_UUID + "\"]},{\"id\":2,\"name\":\"" + second.name()
+                + "\",\"demoted\":false,\"mirror_peer_uuids\":[\"" + PEER_UUID + "\"]}]}\n");
+    }
+
+    @Test
+    void aDemotedImageShowsNoSnapshots() {
+        assertOk(rbd.run("mirror image enable", "image-pool/image-1", "snapshot"), "Mirroring enabled\n");
+        assertOk(rbd.run("mirror image demote", "image-pool/image-1"), "Image demoted to non-primary\n");
+        assertOk(rbd.run("mirror image status", "image-pool/image-1"), "image-1:\n"
+                + "  global_id:   " + image.globalId + "\n"
+                + "  state:       down+unknown\n"
+                + "  description: status not found\n"
+                + "  last_update: \n");
+    }
+
+    @Test
+    void imageStatusErrors() {
+        assertResult(rbd.run("mirror image status", "image-pool/image-1"), -22, "",
+                "rbd: mirroring not enabled on the image\n");
+        assertResult(rbd.run("mirror image status", "image-pool/nope"), -2, "",
+                "rbd: error opening image nope: (2) No such file or directory\n");
+    }
+
+    @Test
+    void poolStatusSummary() {
+        assertOk(rbd.run("mirror pool status", "image-pool"), "health: UNKNOWN\ndaemon health: UNKNOWN\n"
+                + "image health: OK\nimages: 0 total\n");
+        assertOk(rbd.run("mirror image enable", "image-pool/image-1", "journal"), "Mirroring enabled\n");
+        assertOk(rbd.run("mirror pool status", "image-pool"), "health: WARNING\ndaemon health: UNKNOWN\n"
+                + "image health: WARNING\nimages: 1 total\n    1 unknown\n");
+        recordStatuses();
+        assertOk(rbd.run("mirror pool status", "image-pool"), "health: UNKNOWN\ndaemon health: UNKNOWN\n"
+                + "image health: OK\nimages: 1 total\n    1 replaying\n");
+        assertOk(rbd.json("mirror pool status", "image-pool"), "{\"summary\":{\"health\":\"UNKNOWN\","
+                + "\"daemon_health\":\"UNKNOWN\",\"image_health\":\"OK\",\"states\":{\"replaying\":1}}}\n");
+        assertOk(rbd.pretty("mirror pool status", "image-pool"), """
+                {
+                    "summary": {
+                        "health": "UNKNOWN",
+                        "daemon_health": "UNKNOWN",
+                        "image_health": "OK",
+                        "states": {
+                            "replaying": 1
+                        }
+                    }
+                }
+                """);
+    }
+
+    @Test
+    void poolStatusImageHealthFollowsTheWorstState() {
+        FakeMirrorImage image2 = cluster.addImage("image-pool", "", "image-2", FakeMirrorCluster.defaults());
+        assertOk(rbd.run("mirror image enable", "image-pool/image-1", "journal"), "Mirroring enabled\n");
+        assertOk(rbd.run("mirror image enable", "image-pool/image-2", "journal"), "Mirroring enabled\n");
+        recordStatuses();
+        cluster.mirrorImageStatusSet(PoolNamespace.of("image-pool"), image2.globalId,
+                new MirrorImageSiteStatus("", MirrorImageStatusState.ERROR, "split-brain", T1, true));
+        assertOk(rbd.run("mirror pool status", "image-pool"), "health: ERROR\ndaemon health: UNKNOWN\n"
+                + "image health: ERROR\nimages: 2 total\n    1 error\n    1 replaying\n");
+    }
+
+    @Test
+    void verbosePoolStatusListsDaemonsAndImages() {
+        addPeer();
+        assertOk(rbd.run("mirror image enable", "image-pool/image-1", "journal"), "Mirroring enabled\n");
+        cluster.addImage("image-pool", "", "not-mirrored", FakeMirrorCluster.defaults());
+        recordStatuses();
+        assertOk(rbd.run("mirror pool status", "image-pool", "--verbose"), "health: UNKNOWN\n"
+                + "daemon health: UNKNOWN\n"
+                + "image health: OK\n"
+                + "images: 1 total\n"
+                + "    1 replaying\n"
+                + "\n"
+                + "DAEMONS\n"
+                + "  none\n"
+                + "\n"
+                + "IMAGES\n"
+                + "image-1:\n"
+                + "  global_id:   " + image.globalId + "\n"
+                + "  state:       up+replaying\n"
+                + "  description: replaying\n"
+                + "  last_update: 2026-11-25 11:05:00\n"
+                + "  peer_sites:\n"
+                + "    name: site-b\n"
+                + "    state: up+stopped\n"
+                + "    description: local image is primary\n"
+                + "    last_update: 2026-11-25 11:05:30\n");
+        assertOk(rbd.json("mirror pool status", "image-pool", "--verbose"), "{\"summary\":{\"health\":\"UNKNOWN\","
+                + "\"daemon_health\":\"UNKNOWN\",\"image_health\":\"OK\",\"states\":{\"replaying\":1}},"
+                + "\"daemons\":[],\"images\":[{\"name\":\"image-1\",\"global_id\":\"" + image.globalId + "\","
+                + "\"state\":\"up+replaying\",\"description\":\"replaying\",\"last_update\":\"2026-11-25 11:05:00\","
+                + "\"peer_sites\":[{\"site_name\":\"site-b\",\"mirror_uuids\":\"" + PEER_MIRROR_UUID + "\","
+                + "\"state\":\"up+stopped\",\"description\":\"local image is primary\","
+                + "\"last_update\":\"2026-11-25 11:05:30\"}]}]}\n");
+    }
+
+    @Test
+    void verbosePoolStatusWithAReportingDaemon() {
+        assertOk(rbd.run("mirror image enable", "image-pool/image-1", "journal"), "Mirroring enabled\n");
+        recordStatuses();
+        MirrorService service = new MirrorService("4157", "4160", "mirror.site-a", "host-a", "16.2.15", true,
+                MirrorHealth.OK, List.of());
+        MirrorService lagging = new MirrorService("4170", "", "mirror.site-a2", "host-b", "16.2.15", false,
+                MirrorHealth.WARNING, List.of("not reporting status"));
+        rbd.daemons = where -> Future.succeededFuture(new MirrorDaemons.Report(List.of(service, lagging),
+                MirrorHealth.WARNING, Map.of(image.id, "4160")));
+        assertOk(rbd.run("mirror pool status", "image-pool", "--verbose"), "health: WARNING\n"
+                + "daemon health: WARNING\n"
+                + "image health: OK\n"
+                + "images: 1 total\n"
+                + "    1 replaying\n"
+                + "\n"
+                + "DAEMONS\n"
+                + "service 4157:\n"
+                + "  instance_id: 4160\n"
+                + "  client_id: mirror.site-a\n"
+                + "  hostname: host-a\n"
+                + "  version: 16.2.15\n"
+                + "  leader: true\n"
+                + "  health: OK\n"
+                + "\n"
+                + "service 4170:\n"
+                + "  instance_id: \n"
+                + "  client_id: mirror.site-a2\n"
+                + "  hostname: host-b\n"
+                + "  version: 16.2.15\n"
+                + "  leader: false\n"
+                + "  health: WARNING\n"
+                + "  callouts: [not reporting status]\n"
+                + "\n"
+                + "\n"
+                + "IMAGES\n"
+                + "image-1:\n"
+                + "  global_id:   " + image.globalId + "\n"
+                + "  state:       up+replaying\n"
+                + "  description: replaying\n"
+                + "  service:     mirror.site-a on host-a\n"
+                + "  last_update: 2026-11-25 11:05:00\n");
+        assertOk(rbd.json("mirror image status", "image-pool/image-1"), "{\"name\":\"image-1\",\"global_id\":\""
+                + image.globalId + "\",\"state\":\"up+replaying\",\"description\":\"replaying\","
+                + "\"daemon_service\":{\"service_id\":\"4157\",\"instance_id\":\"4160\","
+                + "\"daemon_id\":\"mirror.site-a\",\"hostname\":\"host-a\"},"
+                + "\"last_update\":\"2026-11-25 11:05:00\"}\n");
+        String json = rbd.json("mirror pool status", "image-pool", "--verbose").stdout();
+        assertTrue(json.contains("\"daemons\":[{\"service_id\":\"4157\","
+                + "\"instance_id\":\"4160\",\"client_id\":\"mirror.site-a\",\"hostname\":\"host-a\","
+                + "\"ceph_version\":\"16.2.15\",\"leader\":true,\"health\":\"OK\"},{\"service_id\":\"4170\","
+                + "\"instance_id\":\"\",\"client_id\":\"mirror.site-a2\",\"hostname\":\"host-b\","
+                + "\"ceph_version\":\"16.2.15\",\"leader\":false,\"health\":\"WARNING\","
+                + "\"callouts\":[\"not reporting status\"]}]"), json);
+    }
+
+    @Test
+    void verbosePoolStatusWithoutMirroredImagesEndsWithTheBareHeading() {
+        assertOk(rbd.run("mirror pool status", "image-pool", "--verbose"), "health: UNKNOWN\n"
+                + "daemon health: UNKNOWN\nimage health: OK\nimages: 0 total\n\nDAEMONS\n  none\n\nIMAGES");
+    }
+
+    @Test
+    void poolStatusErrors() {
+        assertOk(rbd.run("mirror pool disable", "image-pool"), "");
+        assertResult(rbd.run("mirror pool status", "image-pool"), -22, "", "rbd: mirroring not enabled on the pool\n");
+        assertResult(rbd.run("mirror pool status", "no-such-pool"), -2, "",
+                "rbd: error opening pool 'no-such-pool': (2) No such file or directory\n");
+    }
+}
