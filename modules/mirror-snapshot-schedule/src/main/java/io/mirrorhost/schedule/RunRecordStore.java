@@ -48,10 +48,6 @@ final class RunRecordStore {
                 });
     }
 
-    Future<RunRecord> get(String pool, String key) {
-        return load(pool).map(records -> records.get(key));
-    }
-
     Future<Void> put(String pool, Map<String, RunRecord> records) {
         if (records.isEmpty()) {
             return Future.succeededFuture();

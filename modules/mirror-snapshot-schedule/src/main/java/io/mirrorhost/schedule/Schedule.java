@@ -30,6 +30,13 @@ public final class Schedule {
         return name;
     }
 
+    /** An independent copy (to store or print outside the lock that guards the original). */
+    public Schedule copy() {
+        Schedule copy = new Schedule(name);
+        copy.items.addAll(items);
+        return copy;
+    }
+
     public List<ScheduleItem> items() {
         return List.copyOf(items);
     }

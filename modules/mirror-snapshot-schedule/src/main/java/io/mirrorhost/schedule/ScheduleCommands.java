@@ -12,7 +12,6 @@ import io.mirrorhost.api.cluster.ClusterException;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -101,9 +100,10 @@ final class ScheduleCommands {
         return r.store().resolveName(name).compose(level -> {
             ScheduleItem item = ScheduleItem.parse(interval, start);
             return r.store().loadLevel(level).compose(current -> {
-                ScheduleSet set = r.scheduler().schedules();
-                set.put(level, current);
-                Schedule updated = set.add(level, item);
+                Schedule updated = r.scheduler().withSchedules(set -> {
+                    set.put(level, current);
+                    return set.add(level, item).copy();
+                });
                 return r.store().save(level, updated).compose(v -> r.changed(level));
             });
         }).map(v -> CommandResult.ok());
@@ -115,12 +115,12 @@ final class ScheduleCommands {
         String start = request.string("start-time").orElse("");
         ScheduleRuntime r = started();
         return r.store().resolveName(name).compose(level -> r.store().loadLevel(level).compose(current -> {
-            ScheduleSet set = r.scheduler().schedules();
-            set.put(level, current);
-            Schedule left = null;
-            if (current != null) {
-                left = set.remove(level, interval.isEmpty() ? null : ScheduleItem.parse(interval, start));
-            }
+            ScheduleItem item = current == null || interval.isEmpty() ? null : ScheduleItem.parse(interval, start);
+            Schedule left = r.scheduler().withSchedules(set -> {
+                set.put(level, current);
+                Schedule rest = current == null ? null : set.remove(level, item);
+                return rest == null ? null : rest.copy();
+            });
             return r.store().save(level, left).compose(v -> r.changed(level));
         })).map(v -> CommandResult.ok());
     }
@@ -129,9 +129,11 @@ final class ScheduleCommands {
         String name = LevelArgs.levelName(request);
         ScheduleRuntime r = started();
         return r.store().resolveName(name).map(level -> {
-            Map<String, Schedule> listed = r.scheduler().schedules().list(level);
-            TreeMap<String, Schedule> byName = new TreeMap<>();
-            listed.values().forEach(s -> byName.put(s.name(), s));
+            TreeMap<String, Schedule> byName = r.scheduler().withSchedules(set -> {
+                TreeMap<String, Schedule> copies = new TreeMap<>();
+                set.list(level).values().forEach(s -> copies.put(s.name(), s.copy()));
+                return copies;
+            });
             if (request.flag("recursive")) {
                 return CommandResult.ok(ScheduleOutput.levels(byName, request.format(), request.prettyFormat()));
             }

@@ -51,7 +51,12 @@ final class ScheduleRoutes {
             return;
         }
         JsonObject result = new JsonObject();
-        r.scheduler().schedules().list(LevelSpec.global()).forEach((id, schedule) -> {
+        java.util.Map<String, Schedule> listed = r.scheduler().withSchedules(set -> {
+            java.util.Map<String, Schedule> copies = new java.util.TreeMap<>();
+            set.list(LevelSpec.global()).forEach((id, s) -> copies.put(id, s.copy()));
+            return copies;
+        });
+        listed.forEach((id, schedule) -> {
             JsonArray items = new JsonArray();
             schedule.items().forEach(item -> items.add(new JsonObject().put("interval", item.interval().toString())
                     .put("start_time", item.startTime() == null ? null : item.startTime().toString())));

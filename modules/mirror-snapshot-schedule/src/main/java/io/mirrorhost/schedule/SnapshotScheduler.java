@@ -143,8 +143,9 @@ final class SnapshotScheduler {
         }
     }
 
-    synchronized ScheduleSet schedules() {
-        return schedules;
+    /** Reads or changes the schedules under the scheduler's lock (commands run on other threads than refreshes). */
+    synchronized <T> T withSchedules(java.util.function.Function<ScheduleSet, T> action) {
+        return action.apply(schedules);
     }
 
     /** Rescans schedules and images; concurrent requests fold into one more round. */
@@ -480,18 +481,23 @@ final class SnapshotScheduler {
         }
     }
 
-    /** One due run of one image, settled against the cluster's record so it is taken once. */
+    /**
+     * One due run of one image, settled against its record so it is taken once. The leader is the
+     * only writer of records and reloads them all when it takes over, so its own copy is current
+     * (reading the pool's whole record object per run would cost O(images) each time).
+     */
     private Future<Void> execute(Tracked t, LocalDateTime due) {
-        return runs.get(t.pool, t.recordKey()).compose(record -> {
-            if (record != null && record.claim() != null) {
-                return settleClaim(t, record, due);
-            }
-            if (record != null && !record.lastDue().isBefore(due)) {
-                remember(t, record);
-                return Future.succeededFuture();
-            }
-            return snapshot(t, record == null ? RunRecord.baseline(due.minusMinutes(1)) : record, due);
-        });
+        RunRecord record;
+        synchronized (this) {
+            record = t.record;
+        }
+        if (record != null && record.claim() != null) {
+            return settleClaim(t, record, due);
+        }
+        if (record != null && !record.lastDue().isBefore(due)) {
+            return Future.succeededFuture();
+        }
+        return snapshot(t, record == null ? RunRecord.baseline(due.minusMinutes(1)) : record, due);
     }
 
     /** A crashed instance claimed a run: find its snapshot, else take the run now. */
@@ -517,6 +523,11 @@ final class SnapshotScheduler {
     private Future<Void> snapshot(Tracked t, RunRecord before, LocalDateTime due) {
         RunRecord claimed = before.claimed(new RunRecord.Claim(due, owner, clock.now()));
         return runs.put(t.pool, Map.of(t.recordKey(), claimed))
+                .andThen(w -> {
+                    if (w.succeeded()) {
+                        remember(t, claimed);
+                    }
+                })
                 .compose(v -> withImage(t, image -> image.mirrorInfo().compose(info -> {
                     if (!info.primary() || info.mode() != MirrorImageMode.SNAPSHOT) {
                         return Future.succeededFuture((Long) null);
