@@ -25,7 +25,7 @@ import java.util.function.Function;
 final class BuiltinCommands {
     private static final Map<String, String> XML_ITEMS = Map.of(
             "always_on_modules", "module", "enabled_modules", "module", "disabled_modules", "module",
-            "failed_modules", "module", "enum_allowed", "value");
+            "failed_modules", "module", "enum_allowed", "value", "config", "option");
 
     private final ModuleManager modules;
     private final ModuleOptions options;
@@ -215,12 +215,12 @@ final class BuiltinCommands {
     }
 
     private Future<CommandResult> configLs(CommandRequest request) {
-        JsonObject all = new JsonObject();
+        JsonArray all = new JsonArray();
         TextTable table = new TextTable("OPTION", "VALUE");
         for (ModuleManager.Slot slot : modules.slots()) {
             options.values(slot.name()).forEach((option, value) -> {
                 String key = "mgr/" + slot.name() + "/" + option;
-                all.put(key, value);
+                all.add(new JsonObject().put("name", key).put("value", value));
                 table.row(key, value == null ? "" : value);
             });
         }

@@ -22,14 +22,20 @@ public final class Host {
     private static final Logger LOG = LoggerFactory.getLogger(Host.class);
     static final Duration MODULE_START_TIMEOUT = Duration.ofSeconds(60);
 
+    private final Vertx vertx;
     private final Cluster cluster;
     private final ModuleManager modules;
     private final HttpServer server;
+    private final Duration refreshInterval;
+    private volatile boolean closing;
+    private volatile long refreshTimer = -1;
 
-    private Host(Cluster cluster, ModuleManager modules, HttpServer server) {
+    private Host(Vertx vertx, Cluster cluster, ModuleManager modules, HttpServer server, Duration refreshInterval) {
+        this.vertx = vertx;
         this.cluster = cluster;
         this.modules = modules;
         this.server = server;
+        this.refreshInterval = refreshInterval;
     }
 
     /** Starts a host with the modules found on the class path. */
@@ -45,6 +51,7 @@ public final class Host {
             keys = new ApiKeys(conf.acceptedApiKeys());
             conf.siteName();
             conf.listenPort();
+            conf.moduleRefreshInterval();
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -82,7 +89,9 @@ public final class Host {
                 .map(s -> {
                     LOG.info("site {} ({} backend) serving http://{}:{}/api/v1/", conf.siteName(), conf.backend(),
                             conf.listenAddress(), s.actualPort());
-                    return new Host(cluster, modules, server);
+                    Host host = new Host(vertx, cluster, modules, server, conf.moduleRefreshInterval());
+                    host.scheduleRefresh();
+                    return host;
                 });
     }
 
@@ -103,8 +112,20 @@ public final class Host {
         return modules;
     }
 
+    /** Follows the stored module states, one refresh after the other. */
+    private void scheduleRefresh() {
+        if (refreshInterval.isZero() || closing) {
+            return;
+        }
+        refreshTimer = vertx.setTimer(refreshInterval.toMillis(), id -> modules.followStoredState()
+                .onFailure(e -> LOG.warn("cannot read the stored module states: {}", ModuleManager.describe(e)))
+                .onComplete(ar -> scheduleRefresh()));
+    }
+
     /** Stops every module, then the HTTP server, then the cluster connection. */
     public Future<Void> close() {
+        closing = true;
+        vertx.cancelTimer(refreshTimer);
         return modules.stopAll()
                 .transform(ignored -> server.close())
                 .transform(ignored -> cluster.close())

@@ -1,6 +1,7 @@
 package io.mirrorhost.host;
 
 import io.mirrorhost.api.Clock;
+import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.KeyValueStore;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.cluster.Cluster;
@@ -80,8 +81,8 @@ final class HostModuleContext implements ModuleContext {
     @Override
     public String option(String name) {
         try {
-            return options.value(module, name);
-        } catch (RuntimeException e) {
+            return options.canonicalValue(module, name);
+        } catch (CommandException e) {
             throw new IllegalArgumentException("module " + module + " has no option '" + name + "'");
         }
     }

@@ -136,6 +136,36 @@ final class ModuleManager {
         });
     }
 
+    /**
+     * Brings this instance in line with the stored enabled state, which another host instance of the site
+     * may have changed. Each module is checked again inside its queue, against a fresh read, so that a
+     * change made here meanwhile is never undone by a stale listing.
+     */
+    Future<Void> followStoredState() {
+        return cluster.configKeyList(STATE_PREFIX).compose(stored -> {
+            List<Future<Void>> changes = new ArrayList<>();
+            for (Slot slot : slots.values()) {
+                String saved = stored.get(STATE_PREFIX + slot.name());
+                if (!slot.module.alwaysOn() && saved != null && differs(slot, saved)) {
+                    changes.add(serialized(slot, () -> cluster.configKeyGet(STATE_PREFIX + slot.name())
+                            .compose(now -> now.isPresent() && differs(slot, now.get()) ? follow(slot, now.get())
+                                    : Future.succeededFuture())));
+                }
+            }
+            return Future.join(changes).mapEmpty();
+        });
+    }
+
+    private static boolean differs(Slot slot, String saved) {
+        boolean running = slot.state == State.RUNNING || slot.state == State.FAILED;
+        return "enabled".equals(saved) ? slot.state == State.DISABLED : running;
+    }
+
+    private Future<Void> follow(Slot slot, String saved) {
+        LOG.info("module {} was {} by another host instance", slot.name(), saved);
+        return "enabled".equals(saved) ? deploy(slot) : undeploy(slot);
+    }
+
     /** Stops every running module (host shutdown); the stored enabled state is left as it is. */
     Future<Void> stopAll() {
         List<Future<Void>> stops = new ArrayList<>();

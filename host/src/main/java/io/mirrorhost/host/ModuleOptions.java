@@ -100,6 +100,23 @@ final class ModuleOptions {
         return fromConf != null ? fromConf : spec.defaultValue();
     }
 
+    /**
+     * The current value as a module reads it: sizes in bytes ({@code 1G} → {@code 1073741824}), booleans as
+     * {@code true}/{@code false}, numbers in plain digits, so that {@code longOption}/{@code boolOption} work.
+     */
+    String canonicalValue(String module, String option) {
+        OptionSpec spec = spec(module, option);
+        String value = value(module, option);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return String.valueOf(ArgumentParser.parseOption(spec, value));
+        } catch (CommandException e) {
+            return value; // only a default the module itself declared can be malformed here
+        }
+    }
+
     /** Every declared option of a module with its current value, in declaration order. */
     Map<String, String> values(String module) {
         Map<String, String> values = new LinkedHashMap<>();

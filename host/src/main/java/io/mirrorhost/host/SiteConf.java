@@ -4,6 +4,7 @@ import io.mirrorhost.api.cluster.PeerConnection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,6 +131,24 @@ public final class SiteConf {
         } catch (NumberFormatException e) {
             throw new ConfException(file + ": [host] listen_port must be a port number (0-65535), got '" + text + "'");
         }
+    }
+
+    /**
+     * How often the host re-reads which modules are enabled, to follow changes made through another host
+     * instance of the site ({@code [host] module_refresh_interval}, seconds, default 10; 0 turns it off).
+     */
+    public Duration moduleRefreshInterval() {
+        String text = get("host", "module_refresh_interval").orElse("10");
+        try {
+            double seconds = Double.parseDouble(text);
+            if (seconds >= 0 && seconds <= 86400) {
+                return Duration.ofMillis(Math.round(seconds * 1000));
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfException(file + ": [host] module_refresh_interval must be seconds between 0 and 86400, got '"
+                + text + "'");
     }
 
     /** The key the CLI sends ({@code api_key}), or empty if the conf has none. */

@@ -389,9 +389,63 @@ class HostTest {
         assertEquals("hi\n", api.command("config get", Map.of("key", "mgr/echo/greeting")).stdout(),
                 "the conf value applies again");
         assertEquals("5\n", api.command("config get", Map.of("key", "mgr/echo/limit")).stdout());
-        JsonObject all = new JsonObject(api.command("config ls", Map.of(), "json").stdout());
-        assertEquals("hi", all.getString("mgr/echo/greeting"));
-        assertEquals("5", all.getString("mgr/echo/limit"));
+        JsonArray all = new JsonArray(api.command("config ls", Map.of(), "json").stdout());
+        assertTrue(all.contains(new JsonObject().put("name", "mgr/echo/greeting").put("value", "hi")), all.encode());
+        assertTrue(all.contains(new JsonObject().put("name", "mgr/echo/limit").put("value", "5")), all.encode());
+        assertTrue(api.command("config ls", Map.of()).stdout().contains("\nmgr/echo/limit    5 "));
+        assertTrue(api.command("config ls", Map.of(), "xml").stdout()
+                .contains("<option><name>mgr/echo/limit</name><value>5</value></option>"));
+    }
+
+    @Test
+    void modulesReadSizesAndBooleansInCanonicalForm() {
+        assertEquals("1048576 false\n", api.command("echo options", Map.of()).stdout());
+        assertEquals(0, api.command("config set", Map.of("key", "mgr/echo/chunk", "value", "2G")).code());
+        assertEquals(0, api.command("config set", Map.of("key", "mgr/echo/verbose", "value", "yes")).code());
+        assertEquals("2147483648 true\n", api.command("echo options", Map.of()).stdout());
+        assertEquals("2G\n", api.command("config get", Map.of("key", "mgr/echo/chunk")).stdout(),
+                "config get shows the value as set");
+    }
+
+    @Test
+    void anotherHostInstanceFollowsEnableAndDisable() throws Exception {
+        Path conf = dir.resolve("site-a.conf");
+        java.nio.file.Files.writeString(conf, java.nio.file.Files.readString(conf)
+                .replace("[host]", "[host]\nmodule_refresh_interval = 0.1"));
+        Host other = await(Host.start(vertx, SiteConf.load(conf)));
+        try {
+            Api otherApi = new Api(other.port());
+            assertEquals(200, otherApi.command("echo where", Map.of()).status());
+            assertEquals(0, api.command("mgr module disable", Map.of("module", "echo")).code());
+            assertTrue(eventually(() -> otherApi.command("echo where", Map.of()).status() == 503));
+            assertEquals(0, api.command("mgr module enable", Map.of("module", "optin")).code());
+            assertTrue(eventually(() -> otherApi.command("optin hello", Map.of()).status() == 200));
+        } finally {
+            await(other.close());
+        }
+    }
+
+    /** Waits, up to 10 s, for a condition that another host instance brings about on its own schedule. */
+    private static boolean eventually(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return condition.getAsBoolean();
+    }
+
+    @Test
+    void portInUseIsReportedAndNothingIsLeftRunning() throws Exception {
+        Path other = java.nio.file.Files.createDirectories(dir.resolve("busy"));
+        TestSites.writeConf(other, "site-b", host.port(), "");
+        Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> await(Host.start(vertx, SiteConf.load(other.resolve("site-b.conf")))));
+        assertTrue(failure.getCause().getMessage().startsWith("cannot listen on 127.0.0.1:" + host.port() + ": "),
+                failure.getCause().getMessage());
+        assertEquals(200, api.command("echo where", Map.of()).status());
     }
 
     @Test

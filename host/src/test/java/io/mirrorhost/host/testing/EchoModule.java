@@ -47,7 +47,9 @@ public final class EchoModule implements MgrModule {
     public List<OptionSpec> options() {
         return List.of(OptionSpec.of("greeting", ArgType.STRING, "hello", "what echo greet says"),
                 OptionSpec.of("limit", ArgType.INT, "5", "a bounded number").withRange(1L, 100L),
-                OptionSpec.of("flavour", ArgType.STRING, "plain", "a choice").withChoices("plain", "fancy"));
+                OptionSpec.of("flavour", ArgType.STRING, "plain", "a choice").withChoices("plain", "fancy"),
+                OptionSpec.of("chunk", ArgType.SIZE, "1M", "a size"),
+                OptionSpec.of("verbose", ArgType.BOOL, "false", "a switch"));
     }
 
     @Override
@@ -94,6 +96,8 @@ public final class EchoModule implements MgrModule {
                         Future.succeededFuture(CommandResult.ok("path=" + r.string("path").orElseThrow() + " bytes="
                                 + (r.input() == null ? -1 : r.input().length) + "\n")),
                         ArgSpec.positional("path", ArgType.STRING, "file to import, - for standard input")),
+                CommandSpec.of("echo options", "print typed option values", r -> Future.succeededFuture(
+                        CommandResult.ok(context.longOption("chunk") + " " + context.boolOption("verbose") + "\n"))),
                 CommandSpec.of("echo binary", "answer raw bytes", r ->
                         Future.succeededFuture(CommandResult.binary(new byte[] {0, 1, 2, (byte) 255}, ""))));
     }

@@ -18,13 +18,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Test double of a backend, named "memory": a cluster whose config-key store is a map, written to
- * {@code state_file} after every change when the conf names one (so a restarted host finds it again).
+ * {@code state_file} after every change when the conf names one (so a restarted host process finds it
+ * again; hosts in one JVM naming the same file share the store live).
  * Every other cluster call fails with EOPNOTSUPP.
  */
 public final class MemoryClusterProvider implements ClusterProvider {
+    /** Hosts of one JVM naming the same state file share one store, as host instances share a cluster. */
+    private static final Map<Path, ConfigKeys> SHARED = new ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -34,7 +38,9 @@ public final class MemoryClusterProvider implements ClusterProvider {
     @Override
     public Future<Cluster> connect(Vertx vertx, Map<String, String> settings) {
         String file = settings.get("state_file");
-        return Future.succeededFuture(cluster(new ConfigKeys(file == null ? null : Path.of(file))));
+        ConfigKeys keys = file == null ? new ConfigKeys(null)
+                : SHARED.computeIfAbsent(Path.of(file).toAbsolutePath(), ConfigKeys::new);
+        return Future.succeededFuture(cluster(keys));
     }
 
     @Override
