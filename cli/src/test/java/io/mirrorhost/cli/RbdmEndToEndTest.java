@@ -107,7 +107,7 @@ class RbdmEndToEndTest {
         assertTrue(before.stdout().endsWith("}\n"));
         Run pretty = rbdm(withConf("mgr", "module", "ls", "--format", "json", "--pretty-format"));
         assertEquals(listing, new JsonObject(pretty.stdout()));
-        assertTrue(pretty.stdout().contains("\n  \"always_on_modules\""), pretty.stdout());
+        assertTrue(pretty.stdout().contains("\n    \"always_on_modules\": [\n        \"core\""), pretty.stdout());
     }
 
     @Test
