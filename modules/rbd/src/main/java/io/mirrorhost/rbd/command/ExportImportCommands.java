@@ -34,6 +34,7 @@ import java.util.function.Supplier;
 final class ExportImportCommands extends RbdCommand {
     private static final String PATH_NAME = "path-name";
     private static final String STDIO = "-";
+    private static final int SPARSE_SIZE = 4096;
 
     ExportImportCommands(Supplier<ModuleContext> context) {
         super(context);
@@ -217,13 +218,35 @@ final class ExportImportCommands extends RbdCommand {
             int length = (int) Math.min(chunk, source.size - offset);
             long done = i + 1;
             chain = chain.compose(v -> source.read(offset, length))
-                    .compose(data -> isZero(data) ? Future.succeededFuture() : image.write(offset, data))
+                    .compose(data -> writeSparse(image, offset, data))
                     .map(v -> {
                         if (report && done < chunks) {
                             progress.update(done, chunks);
                         }
                         return (Void) null;
                     });
+        }
+        return chain;
+    }
+
+    /**
+     * Writes the runs of non-zero {@value #SPARSE_SIZE}-byte blocks of {@code data} and skips the zero
+     * ones, as rbd import does with its default {@code --sparse-size}.
+     */
+    static Future<Void> writeSparse(Image image, long offset, Buffer data) {
+        Future<Void> chain = Future.succeededFuture();
+        int runStart = -1;
+        for (int block = 0; block < data.length() + SPARSE_SIZE; block += SPARSE_SIZE) {
+            boolean zero = block >= data.length()
+                    || isZero(data.slice(block, Math.min(block + SPARSE_SIZE, data.length())));
+            if (!zero && runStart < 0) {
+                runStart = block;
+            } else if (zero && runStart >= 0) {
+                int from = runStart;
+                int to = Math.min(block, data.length());
+                chain = chain.compose(v -> image.write(offset + from, data.getBuffer(from, to)));
+                runStart = -1;
+            }
         }
         return chain;
     }
