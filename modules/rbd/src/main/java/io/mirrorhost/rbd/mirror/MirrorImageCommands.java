@@ -12,6 +12,7 @@ import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
+import io.mirrorhost.rbd.format.TreeWriter;
 import io.mirrorhost.rbd.spec.CommandArgs;
 import io.mirrorhost.rbd.spec.ImageRef;
 import io.mirrorhost.rbd.spec.SpecParser;
@@ -95,6 +96,7 @@ final class MirrorImageCommands {
     Future<CommandResult> status(CommandRequest request) {
         MirrorOutput output = new MirrorOutput();
         return output.finish(run(() -> {
+            MirrorOutput.checkFormat(request);
             ImageRef ref = imageRef(new CommandArgs(request, IMAGE_SPEC));
             Cluster cluster = cluster();
             return MirrorTargets.withImage(cluster, ref.imageSpec(), image -> validateEnabled(image, false)
@@ -116,7 +118,8 @@ final class MirrorImageCommands {
                                             })))))
                     .onSuccess(view -> {
                         MirrorStatusFormatter formatter = new MirrorStatusFormatter(zone);
-                        output.out(request.json() ? formatter.imageJson(view, request.prettyFormat())
+                        TreeWriter writer = MirrorOutput.writer(request);
+                        output.out(writer != null ? formatter.imageStructured(view, writer)
                                 : formatter.imagePlain(view));
                     });
         }));

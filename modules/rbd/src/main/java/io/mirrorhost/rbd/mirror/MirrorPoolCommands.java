@@ -16,6 +16,7 @@ import io.mirrorhost.api.cluster.MirrorImageState;
 import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.rbd.format.TreeWriter;
 import io.mirrorhost.rbd.spec.CommandArgs;
 import io.mirrorhost.rbd.spec.PoolRef;
 import io.mirrorhost.rbd.spec.SpecParser;
@@ -82,6 +83,7 @@ final class MirrorPoolCommands {
         MirrorOutput output = new MirrorOutput();
         return output.finish(run(() -> {
             PoolNamespace where = SpecParser.pool(new CommandArgs(request, POOL_SPEC), true).poolNamespace();
+            MirrorOutput.checkFormat(request);
             boolean all = request.flag("all");
             Cluster cluster = cluster();
             boolean namespaceLevel = !where.namespace().isEmpty();
@@ -96,9 +98,11 @@ final class MirrorPoolCommands {
                                             && !namespaceLevel ? peers : null)
                                             .map(attributes -> new MirrorPoolInfoFormatter.PoolInfo(mode, siteName,
                                                     namespaceLevel, peers, all ? attributes : null)))))
-                    .onSuccess(info -> output.out(request.json()
-                            ? MirrorPoolInfoFormatter.json(info, request.prettyFormat())
-                            : MirrorPoolInfoFormatter.plain(info)));
+                    .onSuccess(info -> {
+                        TreeWriter writer = MirrorOutput.writer(request);
+                        output.out(writer != null ? MirrorPoolInfoFormatter.structured(info, writer)
+                                : MirrorPoolInfoFormatter.plain(info));
+                    });
         }));
     }
 
@@ -106,6 +110,7 @@ final class MirrorPoolCommands {
         MirrorOutput output = new MirrorOutput();
         return output.finish(run(() -> {
             PoolNamespace where = SpecParser.pool(new CommandArgs(request, POOL_SPEC), true).poolNamespace();
+            MirrorOutput.checkFormat(request);
             boolean verbose = request.flag("verbose");
             Cluster cluster = cluster();
             return MirrorTargets.pool(cluster, where)
@@ -119,8 +124,8 @@ final class MirrorPoolCommands {
                                     .map(images -> new MirrorStatusFormatter.PoolStatus(states, report, images))))
                     .onSuccess(pool -> {
                         MirrorStatusFormatter formatter = new MirrorStatusFormatter(zone);
-                        output.out(request.json() ? formatter.poolJson(pool, request.prettyFormat())
-                                : formatter.poolPlain(pool));
+                        TreeWriter writer = MirrorOutput.writer(request);
+                        output.out(writer != null ? formatter.poolStructured(pool, writer) : formatter.poolPlain(pool));
                     });
         }));
     }

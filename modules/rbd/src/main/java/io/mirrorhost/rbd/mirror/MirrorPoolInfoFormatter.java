@@ -4,6 +4,7 @@ import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
 import io.mirrorhost.rbd.format.JsonWriter;
+import io.mirrorhost.rbd.format.TreeWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -59,7 +60,12 @@ public final class MirrorPoolInfoFormatter {
     }
 
     public static String json(PoolInfo info, boolean pretty) {
-        JsonWriter json = new JsonWriter(pretty).openObject("mirror").string("mode", info.mode().label());
+        return structured(info, new JsonWriter(pretty));
+    }
+
+    /** JSON or XML, as the writer writes. */
+    public static String structured(PoolInfo info, TreeWriter json) {
+        json.openObject("mirror").string("mode", info.mode().label());
         if (info.showsPeers()) {
             json.string("site_name", info.siteName());
             json.openArray("peers");

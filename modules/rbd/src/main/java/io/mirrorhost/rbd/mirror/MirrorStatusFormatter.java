@@ -5,6 +5,7 @@ import io.mirrorhost.api.cluster.MirrorImageStatusState;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.MirrorSnapshotState;
 import io.mirrorhost.rbd.format.JsonWriter;
+import io.mirrorhost.rbd.format.TreeWriter;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,11 @@ public final class MirrorStatusFormatter {
     }
 
     public String imageJson(ImageStatus image, boolean pretty) {
-        JsonWriter json = new JsonWriter(pretty);
+        return imageStructured(image, new JsonWriter(pretty));
+    }
+
+    /** JSON or XML, as the writer writes. */
+    public String imageStructured(ImageStatus image, TreeWriter json) {
         imageObject(json, image);
         return json.finish();
     }
@@ -133,7 +138,12 @@ public final class MirrorStatusFormatter {
     }
 
     public String poolJson(PoolStatus pool, boolean pretty) {
-        JsonWriter json = new JsonWriter(pretty).openObject("status").openObject("summary")
+        return poolStructured(pool, new JsonWriter(pretty));
+    }
+
+    /** JSON or XML, as the writer writes. */
+    public String poolStructured(PoolStatus pool, TreeWriter json) {
+        json.openObject("status").openObject("summary")
                 .string("health", pool.health().name())
                 .string("daemon_health", pool.daemons().daemonHealth().name())
                 .string("image_health", pool.imageHealth().name())
@@ -196,7 +206,7 @@ public final class MirrorStatusFormatter {
         }
     }
 
-    private void imageObject(JsonWriter json, ImageStatus image) {
+    private void imageObject(TreeWriter json, ImageStatus image) {
         json.openObject("image").string("name", image.name()).string("global_id", image.globalId());
         image.sites().local().ifPresent(local -> {
             json.string("state", SiteStatuses.state(local)).string("description", local.description());

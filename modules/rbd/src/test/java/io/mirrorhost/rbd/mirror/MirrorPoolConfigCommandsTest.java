@@ -143,6 +143,11 @@ class MirrorPoolConfigCommandsTest {
     void infoOfADisabledPool() {
         assertOk(rbd.run("mirror pool info", "image-pool"), "Mode: disabled\n");
         assertOk(rbd.json("mirror pool info", "image-pool"), "{\"mode\":\"disabled\"}\n");
+        assertOk(rbd.run(io.mirrorhost.api.OutputFormat.XML, false, null, "mirror pool info", "image-pool"),
+                new io.mirrorhost.rbd.format.XmlWriter(false).openObject("mirror").string("mode", "disabled").close()
+                        .finish());
+        assertResult(rbd.run(io.mirrorhost.api.OutputFormat.PLAIN, true, null, "mirror pool info", "image-pool"),
+                -22, "", "rbd: --pretty-format only works when --format is json or xml\n");
     }
 
     @Test
