@@ -86,6 +86,33 @@ class HostTest {
     }
 
     @Test
+    void refusalsAreLoggedWithoutTheKey() {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            api.post("/api/v1/command", "{\"prefix\":\"mgr module ls\"}", "guessed-secret-123");
+            api.get("/api/v1/commands", null);
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString();
+        assertTrue(log.contains("refused POST /api/v1/command from 127.0.0.1"), log);
+        assertTrue(log.contains(": wrong API key"), log);
+        assertTrue(log.contains("refused GET /api/v1/commands from 127.0.0.1"), log);
+        assertTrue(log.contains(": missing API key"), log);
+        assertFalse(log.contains("guessed-secret-123"), log);
+    }
+
+    @Test
+    void unknownApiPathsAre404() {
+        Reply reply = api.get("/api/v1/nosuch/thing", TestSites.API_KEY);
+        assertEquals(404, reply.status());
+        assertEquals(-2, reply.code());
+        assertEquals("rbdm: no API route GET /api/v1/nosuch/thing", reply.stderr());
+    }
+
+    @Test
     void moduleLsPlainFollowsCephTable() {
         Reply reply = api.command("mgr module ls", Map.of());
         assertEquals(200, reply.status());
