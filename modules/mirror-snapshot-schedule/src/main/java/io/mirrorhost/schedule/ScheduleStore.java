@@ -14,7 +14,6 @@ import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.vertx.core.Future;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,16 +77,18 @@ final class ScheduleStore {
         PoolNamespace where = PoolNamespace.of(pool.name());
         return cluster.omapGet(where, SCHEDULE_OID).compose(entries -> {
             NamespaceCache cache = new NamespaceCache(cluster);
-            Set<String> stale = new HashSet<>();
-            Future<Void> chain = Future.succeededFuture();
+            Set<String> stale = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            List<Future<Void>> checks = new ArrayList<>();
             for (Map.Entry<String, String> e : entries.entrySet()) {
-                chain = chain.compose(v -> resolveId(e.getKey(), pools, cache)
+                checks.add(resolveId(e.getKey(), pools, cache)
                         .map(level -> {
                             if (level.isEmpty()) {
                                 log.debug("Stale schedule key {} in pool {}", e.getKey(), pool.name());
                                 stale.add(e.getKey());
                             } else {
-                                putDecoded(set, level.get(), e.getValue());
+                                synchronized (set) {
+                                    putDecoded(set, level.get(), e.getValue());
+                                }
                             }
                             return (Void) null;
                         })
@@ -97,6 +98,7 @@ final class ScheduleStore {
                             return Future.succeededFuture();
                         }));
             }
+            Future<?> chain = Future.all(checks);
             return chain.compose(v -> stale.isEmpty() ? Future.succeededFuture()
                     : cluster.omapRemove(where, SCHEDULE_OID, stale));
         }, err -> ClusterException.errnoOf(err) == Errno.ENOENT ? Future.succeededFuture() : Future.failedFuture(err));
@@ -256,9 +258,10 @@ final class ScheduleStore {
     /** Per-load caches of namespace lists, image directories and mirror infos. */
     static final class NamespaceCache {
         private final Cluster cluster;
-        private final Map<String, Future<List<String>>> namespaces = new java.util.HashMap<>();
-        private final Map<PoolNamespace, Future<Map<String, String>>> images = new java.util.HashMap<>();
-        private final Map<PoolNamespace, Future<Map<String, MirrorImageInfo>>> mirror = new java.util.HashMap<>();
+        private final Map<String, Future<List<String>>> namespaces = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<PoolNamespace, Future<Map<String, String>>> images = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<PoolNamespace, Future<Map<String, MirrorImageInfo>>> mirror =
+                new java.util.concurrent.ConcurrentHashMap<>();
 
         NamespaceCache(Cluster cluster) {
             this.cluster = cluster;

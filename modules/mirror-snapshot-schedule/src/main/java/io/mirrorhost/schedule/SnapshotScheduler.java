@@ -93,10 +93,11 @@ final class SnapshotScheduler {
     private Clock.Timer wakeup;
     private LocalDateTime wakeupAt;
     private Clock.Timer refreshTimer;
-    private Clock.Timer pendingRefresh;
+    private final java.util.concurrent.atomic.AtomicReference<Clock.Timer> pendingRefresh =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private Future<Void> refreshing;
     private boolean refreshAgain;
-    private boolean stopped;
+    private volatile boolean stopped;
 
     SnapshotScheduler(Cluster cluster, Clock clock, ScheduleStore store, RunRecordStore runs, Leadership leadership,
                       String owner, Logger log, IntSupplier maxConcurrent, Duration refreshInterval) {
@@ -132,7 +133,7 @@ final class SnapshotScheduler {
         stopped = true;
         cancel(refreshTimer);
         cancel(wakeup);
-        cancel(pendingRefresh);
+        cancel(pendingRefresh.getAndSet(null));
         watches.values().forEach(w -> w.onSuccess(Watch::close));
         watches.clear();
     }
@@ -181,15 +182,21 @@ final class SnapshotScheduler {
         }
     }
 
-    /** A notification arrived: rescan soon, coalescing bursts. */
-    synchronized void requestRefresh() {
-        if (pendingRefresh == null && !stopped) {
-            pendingRefresh = clock.schedule(Duration.ofSeconds(1), () -> {
-                synchronized (this) {
-                    pendingRefresh = null;
-                }
-                refresh();
-            });
+    /**
+     * A notification arrived: rescan soon, coalescing bursts. Lock-free, because watch callbacks may
+     * run on a cluster thread that holds the cluster's own locks.
+     */
+    void requestRefresh() {
+        if (stopped || pendingRefresh.get() != null) {
+            return;
+        }
+        Clock.Timer[] timer = new Clock.Timer[1];
+        timer[0] = clock.schedule(Duration.ofSeconds(1), () -> {
+            pendingRefresh.compareAndSet(timer[0], null);
+            refresh();
+        });
+        if (!pendingRefresh.compareAndSet(null, timer[0])) {
+            timer[0].cancel();
         }
     }
 

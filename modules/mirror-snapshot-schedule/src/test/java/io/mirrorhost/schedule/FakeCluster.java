@@ -50,6 +50,9 @@ final class FakeCluster {
     private long nextSnapId = 1;
     /** Failure injected into mirrorCreateSnapshot, or null. */
     ClusterException snapshotFailure;
+    /** When set, snapshot creations wait in {@link #heldSnapshots} until the test completes them. */
+    boolean holdSnapshots;
+    final List<Runnable> heldSnapshots = new ArrayList<>();
     /** Makes writes of this object fail (an instance dying between two steps), or null. */
     String failWritesOf;
 
@@ -116,6 +119,19 @@ final class FakeCluster {
         pools.remove(pool);
         omaps.keySet().removeIf(k -> k.startsWith(pool + "\u0000"));
         images.keySet().removeIf(w -> w.pool().equals(pool));
+    }
+
+    /** Completes the oldest held snapshot creation; returns false if none waits. */
+    boolean releaseOneSnapshot() {
+        Runnable next;
+        synchronized (this) {
+            if (heldSnapshots.isEmpty()) {
+                return false;
+            }
+            next = heldSnapshots.remove(0);
+        }
+        next.run();
+        return true;
     }
 
     synchronized void putOmap(String pool, String object, Map<String, String> values) {
@@ -272,6 +288,17 @@ final class FakeCluster {
         }
 
         public Future<Long> mirrorCreateSnapshot() {
+            synchronized (FakeCluster.this) {
+                if (holdSnapshots) {
+                    io.vertx.core.Promise<Long> promise = io.vertx.core.Promise.promise();
+                    heldSnapshots.add(() -> createNow().onComplete(promise));
+                    return promise.future();
+                }
+                return createNow();
+            }
+        }
+
+        private Future<Long> createNow() {
             synchronized (FakeCluster.this) {
                 if (snapshotFailure != null) {
                     return Future.failedFuture(snapshotFailure);

@@ -277,6 +277,66 @@ class SnapshotSchedulerTest {
         assertEquals(2, primary.created);
     }
 
+    @Test
+    void createsAtMostMaxConcurrentSnapshotsAtOnce() {
+        List<FakeCluster.FakeImage> more = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            more.add(cluster.addImage("rbd", "", "img" + i, MirrorImageMode.SNAPSHOT, true));
+        }
+        ModuleHarness h = host(MirrorSnapshotScheduleModule.MAX_CONCURRENT, "2");
+        h.run("add", "interval", "1h");
+        cluster.holdSnapshots = true;
+        advance(Duration.ofHours(1));
+        assertEquals(2, cluster.heldSnapshots.size(), "two of five images in flight");
+        int released = 0;
+        while (cluster.releaseOneSnapshot()) {
+            released++;
+            assertTrue(cluster.heldSnapshots.size() <= 2);
+        }
+        assertEquals(5, released);
+        assertEquals(1, primary.created);
+        more.forEach(i -> assertEquals(1, i.created));
+    }
+
+    @Test
+    void readsSchedulesCephWroteAndDropsItsStaleKeys() {
+        FakeCluster.FakeImage gone = cluster.addImage("rbd", "", "gone", MirrorImageMode.SNAPSHOT, true);
+        cluster.putOmap("rbd", ScheduleStore.SCHEDULE_OID, Map.of(
+                "1", "[\n    {\n        \"interval\": \"1d\",\n        \"start_time\": \"14:00:00-05:00\"\n    }\n]",
+                "1/", "[{\"interval\": \"6h\", \"start_time\": null}]",
+                "1//" + primary.id, "[{\"interval\": \"30m\", \"start_time\": null}, {\"interval\": \"1h\", \"start_time\": \"00:15:00\"}]",
+                "1//" + gone.id, "[{\"interval\": \"1h\", \"start_time\": null}]",
+                "1/nons", "[{\"interval\": \"1h\", \"start_time\": null}]"));
+        cluster.dropImage(gone);
+        store.put(ScheduleStore.GLOBAL_KEY, "[\n    {\n        \"interval\": \"2d\",\n        \"start_time\": null\n    }\n]");
+        ModuleHarness h = host();
+        assertEquals("POOL  NAMESPACE  IMAGE    SCHEDULE                                \n"
+                + "-     -          -        every 2d                                \n"
+                + "rbd   -          -        every 1d starting at 14:00:00-05:00     \n"
+                + "rbd              primary  every 30m, every 1h starting at 00:15:00\n",
+                h.run("ls", "recursive", "true").stdout(), "rbd skips the default-namespace level 'rbd//' it cannot parse");
+        assertEquals(Map.of("1", "[\n    {\n        \"interval\": \"1d\",\n        \"start_time\": \"14:00:00-05:00\"\n    }\n]",
+                "1/", "[{\"interval\": \"6h\", \"start_time\": null}]",
+                "1//" + primary.id, "[{\"interval\": \"30m\", \"start_time\": null}, {\"interval\": \"1h\", \"start_time\": \"00:15:00\"}]"),
+                cluster.omap("rbd", ScheduleStore.SCHEDULE_OID), "keys of a removed image and namespace are dropped");
+        assertEquals("2026-01-01 10:15:00", statusJson(h).getJsonObject(0).getString("schedule_time"));
+    }
+
+    @Test
+    void schedulesSurviveARestart() {
+        ModuleHarness a = host();
+        a.run("add", "pool", "rbd", "interval", "1d", "start-time", "14:00:00-05:00");
+        a.run("add", "pool", "rbd", "image", "primary", "interval", "cron:30 * * * *");
+        a.run("add", "interval", "6h");
+        String listed = a.run("ls", "recursive", "true").stdout();
+        String status = a.run("status").stdout();
+        a.module.stop();
+        ModuleHarness b = host();
+        assertEquals(listed, b.run("ls", "recursive", "true").stdout());
+        assertEquals(status, b.run("status").stdout());
+        assertEquals("2026-01-01 10:30:00  rbd/primary\n", status.lines().skip(1).findFirst().orElseThrow() + "\n");
+    }
+
     private static List<String> images(ModuleHarness h) {
         List<String> names = new ArrayList<>();
         statusJson(h).forEach(o -> names.add(((JsonObject) o).getString("image")));
