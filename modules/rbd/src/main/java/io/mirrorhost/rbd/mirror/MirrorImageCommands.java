@@ -9,7 +9,6 @@ import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageMode;
 import io.mirrorhost.api.cluster.MirrorImageState;
 import io.mirrorhost.api.cluster.MirrorPeer;
-import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.rbd.format.TreeWriter;
@@ -19,6 +18,7 @@ import io.mirrorhost.rbd.spec.SpecParser;
 import io.vertx.core.Future;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** The {@code rbd mirror image ...} commands (MirrorImage.cc, 16.2). */
@@ -68,17 +68,17 @@ final class MirrorImageCommands {
 
     Future<CommandResult> promote(CommandRequest request) {
         boolean force = request.flag("force");
-        return simpleAction(request, false, image -> image.mirrorPromote(force),
+        return simpleAction(request, image -> image.mirrorPromote(force),
                 "rbd: error promoting image to primary", "Image promoted to primary\n");
     }
 
     Future<CommandResult> demote(CommandRequest request) {
-        return simpleAction(request, false, Image::mirrorDemote,
+        return simpleAction(request, Image::mirrorDemote,
                 "rbd: error demoting image to non-primary", "Image demoted to non-primary\n");
     }
 
     Future<CommandResult> resync(CommandRequest request) {
-        return simpleAction(request, false, Image::mirrorResync,
+        return simpleAction(request, Image::mirrorResync,
                 "rbd: error flagging image resync", "Flagged image for resync from primary\n");
     }
 
@@ -104,7 +104,7 @@ final class MirrorImageCommands {
                     .compose(peers -> image.mirrorGlobalStatus()
                             .recover(failure -> Future.failedFuture(MirrorErrors.withErrno(
                                     "rbd: failed to get status for image " + ref.image(), failure)))
-                            .compose(status -> mirrorSnapshots(image, status.info(), output)
+                            .compose(status -> mirrorSnapshots(image, status.info())
                                     .compose(snaps -> daemons.report(ref.poolNamespace())
                                             .recover(ignored -> Future.succeededFuture(MirrorDaemons.Report.NONE))
                                             .map(report -> {
@@ -135,7 +135,8 @@ final class MirrorImageCommands {
         });
     }
 
-    private Future<List<SnapInfo>> mirrorSnapshots(Image image, MirrorImageInfo info, MirrorOutput output) {
+    /** The primary mirror-snapshots rbd lists for a primary snapshot-mode image; none if they cannot be read. */
+    private static Future<List<SnapInfo>> mirrorSnapshots(Image image, MirrorImageInfo info) {
         if (!info.primary() || info.state() != MirrorImageState.ENABLED || info.mode() != MirrorImageMode.SNAPSHOT) {
             return Future.succeededFuture(List.of());
         }
@@ -145,13 +146,13 @@ final class MirrorImageCommands {
                 .toList()).recover(ignored -> Future.succeededFuture(List.of()));
     }
 
-    private Future<CommandResult> simpleAction(CommandRequest request, boolean snapshotOnly,
-                                               java.util.function.Function<Image, Future<Void>> action,
+    /** Open, check mirroring is enabled, act, and print rbd's fixed line for the outcome. */
+    private Future<CommandResult> simpleAction(CommandRequest request, Function<Image, Future<Void>> action,
                                                String errorText, String doneText) {
         MirrorOutput output = new MirrorOutput();
         return output.finish(run(() -> {
             ImageRef ref = imageRef(new CommandArgs(request, IMAGE_SPEC));
-            return MirrorTargets.withImage(cluster(), ref.imageSpec(), image -> validateEnabled(image, snapshotOnly)
+            return MirrorTargets.withImage(cluster(), ref.imageSpec(), image -> validateEnabled(image, false)
                     .compose(info -> action.apply(image)
                             .recover(failure -> Future.failedFuture(MirrorErrors.after(errorText, failure))))
                     .onSuccess(ignored -> output.out(doneText)));
@@ -191,9 +192,5 @@ final class MirrorImageCommands {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-    }
-
-    static PoolNamespace defaultNamespace(PoolNamespace where) {
-        return PoolNamespace.of(where.pool());
     }
 }

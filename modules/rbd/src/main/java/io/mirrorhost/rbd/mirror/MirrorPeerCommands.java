@@ -8,6 +8,7 @@ import io.mirrorhost.api.CommandResult;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
 import io.mirrorhost.api.cluster.PoolNamespace;
@@ -292,7 +293,7 @@ final class MirrorPeerCommands {
                 return Future.failedFuture(new CommandException(errno, "rbd: cluster does not support site names"));
             }
             // rbd prints no separator between its text and the error here
-            return Future.failedFuture(failure instanceof io.mirrorhost.api.cluster.ClusterException
+            return Future.failedFuture(failure instanceof ClusterException
                     ? new CommandException(errno, "rbd: failed to set site name" + errno.describe()) : failure);
         });
     }

@@ -8,6 +8,7 @@ import io.mirrorhost.api.CommandResult;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
@@ -140,7 +141,7 @@ final class MirrorPoolCommands {
     Future<CommandResult> demote(CommandRequest request) {
         return eachImage(request, "demote", "Demoted",
                 info -> info.state() == MirrorImageState.ENABLED && info.primary(),
-                io.mirrorhost.api.cluster.Image::mirrorDemote);
+                Image::mirrorDemote);
     }
 
     /**
@@ -150,7 +151,7 @@ final class MirrorPoolCommands {
      */
     private Future<CommandResult> eachImage(CommandRequest request, String action, String done,
                                             Predicate<MirrorImageInfo> applies,
-                                            Function<io.mirrorhost.api.cluster.Image, Future<Void>> run) {
+                                            Function<Image, Future<Void>> run) {
         MirrorOutput output = new MirrorOutput();
         return output.finish(run(() -> {
             PoolNamespace where = SpecParser.pool(new CommandArgs(request, POOL_SPEC), true).poolNamespace();
@@ -176,7 +177,7 @@ final class MirrorPoolCommands {
 
     private static Future<Boolean> oneImage(Cluster cluster, ImageSpec spec, String action,
                                             Predicate<MirrorImageInfo> applies,
-                                            Function<io.mirrorhost.api.cluster.Image, Future<Void>> run,
+                                            Function<Image, Future<Void>> run,
                                             MirrorOutput output) {
         return cluster.openImage(spec).compose(image -> image.mirrorInfo()
                         .compose(info -> applies.test(info) ? run.apply(image).map(true)

@@ -285,4 +285,18 @@ class MirrorPeerCommandsTest {
                 "rbd: mirror peer " + other + " does not exist\n");
         assertEquals(null, attributes(siteA, other));
     }
+
+    @Test
+    void peerSetOfNameClientOrDirectionIsRefusedForWantOfAnSpiCall() {
+        enableSiteA();
+        String uuid = rbd.run("mirror pool peer add", "image-pool", "site-b").stdout().strip();
+        assertResult(rbd.run("mirror pool peer set", "image-pool", uuid, "client", "client.other"), -95, "",
+                "rbd: changing a peer's client is not supported by this cluster: (95) Operation not supported\n");
+        assertResult(rbd.run("mirror pool peer set", "image-pool", uuid, "direction", "rx-only"), -95, "",
+                "rbd: changing a peer's direction is not supported by this cluster: (95) Operation not supported\n");
+        assertResult(rbd.run("mirror pool peer set", "image-pool", uuid, "client"), -95,
+                "", "rbd: must specify new client value.\n"
+                        + "rbd: changing a peer's client is not supported by this cluster: (95) Operation not supported\n");
+        assertEquals("client.admin", peers(siteA).get(0).clientName());
+    }
 }
