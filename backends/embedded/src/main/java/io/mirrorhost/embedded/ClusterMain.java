@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code bin/mirrorhost cluster --conf FILE}: runs a site's embedded cluster on its own, from the
@@ -47,31 +48,27 @@ public final class ClusterMain {
         } catch (Exception e) {
             System.err.println("mirrorhost cluster: " + (e instanceof ClusterException ? "" : e.getClass().getSimpleName()
                     + ": ") + e.getMessage());
-            vertx.close();
             System.exit(e instanceof ClusterException ce ? ce.errno().code() : 1);
         }
     }
 
     private static void run(Vertx vertx, EmbeddedSettings settings) throws Exception {
         EmbeddedCluster cluster = EmbeddedCluster.open(vertx, settings.dataDir());
-        ClusterServer server;
-        try {
-            await(new AuthRegistry(cluster).ensure(AuthRegistry.ADMIN_CLIENT, settings.adminKey(), settings.adminCaps()));
-            server = await(ClusterServer.start(vertx, cluster, cluster::asClient, settings.listenAddress(),
-                    settings.listenPort(), settings.tls()));
-        } catch (Exception e) {
-            cluster.close();
-            throw e;
-        }
-        log("serving cluster " + cluster.fsid() + " (data_dir " + settings.dataDir() + ") on " + server.address()
+        AtomicReference<ClusterServer> server = new AtomicReference<>();
+        // Registered before anything is announced, so a SIGTERM right after start still stops cleanly.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, cluster, server.get()), "cluster-stop"));
+        await(new AuthRegistry(cluster).ensure(AuthRegistry.ADMIN_CLIENT, settings.adminKey(), settings.adminCaps()));
+        server.set(await(ClusterServer.start(vertx, cluster, cluster::asClient, settings.listenAddress(),
+                settings.listenPort(), settings.tls())));
+        log("serving cluster " + cluster.fsid() + " (data_dir " + settings.dataDir() + ") on " + server.get().address()
                 + (settings.tls().enabled() ? " with TLS" : ""));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, cluster, server), "cluster-stop"));
     }
 
     private static void stop(Vertx vertx, EmbeddedCluster cluster, ClusterServer server) {
         log("stopping");
         try {
-            server.close().transform(v -> cluster.close()).transform(v -> vertx.close())
+            Future<Void> serverStopped = server == null ? Future.succeededFuture() : server.close();
+            serverStopped.transform(v -> cluster.close()).transform(v -> vertx.close())
                     .toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             log("stopped");
         } catch (Exception e) {

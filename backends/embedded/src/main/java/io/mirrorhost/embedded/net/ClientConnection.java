@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
@@ -46,6 +47,9 @@ final class ClientConnection {
     private final Map<Long, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(1);
     private final Promise<ClientConnection> ready = Promise.promise();
+    private final Promise<Void> lost = Promise.promise();
+    private volatile long lastHeard = System.nanoTime();
+    private long keepaliveTimer = -1;
     private volatile boolean authenticated;
     private volatile boolean closed;
     private volatile String fsid;
@@ -72,6 +76,11 @@ final class ClientConnection {
 
     Future<Void> close() {
         return socket.close();
+    }
+
+    /** Completes when the connection is gone, however it ended. */
+    Future<Void> whenClosed() {
+        return lost.future();
     }
 
     /**
@@ -163,13 +172,16 @@ final class ClientConnection {
     }
 
     private void onFrame(Frame frame) {
+        lastHeard = System.nanoTime();
         switch (frame.type()) {
             case Wire.HELLO -> answerChallenge(frame.header());
             case Wire.AUTH_OK -> {
                 fsid = frame.header().path("fsid").asText();
                 authenticated = true;
+                startKeepalive();
                 ready.tryComplete(this);
             }
+            case Wire.PONG -> { }
             case Wire.AUTH_FAILED -> failHandshake(new ClusterException(Errno.EACCES, "cannot connect to the cluster at "
                     + options.address() + " as " + options.client() + ": authentication failed (unknown client or wrong key)"));
             case Wire.RESULT -> complete(frame);
@@ -223,12 +235,31 @@ final class ClientConnection {
         }
     }
 
+    /**
+     * Pings the server every interval; a connection silent for three intervals is declared dead and
+     * closed, so calls on a half-open connection fail instead of hanging.
+     */
+    private void startKeepalive() {
+        long interval = options.keepaliveMillis();
+        keepaliveTimer = vertx.setPeriodic(interval, t -> {
+            if (System.nanoTime() - lastHeard > TimeUnit.MILLISECONDS.toNanos(3 * interval)) {
+                socket.close();
+            } else {
+                socket.write(FrameCodec.encode(Frame.of(Wire.header(Wire.PING))));
+            }
+        });
+    }
+
     private void onClosed() {
         closed = true;
+        if (keepaliveTimer >= 0) {
+            vertx.cancelTimer(keepaliveTimer);
+        }
         failHandshake(new ClusterException(Errno.ECONNREFUSED, "the cluster at " + options.address()
                 + " closed the connection during the handshake (TLS mismatch or server shutting down?)"));
         failPending();
         subscriptions.clear();
+        lost.tryComplete();
     }
 
     private void failPending() {

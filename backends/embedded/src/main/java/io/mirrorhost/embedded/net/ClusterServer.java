@@ -1,10 +1,15 @@
 package io.mirrorhost.embedded.net;
 
+import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ClusterException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterServer {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterServer.class);
     private static final long AUTH_TIMEOUT_MILLIS = 10_000;
+    /** Clients ping every {@link RemoteClusterOptions#DEFAULT_KEEPALIVE_MILLIS}; six missed pings end a connection. */
+    static final long IDLE_LIMIT_MILLIS = 6 * RemoteClusterOptions.DEFAULT_KEEPALIVE_MILLIS;
 
     private final NetServer server;
     private final Set<ServerConnection> connections;
@@ -52,18 +59,35 @@ public final class ClusterServer {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
+        if (port != 0 && !portFree(host, port)) {
+            // Vert.x would share the port with a server of the same Vertx instance and split the
+            // connections between two clusters; refuse like a second process would be refused.
+            return Future.failedFuture(new ClusterException(Errno.EBUSY, "cannot listen on " + host + ":" + port
+                    + ": Address already in use"));
+        }
         AuthRegistry auth = new AuthRegistry(cluster);
         Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
         NetServer server = vertx.createNetServer(options);
         server.connectHandler(socket -> {
             ServerConnection connection = new ServerConnection(vertx, socket, cluster, clientView, auth);
             connections.add(connection);
-            connection.start(AUTH_TIMEOUT_MILLIS, () -> connections.remove(connection));
+            connection.start(AUTH_TIMEOUT_MILLIS, IDLE_LIMIT_MILLIS, () -> connections.remove(connection));
         });
-        return server.listen().map(s -> {
+        return server.listen().recover(failure -> Future.failedFuture(new ClusterException(Errno.EBUSY,
+                "cannot listen on " + host + ":" + port + ": " + failure.getMessage(), failure))).map(s -> {
             LOG.info("cluster {} serving on {}:{}{}", cluster.fsid(), host, s.actualPort(), tls.enabled() ? " (TLS)" : "");
             return new ClusterServer(s, connections, host);
         });
+    }
+
+    private static boolean portFree(String host, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public String host() {

@@ -7,6 +7,7 @@ import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.Watch;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -14,20 +15,34 @@ import io.vertx.core.net.NetClientOptions;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Cluster} reached over the network through a {@link ClusterServer}. The Cluster and its
  * Images are dynamic proxies: each call is sent as (method, arguments) and its reply decoded with the
  * method's generic return type. The connection is dialled on connect and again on the first call
  * after it was lost; open images are reopened transparently on the new connection (their exclusive
- * lock is not: the server released it with the old connection). Watches end with their connection.
+ * lock is not: the server released it with the old connection). While watches are registered, a lost
+ * connection is redialled in the background (with backoff) and the watches registered again; an
+ * image update watch is then called once, since updates may have been missed in between (as librbd
+ * does after a watch error). Notifications sent while disconnected are lost, as with rados.
  */
 public final class RemoteCluster {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteCluster.class);
+    private static final RemoteCall WATCH_CLOSE = RemoteCall.find(Wire.TARGET_WATCH, "close").orElseThrow();
+
     private final Vertx vertx;
     private final RemoteClusterOptions options;
     private final NetClient netClient;
+    private static final long MAX_REDIAL_MILLIS = 30_000;
+
+    private final Set<RemoteWatch> watches = ConcurrentHashMap.newKeySet();
     private Future<ClientConnection> current;
     private boolean closed;
+    private boolean redialing;
     private volatile String fsid;
 
     private RemoteCluster(Vertx vertx, RemoteClusterOptions options, NetClient netClient) {
@@ -57,9 +72,31 @@ public final class RemoteCluster {
         }
         boolean usable = current != null && (!current.isComplete() || current.succeeded() && !current.result().isClosed());
         if (!usable) {
-            current = ClientConnection.open(vertx, netClient, options).onSuccess(c -> fsid = c.fsid());
+            current = ClientConnection.open(vertx, netClient, options).onSuccess(this::connected);
         }
         return current;
+    }
+
+    private void connected(ClientConnection connection) {
+        fsid = connection.fsid();
+        connection.whenClosed().onComplete(v -> redialForWatches(1000));
+        watches.forEach(watch -> watch.restoreOn(connection));
+    }
+
+    /** Keeps trying to reconnect while watches wait for events; calls reconnect on their own. */
+    private void redialForWatches(long delayMillis) {
+        synchronized (this) {
+            if (closed || redialing || watches.isEmpty()) {
+                return;
+            }
+            redialing = true;
+        }
+        vertx.setTimer(delayMillis, t -> {
+            synchronized (this) {
+                redialing = false;
+            }
+            connection().onFailure(e -> redialForWatches(Math.min(2 * delayMillis, MAX_REDIAL_MILLIS)));
+        });
     }
 
     private Future<Void> close() {
@@ -68,6 +105,7 @@ public final class RemoteCluster {
             closed = true;
             last = current;
         }
+        watches.clear();
         Future<Void> closing = last == null ? Future.succeededFuture()
                 : last.transform(r -> r.succeeded() ? r.result().close() : Future.succeededFuture());
         return closing.transform(r -> netClient.close());
@@ -86,20 +124,21 @@ public final class RemoteCluster {
                     RemoteCall call = RemoteCall.of(method);
                     Object[] callArgs = args == null ? new Object[0] : args;
                     yield connection().compose(c -> c.send(call, 0, callArgs)
-                            .map(reply -> decode(call, reply, c, callArgs)));
+                            .map(reply -> decode(call, reply, c, callArgs, null)));
                 }
             };
         };
         return (Cluster) Proxy.newProxyInstance(Cluster.class.getClassLoader(), new Class<?>[] {Cluster.class}, handler);
     }
 
-    private Object decode(RemoteCall call, ClientConnection.Reply reply, ClientConnection connection, Object[] args) {
+    private Object decode(RemoteCall call, ClientConnection.Reply reply, ClientConnection connection, Object[] args,
+                          RemoteImage owner) {
         JsonNode result = reply.frame().header().path("result");
         return switch (call.result()) {
             case VOID -> null;
             case BUFFER -> reply.frame().blobs().get(0);
             case JSON -> Wire.MAPPER.convertValue(result.isMissingNode() ? null : result, call.resultType());
-            case WATCH -> new RemoteWatch(connection, reply.id());
+            case WATCH -> registered(new RemoteWatch(call, args, owner, connection, reply.id()));
             case IMAGE -> new RemoteImage(call, args, connection, result).proxy();
         };
     }
@@ -112,17 +151,104 @@ public final class RemoteCluster {
         };
     }
 
-    /** A watch registered on one connection; it ends when that connection does. */
-    private record RemoteWatch(ClientConnection connection, long id) implements Watch {
-        private static final RemoteCall CLOSE = RemoteCall.find(Wire.TARGET_WATCH, "close").orElseThrow();
+    private Watch registered(RemoteWatch watch) {
+        watches.add(watch);
+        if (watch.connection().isClosed()) {
+            redialForWatches(0);
+        }
+        return watch;
+    }
+
+    /**
+     * A watch and how to register it again: the call and arguments that made it, and the image it
+     * is on (null for an object watch).
+     */
+    private final class RemoteWatch implements Watch {
+        private final RemoteCall call;
+        private final Object[] args;
+        private final RemoteImage image;
+        private final Context context;
+        private ClientConnection connection;
+        private long id;
+        private boolean closed;
+        private boolean restoring;
+
+        RemoteWatch(RemoteCall call, Object[] args, RemoteImage image, ClientConnection connection, long id) {
+            this.call = call;
+            this.args = args.clone();
+            this.image = image;
+            this.context = Vertx.currentContext();
+            this.connection = connection;
+            this.id = id;
+        }
+
+        synchronized ClientConnection connection() {
+            return connection;
+        }
 
         @Override
         public Future<Void> close() {
-            connection.unsubscribe(id);
-            if (connection.isClosed()) {
-                return Future.succeededFuture();
+            ClientConnection on;
+            long onId;
+            synchronized (this) {
+                if (closed) {
+                    return Future.succeededFuture();
+                }
+                closed = true;
+                on = connection;
+                onId = id;
             }
-            return connection.send(CLOSE, id, new Object[0]).mapEmpty();
+            watches.remove(this);
+            on.unsubscribe(onId);
+            return on.isClosed() ? Future.succeededFuture() : on.send(WATCH_CLOSE, onId, new Object[0]).mapEmpty();
+        }
+
+        /** Registers the watch again on {@code live}, from the context that first registered it. */
+        void restoreOn(ClientConnection live) {
+            synchronized (this) {
+                if (closed || restoring || connection == live) {
+                    return;
+                }
+                restoring = true;
+            }
+            Runnable restore = () -> register(live).onComplete(done -> {
+                synchronized (this) {
+                    restoring = false;
+                }
+                if (done.failed() && !live.isClosed()) {
+                    LOG.warn("could not restore a watch ({}) on the cluster at {}: {}", call.name(), options.address(),
+                            done.cause().getMessage());
+                }
+            });
+            if (context == null) {
+                restore.run();
+            } else {
+                context.runOnContext(v -> restore.run());
+            }
+        }
+
+        private Future<Void> register(ClientConnection live) {
+            Future<ClientConnection.Reply> registering = image == null ? live.send(call, 0, args)
+                    : image.bound().compose(b -> b.connection().send(call, b.handle(), args));
+            return registering.map(reply -> {
+                boolean closedMeanwhile;
+                synchronized (this) {
+                    closedMeanwhile = closed;
+                    connection = live;
+                    id = reply.id();
+                }
+                if (closedMeanwhile) {
+                    live.unsubscribe(reply.id());
+                    live.send(WATCH_CLOSE, reply.id(), new Object[0]);
+                } else {
+                    for (Object arg : args) {
+                        if (arg instanceof Runnable onUpdate) {
+                            onUpdate.run();
+                        }
+                    }
+                }
+                return null;
+            });
         }
     }
 
@@ -135,6 +261,8 @@ public final class RemoteCluster {
         private ClientConnection connection;
         private long handle;
         private boolean closed;
+        private Future<Binding> reopening;
+        private ClientConnection reopeningOn;
 
         RemoteImage(RemoteCall opener, Object[] openerArgs, ClientConnection connection, JsonNode opened) {
             this.opener = opener;
@@ -162,7 +290,7 @@ public final class RemoteCluster {
                     RemoteCall call = RemoteCall.of(method);
                     Object[] callArgs = args == null ? new Object[0] : args;
                     yield bound().compose(bound -> bound.connection().send(call, bound.handle(), callArgs)
-                            .map(reply -> decode(call, reply, bound.connection(), callArgs)));
+                            .map(reply -> decode(call, reply, bound.connection(), callArgs, this)));
                 }
             };
         }
@@ -170,7 +298,7 @@ public final class RemoteCluster {
         private record Binding(ClientConnection connection, long handle) {
         }
 
-        /** This image's handle on the live connection, reopening it there if needed. */
+        /** This image's handle on the live connection, reopening it there (once) if needed. */
         private Future<Binding> bound() {
             synchronized (this) {
                 if (closed) {
@@ -182,14 +310,27 @@ public final class RemoteCluster {
                     if (live == connection) {
                         return Future.succeededFuture(new Binding(live, handle));
                     }
-                }
-                return live.send(opener, 0, openerArgs).map(reply -> {
-                    synchronized (this) {
-                        connection = live;
-                        handle = reply.frame().header().path("result").path("handle").asLong();
-                        return new Binding(live, handle);
+                    if (reopening != null && reopeningOn == live) {
+                        return reopening;
                     }
-                });
+                    Future<Binding> attempt = live.send(opener, 0, openerArgs).map(reply -> {
+                        synchronized (this) {
+                            connection = live;
+                            handle = reply.frame().header().path("result").path("handle").asLong();
+                            return new Binding(live, handle);
+                        }
+                    });
+                    reopening = attempt;
+                    reopeningOn = live;
+                    attempt.onComplete(done -> {
+                        synchronized (this) {
+                            if (reopening == attempt) {
+                                reopening = null;
+                            }
+                        }
+                    });
+                    return attempt;
+                }
             });
         }
 

@@ -8,15 +8,20 @@ import java.util.Objects;
  * client name and its secret key, TLS, and how long to wait for the TCP connect and the handshake.
  */
 public record RemoteClusterOptions(String host, int port, String client, String key, TlsSettings tls,
-                                   long connectTimeoutMillis, long handshakeTimeoutMillis) {
+                                   long connectTimeoutMillis, long handshakeTimeoutMillis, long keepaliveMillis) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
     public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    /** Ping interval; a connection silent for three intervals is dead. */
+    public static final long DEFAULT_KEEPALIVE_MILLIS = 5_000;
 
     public RemoteClusterOptions {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(tls, "tls");
+        if (keepaliveMillis <= 0) {
+            throw ClusterException.invalid("keepalive interval must be positive");
+        }
         if (key == null || key.isEmpty()) {
             throw ClusterException.invalid("no key given for " + client + " to connect to the cluster at "
                     + host + ":" + port);
@@ -48,11 +53,15 @@ public record RemoteClusterOptions(String host, int port, String client, String 
             throw ClusterException.invalid("invalid mon_host '" + monHost + "': port must be 1-65535");
         }
         return new RemoteClusterOptions(host, port, client, key, tls, DEFAULT_CONNECT_TIMEOUT_MILLIS,
-                DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
+                DEFAULT_HANDSHAKE_TIMEOUT_MILLIS, DEFAULT_KEEPALIVE_MILLIS);
     }
 
     public RemoteClusterOptions withTimeouts(long connectMillis, long handshakeMillis) {
-        return new RemoteClusterOptions(host, port, client, key, tls, connectMillis, handshakeMillis);
+        return new RemoteClusterOptions(host, port, client, key, tls, connectMillis, handshakeMillis, keepaliveMillis);
+    }
+
+    public RemoteClusterOptions withKeepalive(long millis) {
+        return new RemoteClusterOptions(host, port, client, key, tls, connectTimeoutMillis, handshakeTimeoutMillis, millis);
     }
 
     public String address() {

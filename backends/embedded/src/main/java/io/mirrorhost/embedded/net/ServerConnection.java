@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -47,6 +48,8 @@ final class ServerConnection {
     private volatile boolean authenticating;
     private volatile boolean closed;
     private long authTimer;
+    private long idleTimer = -1;
+    private volatile long lastHeard = System.nanoTime();
 
     ServerConnection(Vertx vertx, NetSocket socket, Cluster base, Function<String, Cluster> clientView,
                      AuthRegistry auth) {
@@ -58,7 +61,7 @@ final class ServerConnection {
         this.peer = String.valueOf(socket.remoteAddress());
     }
 
-    void start(long authTimeoutMillis, Runnable onClosed) {
+    void start(long authTimeoutMillis, long idleLimitMillis, Runnable onClosed) {
         socket.handler(FrameCodec.parser(this::onFrame, this::protocolError));
         socket.closeHandler(v -> {
             releaseAll();
@@ -67,6 +70,14 @@ final class ServerConnection {
         authTimer = vertx.setTimer(authTimeoutMillis, id -> {
             if (client == null && !closed) {
                 LOG.warn("cluster client {} did not authenticate within {} ms; closing", peer, authTimeoutMillis);
+                socket.close();
+            }
+        });
+        // A client that went silent (crashed host, half-open TCP) must not keep its images and locks.
+        idleTimer = vertx.setPeriodic(Math.max(1, idleLimitMillis / 4), id -> {
+            if (System.nanoTime() - lastHeard > TimeUnit.MILLISECONDS.toNanos(idleLimitMillis)) {
+                LOG.warn("cluster client {} ({}) silent for over {} ms; closing its connection", peer,
+                        client == null ? "unauthenticated" : client.client(), idleLimitMillis);
                 socket.close();
             }
         });
@@ -82,8 +93,11 @@ final class ServerConnection {
     }
 
     private void onFrame(Frame frame) {
+        lastHeard = System.nanoTime();
         if (client != null && Wire.CALL.equals(frame.type())) {
             dispatch(frame);
+        } else if (client != null && Wire.PING.equals(frame.type())) {
+            send(Frame.of(Wire.header(Wire.PONG)));
         } else if (client == null && !authenticating && Wire.AUTH.equals(frame.type())) {
             authenticate(frame.header());
         } else {
@@ -321,11 +335,17 @@ final class ServerConnection {
             encoded = FrameCodec.encode(Frame.of(error));
         }
         socket.write(encoded);
+        if (socket.writeQueueFull()) {
+            // Stop reading requests until the client has taken the replies already queued.
+            socket.pause();
+            socket.drainHandler(v -> socket.resume());
+        }
     }
 
     private void releaseAll() {
         closed = true;
         vertx.cancelTimer(authTimer);
+        vertx.cancelTimer(idleTimer);
         List<Image> openImages = new ArrayList<>(images.values());
         List<Watch> openWatches = new ArrayList<>(watches.values());
         images.clear();

@@ -31,6 +31,9 @@ final class Wire {
     static final String RESULT = "result";
     /** Server push: a watch callback fired. */
     static final String EVENT = "event";
+    /** Keepalive, either way after authentication; answered with PONG. */
+    static final String PING = "ping";
+    static final String PONG = "pong";
 
     static final String TARGET_CLUSTER = "cluster";
     static final String TARGET_IMAGE = "image";

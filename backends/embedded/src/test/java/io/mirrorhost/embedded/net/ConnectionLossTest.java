@@ -17,6 +17,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,13 +35,14 @@ class ConnectionLossTest {
     private ClusterServer server;
     private Cluster remote;
     private String address;
+    private String key;
 
     @BeforeEach
     void setUp() {
         vertx = Vertx.vertx();
         store = new InMemoryCluster();
         backing = store.asCluster();
-        String key = result(new AuthRegistry(backing).getOrCreate(AuthRegistry.ADMIN_CLIENT, Set.of(Capability.ADMIN))).key();
+        key = result(new AuthRegistry(backing).getOrCreate(AuthRegistry.ADMIN_CLIENT, Set.of(Capability.ADMIN))).key();
         result(backing.createPool("rbd"));
         server = result(ClusterServer.start(vertx, backing, "127.0.0.1", 0, TlsSettings.DISABLED));
         address = server.address();
@@ -74,6 +78,49 @@ class ConnectionLossTest {
         assertEquals("rbd", result(remote.listPools()).get(0).name());
         assertEquals("before the outage", result(image.read(0, 17)).toString(), "the image is reopened on the new connection");
         result(image.close());
+    }
+
+    @Test
+    void watchesAreRegisteredAgainAfterTheServerComesBack() throws Exception {
+        ImageSpec spec = new ImageSpec(RBD, "disk");
+        result(remote.createImage(spec, ImageOptions.of(1 << 16)));
+        Image image = result(remote.openImage(spec));
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        result(remote.watch(RBD, "obj", payload -> events.add("notify " + payload)));
+        result(image.updateWatch(() -> events.add("update")));
+
+        result(server.close());
+        Await.until("the server to drop the watches", () -> store.watcherCount(RBD, "obj") == 0);
+        server = result(ClusterServer.start(vertx, backing, "127.0.0.1", server.port(), TlsSettings.DISABLED));
+
+        Await.until("the client to register its watch again", () -> store.watcherCount(RBD, "obj") == 1);
+        assertEquals("update", events.poll(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
+                "an update watch is told that it may have missed updates");
+        result(backing.notify(RBD, "obj", Buffer.buffer("after restart")));
+        assertEquals("notify after restart", events.poll(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+        Image direct = result(backing.openImage(spec));
+        result(direct.resize(1 << 17));
+        assertEquals("update", events.poll(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+        result(direct.close());
+        result(image.close());
+    }
+
+    @Test
+    void aSilentConnectionIsDeclaredDeadByTheKeepalive() throws Exception {
+        RecordingProxy proxy = result(RecordingProxy.start(vertx, server.port()));
+        String proxied = "127.0.0.1:" + proxy.port();
+        Cluster viaProxy = result(RemoteCluster.connect(vertx, RemoteClusterOptions.of(proxied,
+                AuthRegistry.ADMIN_CLIENT, key).withKeepalive(100)));
+        assertEquals(1, result(viaProxy.listPools()).size());
+
+        proxy.blackhole(true);
+        ClusterException dead = failure(viaProxy.listPools());
+        assertEquals(Errno.ESHUTDOWN, dead.errno());
+        assertTrue(dead.getMessage().contains(proxied), dead.getMessage());
+
+        proxy.blackhole(false);
+        assertEquals(1, result(viaProxy.listPools()).size());
+        result(viaProxy.close());
     }
 
     @Test

@@ -77,6 +77,19 @@ class EmbeddedClusterProviderTest {
     }
 
     @Test
+    void aPortInUseIsRefusedWithEbusyNamingTheAddress() {
+        int port = FreePort.find();
+        Map<String, String> settings = Map.of("data_dir", dir.resolve("c").toString(), "listen_port",
+                String.valueOf(port), "key", Handshake.newKey());
+        Cluster first = result(provider.connect(vertx, settings));
+        ClusterException busy = failure(provider.connect(vertx, Map.of("data_dir", dir.resolve("d").toString(),
+                "listen_port", String.valueOf(port), "key", Handshake.newKey())));
+        assertEquals(Errno.EBUSY, busy.errno());
+        assertTrue(busy.getMessage().startsWith("cannot listen on 127.0.0.1:" + port + ": "), busy.getMessage());
+        result(first.close());
+    }
+
+    @Test
     void settingsMistakesAreNamed() {
         ClusterException neither = failure(provider.connect(vertx, Map.of()));
         assertEquals(Errno.EINVAL, neither.errno());

@@ -11,6 +11,7 @@ final class RecordingProxy {
     private final NetServer server;
     private final NetClient client;
     private final Buffer recorded = Buffer.buffer();
+    private volatile boolean blackholed;
 
     private RecordingProxy(NetServer server, NetClient client) {
         this.server = server;
@@ -25,12 +26,16 @@ final class RecordingProxy {
             inbound.pause();
             client.connect(targetPort, "127.0.0.1").onSuccess(outbound -> {
                 inbound.handler(data -> {
-                    self[0].record(data);
-                    outbound.write(data);
+                    if (!self[0].blackholed) {
+                        self[0].record(data);
+                        outbound.write(data);
+                    }
                 });
                 outbound.handler(data -> {
-                    self[0].record(data);
-                    inbound.write(data);
+                    if (!self[0].blackholed) {
+                        self[0].record(data);
+                        inbound.write(data);
+                    }
                 });
                 inbound.closeHandler(v -> outbound.close());
                 outbound.closeHandler(v -> inbound.close());
@@ -38,6 +43,11 @@ final class RecordingProxy {
             }).onFailure(e -> inbound.close());
         });
         return server.listen(0, "127.0.0.1").map(s -> self[0] = new RecordingProxy(s, client));
+    }
+
+    /** Drops everything both ways without closing anything: a half-open connection. */
+    void blackhole(boolean on) {
+        blackholed = on;
     }
 
     int port() {
