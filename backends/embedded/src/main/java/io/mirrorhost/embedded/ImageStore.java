@@ -352,7 +352,7 @@ final class ImageStore {
             }
             done += chunk;
         }
-        accessed = Instant.now();
+        accessed = Instant.ofEpochMilli(System.currentTimeMillis());
         return Buffer.buffer(out);
     }
 
@@ -501,7 +501,7 @@ final class ImageStore {
     }
 
     private void touchModified() {
-        modified = Instant.now();
+        modified = Instant.ofEpochMilli(System.currentTimeMillis());
         timestampsDirty = true;
     }
 
@@ -719,7 +719,7 @@ final class ImageStore {
             throw ClusterException.exists("snapshot '" + snapName + "' already exists");
         }
         flush();
-        Instant now = Instant.now();
+        Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
         long id = cluster.metadata.transaction(tx -> {
             tx.update("UPDATE pools SET snap_seq = snap_seq + 1 WHERE id = ?", poolId);
             long allocated = tx.queryOne("SELECT snap_seq FROM pools WHERE id = ?", r -> r.getLong(1), poolId)
