@@ -9,9 +9,10 @@ CAPTURE_CWD=${CAPTURE_CWD:-$RUN_ROOT/cwd}
 PARTS_DIR=${PARTS_DIR:-$RUN_ROOT/parts}
 mkdir -p "$CAPTURE_CWD" "$PARTS_DIR"
 
-# Secret keys (cephx keys are 40 base64 chars starting with AQ) become <key>.
+# Secret keys (cephx keys are 40 base64 chars starting with AQ) become <key>; bootstrap tokens
+# (base64 of a JSON object, so starting with eyJ) become <token>.
 redact() {
-  sed -E 's#AQ[A-Za-z0-9+/]{38}==#<key>#g'
+  sed -E -e 's#AQ[A-Za-z0-9+/]{38}==#<key>#g' -e 's#eyJ[A-Za-z0-9+/=]{40,}#<token>#g'
 }
 
 fence() {
@@ -57,6 +58,15 @@ rec() {
 quiet() {
   (cd "$CAPTURE_CWD" && bash -c "$1") >/dev/null 2>/tmp/capture-quiet.err </dev/null \
     || { echo "setup step failed: $1" >&2; cat /tmp/capture-quiet.err >&2; return 1; }
+}
+
+# wait_for 'COMMAND' [SECONDS]: polls COMMAND (not recorded) until it succeeds; fails after the deadline.
+wait_for() {
+  local cmd=$1 deadline=$(( $(date +%s) + ${2:-60} ))
+  until (cd "$CAPTURE_CWD" && bash -c "$cmd") >/dev/null 2>&1 </dev/null; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then echo "timed out waiting for: $cmd" >&2; return 1; fi
+    sleep 0.5
+  done
 }
 
 begin_part() {
