@@ -164,10 +164,10 @@ public final class Rbdm {
         return Path.of(value).toAbsolutePath().normalize().toString();
     }
 
-    /** An argument whose value {@code -} means standard input: an import's source, or an input argument. */
+    /** An argument whose value {@code -} means standard input: an import's path, or an input/source argument. */
     private static boolean readsInput(CommandTree.Leaf leaf, ArgSpec spec) {
         String name = spec.name().toLowerCase(Locale.ROOT);
-        return leaf.entry().spec().words().contains("import") && spec.positional()
+        return leaf.entry().spec().words().contains("import") && name.contains("path")
                 || name.contains("input") || name.contains("source");
     }
 
