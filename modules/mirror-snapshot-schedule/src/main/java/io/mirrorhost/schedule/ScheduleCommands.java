@@ -44,7 +44,7 @@ final class ScheduleCommands {
                     "List mirror snapshot schedule.", handler("list", this::list)));
         }
         specs.add(new CommandSpec(PREFIX + "status", withLevel(), "Show mirror snapshot schedule status.",
-                handler("status", this::status)));
+                statusHandler()));
         return specs;
     }
 
@@ -69,6 +69,24 @@ final class ScheduleCommands {
             return result.recover(e -> Future.failedFuture(userError(managerVerb, e)));
         };
     }
+
+    /**
+     * rbd's {@code status} ignores the manager's failure and then fails to parse the empty answer:
+     * it prints both errors and exits with EBADMSG (74). Reproduced, since rbd is right by definition.
+     */
+    private CommandHandler statusHandler() {
+        CommandHandler plain = handler("status", this::status);
+        return request -> plain.handle(request).recover(e -> {
+            if (e instanceof CommandException ce && ce.getMessage().startsWith("rbd: rbd mirror snapshot schedule status failed")) {
+                return Future.succeededFuture(new CommandResult(-EBADMSG, "",
+                        ce.getMessage() + "\nrbd: invalid schedule status JSON received"));
+            }
+            return Future.failedFuture(e);
+        });
+    }
+
+    /** EBADMSG, which {@link Errno} does not list. */
+    static final int EBADMSG = 74;
 
     private static Throwable userError(String verb, Throwable e) {
         String command = "rbd: rbd mirror snapshot schedule " + verb + " failed: ";

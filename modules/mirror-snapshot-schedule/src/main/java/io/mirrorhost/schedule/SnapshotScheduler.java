@@ -72,6 +72,32 @@ final class SnapshotScheduler {
     private record Found(ImageKey key, String pool, String name) {
     }
 
+    /** Which namespaces a scan listed and the run-record keys of every image it saw there. */
+    private static final class Directory {
+        private final Map<String, Set<String>> namespaces = new HashMap<>();
+        private final Map<String, Set<String>> keys = new HashMap<>();
+
+        synchronized void listed(PoolNamespace where, List<ImageEntry> entries) {
+            namespaces.computeIfAbsent(where.pool(), p -> new HashSet<>()).add(where.namespace());
+            Set<String> poolKeys = keys.computeIfAbsent(where.pool(), p -> new HashSet<>());
+            entries.forEach(e -> poolKeys.add(RunRecordStore.key(where.namespace(), e.id())));
+        }
+
+        /** Record keys of a pool whose image is gone from a namespace the scan listed. */
+        synchronized Set<String> gone(String pool, Set<String> recordKeys) {
+            Set<String> result = new HashSet<>();
+            Set<String> listedNamespaces = namespaces.getOrDefault(pool, Set.of());
+            Set<String> present = keys.getOrDefault(pool, Set.of());
+            for (String key : recordKeys) {
+                String namespace = key.substring(0, key.lastIndexOf('/'));
+                if (listedNamespaces.contains(namespace) && !present.contains(key)) {
+                    result.add(key);
+                }
+            }
+            return result;
+        }
+    }
+
     private final Cluster cluster;
     private final Clock clock;
     private final ScheduleStore store;
@@ -159,10 +185,13 @@ final class SnapshotScheduler {
             return refreshing;
         }
         Future<Void> round = store.loadAll()
-                .compose(set -> scan(set).compose(found -> loadRecords(found).map(records -> {
-                    apply(set, found, records);
-                    return (Void) null;
-                })))
+                .compose(set -> {
+                    Directory directory = new Directory();
+                    return scan(set, directory).compose(found -> loadRecords(found).map(records -> {
+                        apply(set, found, records, directory);
+                        return (Void) null;
+                    }));
+                })
                 .recover(e -> {
                     log.error("refresh failed: {}", e.getMessage());
                     return Future.succeededFuture();
@@ -200,14 +229,14 @@ final class SnapshotScheduler {
         }
     }
 
-    private Future<List<Found>> scan(ScheduleSet set) {
+    private Future<List<Found>> scan(ScheduleSet set, Directory directory) {
         return store.rbdPools().compose(pools -> {
             List<Future<List<Found>>> perPool = new ArrayList<>();
             for (PoolInfo pool : pools) {
                 watch(PoolNamespace.of(pool.name()), ScheduleStore.SCHEDULE_OID);
                 String poolId = String.valueOf(pool.id());
                 if (set.intersects(LevelSpec.ofPool(poolId, pool.name(), null))) {
-                    perPool.add(scanPool(set, pool).recover(e -> {
+                    perPool.add(scanPool(set, pool, directory).recover(e -> {
                         log.error("scan of pool {} failed: {}", pool.name(), e.getMessage());
                         return Future.succeededFuture(List.of());
                     }));
@@ -223,7 +252,7 @@ final class SnapshotScheduler {
         });
     }
 
-    private Future<List<Found>> scanPool(ScheduleSet set, PoolInfo pool) {
+    private Future<List<Found>> scanPool(ScheduleSet set, PoolInfo pool, Directory directory) {
         String poolId = String.valueOf(pool.id());
         return cluster.listNamespaces(pool.name()).compose(names -> {
             List<String> namespaces = new ArrayList<>();
@@ -232,7 +261,7 @@ final class SnapshotScheduler {
             List<Future<List<Found>>> perNamespace = new ArrayList<>();
             for (String ns : namespaces) {
                 if (set.intersects(LevelSpec.ofPool(poolId, pool.name(), ns))) {
-                    perNamespace.add(scanNamespace(poolId, new PoolNamespace(pool.name(), ns)));
+                    perNamespace.add(scanNamespace(poolId, new PoolNamespace(pool.name(), ns), directory));
                 }
             }
             return Future.all(perNamespace).map(all -> {
@@ -245,13 +274,14 @@ final class SnapshotScheduler {
         });
     }
 
-    private Future<List<Found>> scanNamespace(String poolId, PoolNamespace where) {
+    private Future<List<Found>> scanNamespace(String poolId, PoolNamespace where, Directory directory) {
         watch(where, "rbd_mirroring");
         return cluster.mirrorImageInfoList(where).compose(infos -> {
             if (infos.isEmpty()) {
                 return Future.succeededFuture(List.<Found>of());
             }
             return cluster.listImages(where).map(entries -> {
+                directory.listed(where, entries);
                 List<Found> found = new ArrayList<>();
                 for (ImageEntry e : entries) {
                     MirrorImageInfo info = infos.get(e.id());
@@ -301,7 +331,8 @@ final class SnapshotScheduler {
         return Future.all(loads).map(result);
     }
 
-    private synchronized void apply(ScheduleSet set, List<Found> found, Map<String, Map<String, RunRecord>> records) {
+    private synchronized void apply(ScheduleSet set, List<Found> found, Map<String, Map<String, RunRecord>> records,
+                                    Directory directory) {
         if (stopped) {
             return;
         }
@@ -325,7 +356,8 @@ final class SnapshotScheduler {
                 enqueue(t, now, true);
             } else {
                 t.name = f.name();
-                if (record != null) {
+                // The leader writes the records, so its own copy may be newer than what was just read.
+                if (record != null && (t.record == null || !leadership.isLeader())) {
                     t.record = record;
                 }
                 Schedule s = schedules.find(f.key().poolId(), f.key().namespace(), f.key().imageId());
@@ -344,6 +376,11 @@ final class SnapshotScheduler {
         });
         baselines.forEach((pool, recs) -> runs.put(pool, recs)
                 .onFailure(e -> log.warn("cannot record first sight of images in {}: {}", pool, e.getMessage())));
+        if (leadership.isLeader()) {
+            records.forEach((pool, recs) -> runs.remove(pool, directory.gone(pool, recs.keySet()))
+                    .onFailure(e -> log.warn("cannot drop run records of removed images in {}: {}", pool,
+                            e.getMessage())));
+        }
         arm();
     }
 

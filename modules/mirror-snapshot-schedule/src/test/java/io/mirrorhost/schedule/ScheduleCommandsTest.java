@@ -58,6 +58,9 @@ class ScheduleCommandsTest {
 
         assertEquals("every 1d starting at 14:00:00-05:00\n", host.run("ls", "pool", "rbd").stdout());
         assertEquals("every 6h\n", host.run("ls").stdout());
+        assertEquals("every 1h\n", host.run("ls", "pool", "rbd/ns1", "image", "img1").stdout(), "rbd's -p pool/namespace");
+        assertEquals("every 1h\n", host.run("ls", "namespace", "ns1", "image", "img1").stdout(), "default pool rbd");
+        assertEquals("every 1h\n", host.run("ls", "image", "rbd/ns1/img1").stdout(), "image spec");
         assertEquals("[{\"interval\":\"1d\",\"start_time\":\"14:00:00-05:00\"}]\n",
                 host.run("ls", OutputFormat.JSON, "pool", "rbd").stdout());
         assertEquals("[{\"interval\":\"1h\",\"start_time\":\"\"}]\n",
@@ -113,8 +116,9 @@ class ScheduleCommandsTest {
                 host.run("add", "image", "gone", "interval", "1h"));
         assertError(-22, "rbd: rbd mirror snapshot schedule list failed: (22) Invalid argument: "
                 + "namespace nons does not exist", host.run("ls", "pool", "rbd", "namespace", "nons"));
-        assertError(-22, "rbd: rbd mirror snapshot schedule status failed: (22) Invalid argument: "
-                + "namespace plain is not in mirror image mode", host.run("status", "pool", "rbd", "namespace", "plain"));
+        assertError(-74, "rbd: rbd mirror snapshot schedule status failed: (22) Invalid argument: "
+                + "namespace plain is not in mirror image mode\nrbd: invalid schedule status JSON received",
+                host.run("status", "pool", "rbd", "namespace", "plain"));
         assertError(-22, "rbd: pool is specified both via pool and image options",
                 host.run("add", "pool", "rbd", "image", "rbd/img2", "interval", "1h"));
         assertError(-22, "rbd: missing 'interval' argument", host.run("add", "pool", "rbd", "interval", ""));

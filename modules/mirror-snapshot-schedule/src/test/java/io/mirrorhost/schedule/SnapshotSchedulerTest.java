@@ -148,8 +148,14 @@ class SnapshotSchedulerTest {
         h.run("add", "pool", "rbd", "image", "second", "interval", "2h");
         assertEquals(2, cluster.omap("rbd", ScheduleStore.SCHEDULE_OID).size());
 
+        advance(Duration.ofHours(1));
+        assertEquals(1, primary.created);
+        assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).containsKey("/" + primary.id));
         cluster.dropImage(primary);
         advance(Duration.ofSeconds(1));
+        assertFalse(cluster.omap("rbd", RunRecordStore.RUNS_OID).containsKey("/" + primary.id),
+                "the run record of a removed image goes too");
+        assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).containsKey("/" + second.id));
         assertEquals(Map.of("1//" + second.id, Schedule.fromStoredJson("x",
                         "[{\"interval\": \"2h\", \"start_time\": null}]").toStoredJson()),
                 cluster.omap("rbd", ScheduleStore.SCHEDULE_OID));
