@@ -4,16 +4,24 @@ import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.rbd.command.RbdCommands;
+import io.mirrorhost.rbd.mirror.MirrorCommands;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The always-on {@code rbd} module: rbd's image, snapshot, pool and namespace commands with rbd's
- * syntax, outputs and error wording, over the cluster SPI.
+ * The always-on {@code rbd} module: rbd's image, snapshot, pool, namespace and mirroring commands with
+ * rbd's syntax, outputs and error wording, over the cluster SPI.
  */
 public final class RbdModule implements MgrModule {
     private volatile ModuleContext context;
-    private final List<CommandSpec> commands = RbdCommands.all(() -> context);
+    private final List<CommandSpec> commands = allCommands();
+
+    private List<CommandSpec> allCommands() {
+        List<CommandSpec> all = new ArrayList<>(RbdCommands.all(() -> context));
+        all.addAll(MirrorCommands.commands(() -> context));
+        return List.copyOf(all);
+    }
 
     @Override
     public String name() {
@@ -22,7 +30,7 @@ public final class RbdModule implements MgrModule {
 
     @Override
     public String description() {
-        return "rbd's image, snapshot, pool and namespace commands";
+        return "rbd's image, snapshot, pool, namespace and mirroring commands";
     }
 
     @Override
