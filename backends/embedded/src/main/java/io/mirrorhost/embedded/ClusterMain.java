@@ -60,8 +60,9 @@ public final class ClusterMain {
         await(new AuthRegistry(cluster).ensure(AuthRegistry.ADMIN_CLIENT, settings.adminKey(), settings.adminCaps()));
         server.set(await(ClusterServer.start(vertx, cluster, cluster::asClient, settings.listenAddress(),
                 settings.listenPort(), settings.tls())));
+        String monHost = await(server.get().advertise(cluster, settings.publicAddress()));
         log("serving cluster " + cluster.fsid() + " (data_dir " + settings.dataDir() + ") on " + server.get().address()
-                + (settings.tls().enabled() ? " with TLS" : ""));
+                + (settings.tls().enabled() ? " with TLS" : "") + "; peers use mon_host " + monHost);
     }
 
     private static void stop(Vertx vertx, EmbeddedCluster cluster, ClusterServer server) {

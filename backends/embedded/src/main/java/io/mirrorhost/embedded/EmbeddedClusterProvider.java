@@ -59,7 +59,9 @@ public final class EmbeddedClusterProvider implements ClusterProvider {
         return new AuthRegistry(cluster).ensure(AuthRegistry.ADMIN_CLIENT, conf.adminKey(), conf.adminCaps())
                 .compose(admin -> ClusterServer.start(vertx, cluster, cluster::asClient, conf.listenAddress(),
                         conf.listenPort(), conf.tls()))
-                .map(server -> ServedCluster.wrap(cluster, server))
+                .compose(server -> server.advertise(cluster, conf.publicAddress())
+                        .map(monHost -> ServedCluster.wrap(cluster, server))
+                        .recover(failure -> server.close().transform(closed -> Future.failedFuture(failure))))
                 .recover(failure -> cluster.close().transform(closed -> Future.failedFuture(failure)));
     }
 }

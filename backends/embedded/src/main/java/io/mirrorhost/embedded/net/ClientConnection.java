@@ -139,7 +139,7 @@ final class ClientConnection {
                     subscriptions.put(id, new Subscription(caller, payloads -> onUpdate.run()));
                     json.add(id);
                 }
-                case JSON -> json.add((JsonNode) Wire.MAPPER.valueToTree(arg));
+                case JSON -> json.add(Wire.MAPPER.<JsonNode>valueToTree(arg));
             }
         }
         return new Frame(header, blobs);

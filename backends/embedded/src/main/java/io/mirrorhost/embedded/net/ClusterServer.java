@@ -29,6 +29,12 @@ public final class ClusterServer {
     /** Clients ping every {@link RemoteClusterOptions#DEFAULT_KEEPALIVE_MILLIS}; six missed pings end a connection. */
     static final long IDLE_LIMIT_MILLIS = 6 * RemoteClusterOptions.DEFAULT_KEEPALIVE_MILLIS;
 
+    /**
+     * Config-key where a served cluster records the address peers should use ({@code mon_host}), for
+     * {@code mirror pool peer bootstrap create} to put in its token.
+     */
+    public static final String ADVERTISED_MON_HOST_KEY = "net/mon_host";
+
     private final NetServer server;
     private final Set<ServerConnection> connections;
     private final String host;
@@ -101,6 +107,16 @@ public final class ClusterServer {
     /** {@code host:port}, what clients put in {@code mon_host}. */
     public String address() {
         return host + ":" + port();
+    }
+
+    /**
+     * Records where clients reach this cluster under {@link #ADVERTISED_MON_HOST_KEY}:
+     * {@code publicAddress} if given (needed when listening on a wildcard address), else this
+     * server's {@code host:port}.
+     */
+    public Future<String> advertise(Cluster cluster, String publicAddress) {
+        String monHost = publicAddress != null ? publicAddress : address();
+        return cluster.configKeySet(ADVERTISED_MON_HOST_KEY, monHost).map(v -> monHost);
     }
 
     /** Stops listening and drops every connection, closing the images and watches they held. */

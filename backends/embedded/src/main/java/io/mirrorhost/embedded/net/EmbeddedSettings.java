@@ -8,11 +8,12 @@ import java.util.Set;
 /**
  * The {@code [embedded]} section of a site conf, validated: either {@code mon_host} (connect to a
  * standalone cluster server as {@code client} with {@code key}) or {@code data_dir} (open the store
- * in-process), plus {@code listen_address}/{@code listen_port} to serve it and the {@code tls} keys.
+ * in-process), plus {@code listen_address}/{@code listen_port} to serve it, {@code public_address}
+ * (the {@code host:port} peers are told to use, when it differs) and the {@code tls} keys.
  * Relative paths resolve against {@code conf_dir} when given (the directory of the conf file).
  */
 public record EmbeddedSettings(String monHost, String client, String adminKey, Path dataDir, String listenAddress,
-                               Integer listenPort, TlsSettings tls) {
+                               Integer listenPort, String publicAddress, TlsSettings tls) {
 
     public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
 
@@ -27,7 +28,7 @@ public record EmbeddedSettings(String monHost, String client, String adminKey, P
                 throw ClusterException.invalid("[embedded] mon_host is set but key is missing: the secret key of "
                         + client + " is needed to connect to the cluster at " + monHost);
             }
-            return new EmbeddedSettings(monHost, client, key, null, null, null, tls);
+            return new EmbeddedSettings(monHost, client, key, null, null, null, null, tls);
         }
         String dataDir = blankToNull(settings.get("data_dir"));
         if (dataDir == null) {
@@ -41,7 +42,11 @@ public record EmbeddedSettings(String monHost, String client, String adminKey, P
                     + "as client.admin with that key");
         }
         String address = settings.getOrDefault("listen_address", DEFAULT_LISTEN_ADDRESS).trim();
-        return new EmbeddedSettings(null, client, key, dir.toAbsolutePath().normalize(), address, port, tls);
+        String publicAddress = blankToNull(settings.get("public_address"));
+        if (publicAddress != null) {
+            HostPort.parse(publicAddress, "[embedded] public_address");
+        }
+        return new EmbeddedSettings(null, client, key, dir.toAbsolutePath().normalize(), address, port, publicAddress, tls);
     }
 
     public RemoteClusterOptions remoteOptions() {

@@ -34,25 +34,8 @@ public record RemoteClusterOptions(String host, int port, String client, String 
     }
 
     public static RemoteClusterOptions of(String monHost, String client, String key, TlsSettings tls) {
-        String address = monHost == null ? "" : monHost.trim();
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0 || colon == address.length() - 1) {
-            throw ClusterException.invalid("invalid mon_host '" + monHost + "': expected host:port");
-        }
-        String host = address.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(address.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 1 || port > 65535) {
-            throw ClusterException.invalid("invalid mon_host '" + monHost + "': port must be 1-65535");
-        }
-        return new RemoteClusterOptions(host, port, client, key, tls, DEFAULT_CONNECT_TIMEOUT_MILLIS,
+        HostPort address = HostPort.parse(monHost, "mon_host");
+        return new RemoteClusterOptions(address.host(), address.port(), client, key, tls, DEFAULT_CONNECT_TIMEOUT_MILLIS,
                 DEFAULT_HANDSHAKE_TIMEOUT_MILLIS, DEFAULT_KEEPALIVE_MILLIS);
     }
 
@@ -65,7 +48,7 @@ public record RemoteClusterOptions(String host, int port, String client, String 
     }
 
     public String address() {
-        return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+        return new HostPort(host, port).toString();
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.mirrorhost.api.cluster.PoolInfo;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +60,7 @@ class EmbeddedClusterProviderTest {
         Cluster served = result(provider.connect(vertx, Map.of("data_dir", dir.resolve("c").toString(),
                 "listen_port", String.valueOf(port), "key", key)));
         result(served.createPool("rbd"));
+        assertEquals(Optional.of("127.0.0.1:" + port), result(served.configKeyGet(ClusterServer.ADVERTISED_MON_HOST_KEY)));
 
         Cluster remote = result(provider.connect(vertx, Map.of("mon_host", "127.0.0.1:" + port, "key", key)));
         assertEquals(served.fsid(), remote.fsid());
@@ -87,6 +89,17 @@ class EmbeddedClusterProviderTest {
         assertEquals(Errno.EBUSY, busy.errno());
         assertTrue(busy.getMessage().startsWith("cannot listen on 127.0.0.1:" + port + ": "), busy.getMessage());
         result(first.close());
+    }
+
+    @Test
+    void aPublicAddressIsWhatPeersAreTold() {
+        Cluster served = result(provider.connect(vertx, Map.of("data_dir", dir.toString(), "listen_address", "0.0.0.0",
+                "listen_port", String.valueOf(FreePort.find()), "public_address", "site-a.example:6791", "key", "k")));
+        assertEquals(Optional.of("site-a.example:6791"), result(served.configKeyGet(ClusterServer.ADVERTISED_MON_HOST_KEY)));
+        result(served.close());
+        ClusterException bad = failure(provider.connect(vertx, Map.of("data_dir", dir.toString(),
+                "listen_port", "0", "public_address", "nowhere", "key", "k")));
+        assertEquals("invalid [embedded] public_address 'nowhere': expected host:port", bad.getMessage());
     }
 
     @Test
