@@ -1,0 +1,160 @@
+package io.mirrorhost.ceph;
+
+import com.ceph.rados.IoCTX;
+import com.ceph.rados.Rados;
+import com.ceph.rados.exceptions.RadosException;
+import com.sun.jna.Pointer;
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.PoolNamespace;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A connected librados client (rados-java's {@link Rados}) with one I/O context per pool and
+ * namespace, and the dedicated worker executor every blocking librados/librbd call runs on.
+ */
+final class CephConnection {
+    private static final AtomicInteger EXECUTORS = new AtomicInteger();
+
+    private final Vertx vertx;
+    private final ClusterHandle rados;
+    private final String client;
+    private final WorkerExecutor executor;
+    private final Map<PoolNamespace, IoCTX> ioContexts = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** rados-java keeps the {@code rados_t} protected; librbd's cluster-wide calls need it. */
+    private static final class ClusterHandle extends Rados {
+        ClusterHandle(String client) {
+            super("ceph", client, 0);
+        }
+
+        Pointer pointer() {
+            return clusterPtr;
+        }
+    }
+
+    private CephConnection(Vertx vertx, ClusterHandle rados, String client, int threads) {
+        this.vertx = vertx;
+        this.rados = rados;
+        this.client = client;
+        this.executor = vertx.createSharedWorkerExecutor("mirrorhost-ceph-" + EXECUTORS.incrementAndGet(), threads);
+    }
+
+    /** Creates the client, reads the conf, sets the options and connects (blocking). */
+    static CephConnection open(Vertx vertx, CephSettings settings) {
+        ClusterHandle rados = new ClusterHandle(settings.client());
+        try {
+            if (settings.confFile() != null) {
+                rados.confReadFile(settings.confFile().toFile());
+            }
+            rados.confSet("client_mount_timeout", "30");
+            rados.confSet("rados_mon_op_timeout", "60");
+            for (Map.Entry<String, String> option : settings.options().entrySet()) {
+                rados.confSet(option.getKey(), option.getValue());
+            }
+            rados.connect();
+        } catch (RadosException e) {
+            rados.shutDown();
+            Errno errno = Errno.of(e.getReturnValue());
+            throw new ClusterException(errno == Errno.EIO && e.getReturnValue() == 0 ? Errno.EIO : errno,
+                    "cannot connect to the Ceph cluster as " + settings.client() + " ("
+                            + (settings.confFile() != null ? "conf " + settings.confFile()
+                            : "mon_host " + settings.options().get("mon_host")) + "): " + errno.describe());
+        }
+        return new CephConnection(vertx, rados, settings.client(), settings.workerThreads());
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    String client() {
+        return client;
+    }
+
+    Rados rados() {
+        return rados;
+    }
+
+    /** The {@code rados_t} handle. */
+    Pointer cluster() {
+        return rados.pointer();
+    }
+
+    /** Runs a blocking call on the Ceph worker executor; the future completes on the caller's context. */
+    <T> Future<T> blocking(Callable<T> call) {
+        if (closed) {
+            return Future.failedFuture(new ClusterException(Errno.ESHUTDOWN, "the connection to the Ceph cluster is closed"));
+        }
+        return executor.executeBlocking(call, false).recover(failure -> Future.failedFuture(
+                failure instanceof ClusterException ? failure
+                        : new ClusterException(Errno.EIO, "Ceph call failed: " + failure, failure)));
+    }
+
+    /** The context callbacks from librados threads are delivered on. */
+    Context context() {
+        return vertx.getOrCreateContext();
+    }
+
+    /** The I/O context of a pool and namespace, created once (blocking). */
+    IoCTX ioContext(PoolNamespace where) {
+        IoCTX existing = ioContexts.get(where);
+        if (existing != null) {
+            return existing;
+        }
+        IoCTX created;
+        try {
+            created = rados.ioCtxCreate(where.pool());
+        } catch (RadosException e) {
+            int rc = e.getReturnValue() == 0 ? -Errno.ENOENT.code() : e.getReturnValue();
+            throw new ClusterException(Errno.of(rc), rc == -Errno.ENOENT.code()
+                    ? "pool '" + where.pool() + "' does not exist"
+                    : CephErrors.failed("open pool '" + where.pool() + "'", Errno.of(rc)));
+        }
+        created.setNamespace(where.namespace());
+        IoCTX raced = ioContexts.putIfAbsent(where, created);
+        if (raced != null) {
+            rados.ioCtxDestroy(created);
+            return raced;
+        }
+        return created;
+    }
+
+    /** The {@code rados_ioctx_t} of a pool and namespace. */
+    Pointer io(PoolNamespace where) {
+        return ioContext(where).getPointer();
+    }
+
+    /** Drops the I/O contexts of a removed pool. */
+    void forgetPool(String pool) {
+        ioContexts.entrySet().removeIf(e -> {
+            if (e.getKey().pool().equals(pool)) {
+                rados.ioCtxDestroy(e.getValue());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    Future<Void> close() {
+        if (closed) {
+            return Future.succeededFuture();
+        }
+        Future<Void> shutdown = blocking(() -> {
+            ioContexts.values().forEach(rados::ioCtxDestroy);
+            ioContexts.clear();
+            rados.shutDown();
+            return null;
+        });
+        closed = true;
+        return shutdown.eventually(() -> executor.close());
+    }
+}
