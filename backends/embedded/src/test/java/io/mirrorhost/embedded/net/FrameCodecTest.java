@@ -1,0 +1,59 @@
+package io.mirrorhost.embedded.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.ClusterException;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FrameCodecTest {
+
+    @Test
+    void framesSurviveArbitraryChunkingWithTheirBlobs() {
+        ObjectNode header = Wire.header(Wire.CALL);
+        header.put("id", 7);
+        Buffer first = Buffer.buffer(new byte[100_000]).setByte(99_999, (byte) 5);
+        Buffer encoded = Buffer.buffer()
+                .appendBuffer(FrameCodec.encode(new Frame(header, List.of(first, Buffer.buffer("second")))))
+                .appendBuffer(FrameCodec.encode(Frame.of(Wire.header(Wire.PING))));
+
+        List<Frame> frames = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        Handler<Buffer> parser = FrameCodec.parser(frames::add, errors::add);
+        for (int i = 0; i < encoded.length(); i += 997) {
+            parser.handle(encoded.slice(i, Math.min(encoded.length(), i + 997)));
+        }
+
+        assertEquals(List.of(), errors);
+        assertEquals(2, frames.size());
+        assertEquals(7, frames.get(0).id());
+        assertEquals(first, frames.get(0).blobs().get(0));
+        assertEquals("second", frames.get(0).blobs().get(1).toString());
+        assertEquals(Wire.PING, frames.get(1).type());
+    }
+
+    @Test
+    void corruptLengthsAreReportedNotAllocated() {
+        List<String> errors = new ArrayList<>();
+        FrameCodec.parser(f -> { }, errors::add).handle(Buffer.buffer().appendInt(Integer.MAX_VALUE));
+        assertEquals(List.of("invalid frame length " + Integer.MAX_VALUE), errors);
+
+        errors.clear();
+        FrameCodec.parser(f -> { }, errors::add).handle(Buffer.buffer().appendInt(8).appendInt(100).appendInt(0));
+        assertEquals(List.of("bad header length 100"), errors);
+    }
+
+    @Test
+    void oversizedMessagesFailWithEfbig() {
+        Buffer huge = Buffer.buffer(new byte[FrameCodec.MAX_FRAME_BYTES]);
+        ClusterException e = assertThrows(ClusterException.class,
+                () -> FrameCodec.encode(new Frame(Wire.header(Wire.CALL), List.of(huge))));
+        assertEquals(Errno.EFBIG, e.errno());
+    }
+}
