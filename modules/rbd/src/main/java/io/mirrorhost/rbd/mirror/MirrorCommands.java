@@ -125,7 +125,8 @@ public final class MirrorCommands {
     }
 
     private static ArgSpec direction(String help) {
-        return ArgSpec.option("direction", ArgType.STRING, help).withChoices("rx-only", "rx-tx");
+        // checked by the handler, so that a bad word gets boost::program_options' wording and exit status
+        return ArgSpec.option("direction", ArgType.STRING, help);
     }
 
     private static ArgSpec[] imageArgs(ArgSpec... extra) {

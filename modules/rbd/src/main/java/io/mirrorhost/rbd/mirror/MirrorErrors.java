@@ -8,8 +8,8 @@ import io.mirrorhost.api.cluster.ClusterException;
  * Turns cluster failures into what rbd prints. rbd words some failures itself
  * ({@code rbd: error promoting image to primary}); for others it prints nothing and the user sees only
  * librbd's own log line ({@code librbd::api::Mirror: image_enable: cannot enable mirroring in the current
- * pool mirroring mode}). Backends put that librbd text in the {@link ClusterException} message, so it is
- * shown where rbd would show it.
+ * pool mirroring mode}). Backends put that librbd text (one line per log entry) in the
+ * {@link ClusterException} message, so it is shown where rbd would show it.
  */
 final class MirrorErrors {
 
@@ -21,7 +21,8 @@ final class MirrorErrors {
         if (!(failure instanceof ClusterException ce)) {
             return failure;
         }
-        return new CommandException(ce.errno(), librbdLine(ce));
+        String block = librbdBlock(ce);
+        return new CommandException(ce.errno(), block.isEmpty() ? "" : block.substring(0, block.length() - 1));
     }
 
     /** {@code TEXT: (22) Invalid argument}, as rbd's {@code << cpp_strerror(r)} messages. */
@@ -37,8 +38,7 @@ final class MirrorErrors {
         if (!(failure instanceof ClusterException ce)) {
             return failure;
         }
-        String librbd = librbdLine(ce);
-        return new CommandException(ce.errno(), librbd.isEmpty() ? text : librbd + "\n" + text);
+        return new CommandException(ce.errno(), librbdBlock(ce) + text);
     }
 
     /** librbd's line then {@code TEXT: (16) Device or resource busy}. */
@@ -57,8 +57,21 @@ final class MirrorErrors {
         return ClusterException.errnoOf(failure);
     }
 
-    private static String librbdLine(ClusterException failure) {
-        String message = failure.getMessage();
-        return message == null ? "" : message.strip();
+    /**
+     * librbd's log lines as rbd shows them on standard error, each followed by an empty line (16.2 flushes
+     * its log entries that way), without the timestamp and thread prefix a real log line starts with.
+     */
+    private static String librbdBlock(ClusterException failure) {
+        String message = failure.getMessage() == null ? "" : failure.getMessage().strip();
+        if (message.isEmpty()) {
+            return "";
+        }
+        StringBuilder block = new StringBuilder();
+        for (String line : message.split("\n")) {
+            if (!line.isBlank()) {
+                block.append(line.strip()).append("\n\n");
+            }
+        }
+        return block.toString();
     }
 }

@@ -76,6 +76,7 @@ final class MirrorPeerCommands {
     Future<CommandResult> bootstrapImport(CommandRequest request) {
         MirrorOutput output = new MirrorOutput();
         return output.finish(run(() -> {
+            MirrorPeerDirection direction = directionOption(request);
             CommandArgs args = new CommandArgs(request, POOL_SPEC, TOKEN_PATH);
             PoolNamespace where = pool(args);
             String tokenPath = args.option("token-path-option");
@@ -85,8 +86,6 @@ final class MirrorPeerCommands {
             if (tokenPath.isEmpty()) {
                 throw MirrorErrors.invalid("rbd: token path was not specified");
             }
-            MirrorPeerDirection direction = request.string("direction").map(MirrorPeerDirection::parse)
-                    .orElse(MirrorPeerDirection.RX_TX);
             Cluster cluster = cluster();
             return readToken(tokenPath, request)
                     .compose(token -> MirrorTargets.pool(cluster, where)
@@ -101,6 +100,7 @@ final class MirrorPeerCommands {
     Future<CommandResult> add(CommandRequest request) {
         MirrorOutput output = new MirrorOutput();
         return output.finish(run(() -> {
+            MirrorPeerDirection direction = directionOption(request);
             CommandArgs args = new CommandArgs(request, POOL_SPEC, REMOTE_CLUSTER_SPEC);
             PoolNamespace where = pool(args);
             String spec = args.takePositional();
@@ -131,8 +131,6 @@ final class MirrorPeerCommands {
                 }
                 String client = clientName;
                 String siteName = remoteCluster;
-                MirrorPeerDirection direction = request.string("direction").map(MirrorPeerDirection::parse)
-                        .orElse(MirrorPeerDirection.RX_TX);
                 return MirrorTargets.pool(cluster, where)
                         .compose(x -> MirrorPoolCommands.validateEnabled(cluster, where))
                         .compose(x -> rejectSecondRxPeer(cluster, where.pool(), null))
@@ -344,6 +342,19 @@ final class MirrorPeerCommands {
     /** The pool of a peer command: a pool only, no namespace ({@code rbd: invalid pool 'a/b'}). */
     private static PoolNamespace pool(CommandArgs args) {
         return SpecParser.pool(args, false).poolNamespace();
+    }
+
+    /**
+     * {@code --direction}: rx-only or rx-tx (tx-only only through {@code peer set}); any other word is a
+     * usage error, for which rbd exits 1 (EPERM's number).
+     */
+    private static MirrorPeerDirection directionOption(CommandRequest request) {
+        String word = request.string("direction").orElse("rx-tx");
+        return switch (word) {
+            case "rx-only" -> MirrorPeerDirection.RX_ONLY;
+            case "rx-tx" -> MirrorPeerDirection.RX_TX;
+            default -> throw new CommandException(Errno.EPERM, "rbd: the argument for option '--direction' is invalid");
+        };
     }
 
     private static String uuid(CommandArgs args) {

@@ -395,19 +395,32 @@ final class FakeMirrorCluster {
     }
 
     /**
-     * cls_rbd {@code mirror_image_status_get_summary}: each mirrored image counted once, by the state its
-     * local site reports while that site's daemon is up, else unknown.
+     * cls_rbd {@code mirror_image_status_get_summary}, as 16.2 was observed to count (it/reference, section c):
+     * each mirrored image once, by its up statuses from this site and from the pool's receiving peers with a
+     * known mirror uuid; a {@code stopped} (primary) status gives way to a peer's other state; no up status
+     * at all counts as unknown.
      */
     public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
         return call(() -> {
+            List<String> sites = new ArrayList<>(List.of(""));
+            if (where.namespace().isEmpty()) {
+                pool(where.pool()).peers.stream()
+                        .filter(p -> !p.mirrorUuid().isEmpty() && p.direction() != MirrorPeerDirection.TX_ONLY)
+                        .forEach(p -> sites.add(p.mirrorUuid()));
+            }
             Map<MirrorImageStatusState, Integer> states = new TreeMap<>();
             for (FakeMirrorImage image : namespace(where).images.values()) {
                 if (image.mirrorState == null) {
                     continue;
                 }
-                MirrorImageSiteStatus local = image.statuses.get("");
-                MirrorImageStatusState state = local != null && local.up() ? local.state()
-                        : MirrorImageStatusState.UNKNOWN;
+                MirrorImageStatusState state = MirrorImageStatusState.UNKNOWN;
+                for (String site : sites) {
+                    MirrorImageSiteStatus status = image.statuses.get(site);
+                    if (status != null && status.up()
+                            && (state == MirrorImageStatusState.UNKNOWN || state == MirrorImageStatusState.STOPPED)) {
+                        state = status.state();
+                    }
+                }
                 states.merge(state, 1, Integer::sum);
             }
             return states;

@@ -123,7 +123,13 @@ final class FakeMirrorImage {
             return call(() -> {
                 if (poolMode() != MirrorMode.IMAGE) {
                     throw ClusterException.invalid("librbd::api::Mirror: image_enable: "
-                            + "cannot enable mirroring in the current pool mirroring mode");
+                            + "cannot enable mirroring: pool is not in image mirror mode");
+                }
+                if (mode == MirrorImageMode.JOURNAL) {
+                    // librbd turns journaling (and exclusive-lock) on before EnableRequest checks the current
+                    // mode, so a refused switch from snapshot to journal mode leaves journaling enabled (16.2)
+                    features.add(ImageFeature.EXCLUSIVE_LOCK);
+                    features.add(ImageFeature.JOURNALING);
                 }
                 if (mirrorState == MirrorImageState.ENABLED) {
                     if (mirrorMode != mode) {
@@ -132,11 +138,6 @@ final class FakeMirrorImage {
                                 + Errno.EINVAL.describe());
                     }
                     return null; // already enabled: nothing to do
-                }
-                if (mode == MirrorImageMode.JOURNAL) {
-                    // journaling needs exclusive-lock: librbd enables both together
-                    features.add(ImageFeature.EXCLUSIVE_LOCK);
-                    features.add(ImageFeature.JOURNALING);
                 }
                 enableMirroring(mode);
                 return null;

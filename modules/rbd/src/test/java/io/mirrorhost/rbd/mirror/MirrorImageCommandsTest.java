@@ -68,16 +68,29 @@ class MirrorImageCommandsTest {
                 "rbd: snapshot name specified for a command that doesn't use it\n");
         assertOk(rbd.run("mirror image enable", "image-pool/image-1", "journal"), "Mirroring enabled\n");
         assertResult(rbd.run("mirror image enable", "image-pool/image-1", "snapshot"), -22, "",
-                "librbd::mirror::EnableRequest: invalid current image mirror mode\n"
-                        + "librbd::api::Mirror: image_enable: cannot enable mirroring: (22) Invalid argument\n");
+                "librbd::mirror::EnableRequest: invalid current image mirror mode\n\n"
+                        + "librbd::api::Mirror: image_enable: cannot enable mirroring: (22) Invalid argument\n\n");
         assertEquals(MirrorImageMode.JOURNAL, image1.mirrorMode);
+    }
+
+    @Test
+    void switchingASnapshotImageToJournalIsRefusedButKeepsLibrbdsJournaling() {
+        assertOk(rbd.run("mirror image enable", "image-pool/image-2", "snapshot"), "Mirroring enabled\n");
+        String globalId = image2.globalId;
+        assertResult(rbd.run("mirror image enable", "image-pool/image-2", "journal"), -22, "",
+                "librbd::mirror::EnableRequest: invalid current image mirror mode\n\n"
+                        + "librbd::api::Mirror: image_enable: cannot enable mirroring: (22) Invalid argument\n\n");
+        assertEquals(MirrorImageMode.SNAPSHOT, image2.mirrorMode);
+        assertEquals(globalId, image2.globalId);
+        // as captured from 16.2: librbd had already turned journaling on
+        assertTrue(image2.features.contains(ImageFeature.JOURNALING));
     }
 
     @Test
     void enablingAnImageInAPoolModePoolIsRefused() {
         assertOk(rbd.run("mirror pool enable", "image-pool", "pool"), "note: changing mirroring mode from image to pool\n");
         assertResult(rbd.run("mirror image enable", "image-pool/image-2", "snapshot"), -22, "",
-                "librbd::api::Mirror: image_enable: cannot enable mirroring in the current pool mirroring mode\n");
+                "librbd::api::Mirror: image_enable: cannot enable mirroring: pool is not in image mirror mode\n\n");
         assertEquals(null, image2.mirrorState);
         assertEquals(0, mirrorSnapshots(image2));
     }
@@ -98,7 +111,7 @@ class MirrorImageCommandsTest {
         image2.primary = false;
         assertResult(rbd.run("mirror image disable", "image-pool/image-2"), -22, "",
                 "librbd::mirror::DisableRequest: mirrored image is not primary, add force option to disable "
-                        + "mirroring\nlibrbd::api::Mirror: image_disable: cannot disable mirroring: (22) Invalid argument\n");
+                        + "mirroring\n\nlibrbd::api::Mirror: image_disable: cannot disable mirroring: (22) Invalid argument\n\n");
         assertEquals(MirrorImageState.ENABLED, image2.mirrorState);
         assertOk(rbd.run("mirror image disable", "--force", "image-pool/image-2"), "Mirroring disabled\n");
         assertEquals(0, mirrorSnapshots(image2));
@@ -108,21 +121,21 @@ class MirrorImageCommandsTest {
     void promoteAndDemote() {
         assertOk(rbd.run("mirror image enable", "image-pool/image-2", "snapshot"), "Mirroring enabled\n");
         assertResult(rbd.run("mirror image promote", "image-pool/image-2"), -22, "",
-                "librbd::mirror::PromoteRequest: image is already primary\n"
-                        + "librbd::api::Mirror: image_promote: failed to promote image\n"
+                "librbd::mirror::PromoteRequest: image is already primary\n\n"
+                        + "librbd::api::Mirror: image_promote: failed to promote image\n\n"
                         + "rbd: error promoting image to primary\n");
         assertOk(rbd.run("mirror image demote", "image-pool/image-2"), "Image demoted to non-primary\n");
         assertFalse(image2.primary);
         assertEquals(2, mirrorSnapshots(image2));
         assertResult(rbd.run("mirror image demote", "image-pool/image-2"), -22, "",
-                "librbd::mirror::DemoteRequest: image is not primary\n"
-                        + "librbd::api::Mirror: image_demote: failed to demote image\n"
+                "librbd::mirror::DemoteRequest: image is not primary\n\n"
+                        + "librbd::api::Mirror: image_demote: failed to demote image\n\n"
                         + "rbd: error demoting image to non-primary\n");
 
         // the peer has not demoted its copy (as far as this site knows): only --force promotes
         assertResult(rbd.run("mirror image promote", "image-pool/image-2"), -16, "",
                 "librbd::mirror::PromoteRequest: image is primary within a remote cluster or demotion is not "
-                        + "propagated yet\nlibrbd::api::Mirror: image_promote: failed to promote image\n"
+                        + "propagated yet\n\nlibrbd::api::Mirror: image_promote: failed to promote image\n\n"
                         + "rbd: error promoting image to primary\n");
         assertFalse(image2.primary);
         assertOk(rbd.run("mirror image promote", "--force", "image-pool/image-2"), "Image promoted to primary\n");
@@ -149,7 +162,7 @@ class MirrorImageCommandsTest {
     void resyncOnlyOfANonPrimary() {
         assertOk(rbd.run("mirror image enable", "image-pool/image-1"), "Mirroring enabled\n");
         assertResult(rbd.run("mirror image resync", "image-pool/image-1"), -22, "",
-                "librbd::api::Mirror: image_resync: image is primary, cannot resync to itself\n"
+                "librbd::api::Mirror: image_resync: image is primary, cannot resync to itself\n\n"
                         + "rbd: error flagging image resync\n");
         assertFalse(image1.resyncRequested);
         image1.primary = false;
@@ -183,15 +196,15 @@ class MirrorImageCommandsTest {
 
         assertResult(rbd.run("mirror pool promote", "image-pool"), -16, "Promoted 0 mirrored images\n",
                 "librbd::mirror::PromoteRequest: image is primary within a remote cluster or demotion is not "
-                        + "propagated yet\nlibrbd::api::Mirror: image_promote: failed to promote image\n"
+                        + "propagated yet\n\nlibrbd::api::Mirror: image_promote: failed to promote image\n\n"
                         + "rbd: failed to promote image image-1: (16) Device or resource busy\n"
                         + "librbd::mirror::PromoteRequest: image is primary within a remote cluster or demotion is not "
-                        + "propagated yet\nlibrbd::api::Mirror: image_promote: failed to promote image\n"
+                        + "propagated yet\n\nlibrbd::api::Mirror: image_promote: failed to promote image\n\n"
                         + "rbd: failed to promote image image-2: (16) Device or resource busy\n");
         image1.peerDemoted = true;
         assertResult(rbd.run("mirror pool promote", "image-pool"), -16, "Promoted 1 mirrored images\n",
                 "librbd::mirror::PromoteRequest: image is primary within a remote cluster or demotion is not "
-                        + "propagated yet\nlibrbd::api::Mirror: image_promote: failed to promote image\n"
+                        + "propagated yet\n\nlibrbd::api::Mirror: image_promote: failed to promote image\n\n"
                         + "rbd: failed to promote image image-2: (16) Device or resource busy\n");
         assertOk(rbd.run("mirror pool promote", "--force", "image-pool"), "Promoted 1 mirrored images\n");
         assertTrue(image1.primary && image2.primary);

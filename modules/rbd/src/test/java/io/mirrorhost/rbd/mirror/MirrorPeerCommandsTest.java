@@ -131,7 +131,7 @@ class MirrorPeerCommandsTest {
         Path garbage = dir.resolve("garbage");
         Files.writeString(garbage, "this is not a token!\n");
         assertResult(rbd.run("mirror pool peer bootstrap import", "image-pool", garbage.toString()), -22, "",
-                "librbd::api::Mirror: peer_bootstrap_import: failed to decode base64\n"
+                "librbd::api::Mirror: peer_bootstrap_import: failed to decode base64\n\n"
                         + "rbd: failed to import peer bootstrap token\n");
 
         String full = siteB.token();
@@ -140,16 +140,16 @@ class MirrorPeerCommandsTest {
                         .getBytes(StandardCharsets.UTF_8));
         assertResult(rbd.withInput(truncatedJson.getBytes(StandardCharsets.UTF_8),
                         "mirror pool peer bootstrap import", "image-pool", "-"), -22, "",
-                "librbd::api::Mirror: peer_bootstrap_import: invalid bootstrap token JSON received\n"
+                "librbd::api::Mirror: peer_bootstrap_import: invalid bootstrap token JSON received\n\n"
                         + "rbd: failed to import peer bootstrap token\n");
 
         assertResult(rbd.withInput(siteA.token().getBytes(StandardCharsets.UTF_8),
                         "mirror pool peer bootstrap import", "image-pool", "-"), -22, "",
-                "librbd::api::Mirror: peer_bootstrap_import: cannot import token for local cluster\n"
+                "librbd::api::Mirror: peer_bootstrap_import: cannot import token for local cluster\n\n"
                         + "rbd: failed to import peer bootstrap token\n");
 
         assertResult(rbd.withInput(new byte[0], "mirror pool peer bootstrap import", "image-pool", "-"), -22, "",
-                "librbd::api::Mirror: peer_bootstrap_import: invalid bootstrap token JSON received\n"
+                "librbd::api::Mirror: peer_bootstrap_import: invalid bootstrap token JSON received\n\n"
                         + "rbd: failed to import peer bootstrap token\n");
         assertTrue(peers(siteA).isEmpty());
         assertTrue(peers(siteB).isEmpty());
@@ -162,6 +162,19 @@ class MirrorPeerCommandsTest {
         enableSiteA();
         assertResult(rbd.run("mirror pool peer bootstrap import", "image-pool", token.toString()), -38, "",
                 "rbd: mirroring is not enabled on remote peer\n");
+        assertTrue(peers(siteA).isEmpty());
+    }
+
+    @Test
+    void directionWordsOtherThanRxOnlyAndRxTxAreUsageErrors() throws Exception {
+        Path token = siteBToken();
+        for (String word : new String[] {"tx-only", "bogus"}) {
+            assertResult(rbd.run("mirror pool peer bootstrap import", "--site-name", "site-a", "--direction", word,
+                    "image-pool", token.toString()), -1, "", "rbd: the argument for option '--direction' is invalid\n");
+            assertResult(rbd.run("mirror pool peer add", "image-pool", "site-b", "--direction", word), -1, "",
+                    "rbd: the argument for option '--direction' is invalid\n");
+        }
+        assertEquals("", siteA.siteName);
         assertTrue(peers(siteA).isEmpty());
     }
 
@@ -230,7 +243,7 @@ class MirrorPeerCommandsTest {
         assertResult(rbd.run("mirror pool peer add", "image-pool", "site-b", "--remote-key-file", missing), -22, "",
                 "rbd: failed to open " + missing + "\n");
         assertResult(rbd.run("mirror pool peer add", "image-pool", "client.x@site-a"), -22, "",
-                "librbd::api::Mirror: peer_site_add: cannot add self as remote peer\nrbd: error adding mirror peer\n");
+                "librbd::api::Mirror: peer_site_add: cannot add self as remote peer\n\nrbd: error adding mirror peer\n");
         assertTrue(peers(siteA).isEmpty());
     }
 

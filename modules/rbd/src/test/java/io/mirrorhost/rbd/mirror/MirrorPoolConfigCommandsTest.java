@@ -129,13 +129,13 @@ class MirrorPoolConfigCommandsTest {
         assertOk(rbd.run("mirror image enable", "image-pool/image-1", "snapshot"), "Mirroring enabled\n");
         assertResult(rbd.run("mirror pool disable", "image-pool"), -22, "",
                 "librbd::api::Mirror: mode_set: failed to disable mirror mode: there are still images with "
-                        + "mirroring enabled\n");
+                        + "mirroring enabled\n\n");
         assertEquals(MirrorImageState.ENABLED, image.mirrorState);
 
         cluster.pools.get("image-pool").peers.add(new MirrorPeer("5a5a5a5a-0000-4000-8000-000000000001",
                 MirrorPeerDirection.RX_TX, "site-b", "", "client.rbd-mirror-peer", null));
         assertResult(rbd.run("mirror pool disable", "image-pool"), -16, "",
-                "librbd::api::Mirror: mode_set: mirror peers still registered\n");
+                "librbd::api::Mirror: mode_set: mirror peers still registered\n\n");
         assertEquals(MirrorMode.IMAGE, mode(""));
     }
 

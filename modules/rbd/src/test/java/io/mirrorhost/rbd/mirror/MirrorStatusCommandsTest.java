@@ -161,6 +161,21 @@ class MirrorStatusCommandsTest {
     }
 
     @Test
+    void aPrimarysSummaryCountsHowThePeerReplaysIt() {
+        addPeer();
+        assertOk(rbd.run("mirror image enable", "image-pool/image-1", "journal"), "Mirroring enabled\n");
+        PoolNamespace where = PoolNamespace.of("image-pool");
+        cluster.mirrorImageStatusSet(where, image.globalId,
+                new MirrorImageSiteStatus("", MirrorImageStatusState.STOPPED, "local image is primary", T1, true));
+        assertOk(rbd.run("mirror pool status", "image-pool"), "health: UNKNOWN\ndaemon health: UNKNOWN\n"
+                + "image health: OK\nimages: 1 total\n    1 stopped\n");
+        cluster.mirrorImageStatusSet(where, image.globalId,
+                new MirrorImageSiteStatus(PEER_MIRROR_UUID, MirrorImageStatusState.REPLAYING, "replaying", T2, true));
+        assertOk(rbd.run("mirror pool status", "image-pool"), "health: UNKNOWN\ndaemon health: UNKNOWN\n"
+                + "image health: OK\nimages: 1 total\n    1 replaying\n");
+    }
+
+    @Test
     void poolStatusImageHealthFollowsTheWorstState() {
         FakeMirrorImage image2 = cluster.addImage("image-pool", "", "image-2", FakeMirrorCluster.defaults());
         assertOk(rbd.run("mirror image enable", "image-pool/image-1", "journal"), "Mirroring enabled\n");
