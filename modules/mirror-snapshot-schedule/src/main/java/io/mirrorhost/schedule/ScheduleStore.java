@@ -46,8 +46,12 @@ final class ScheduleStore {
         return cluster.listPools().map(pools -> pools.stream().filter(PoolInfo::rbdInitialized).toList());
     }
 
-    /** Every schedule; keys whose pool, namespace or image is gone (or no longer snapshot-mirrored) are removed. */
-    Future<ScheduleSet> loadAll() {
+    /**
+     * Every schedule; keys whose pool, namespace or image is gone (or no longer snapshot-mirrored) are
+     * removed. A key that cannot be checked now (the cluster failed) keeps its level from
+     * {@code previous}, so a flaky cluster neither deletes nor forgets schedules.
+     */
+    Future<ScheduleSet> loadAll(ScheduleSet previous) {
         ScheduleSet set = new ScheduleSet();
         Future<Void> global = store.get(GLOBAL_KEY).map(value -> {
             value.filter(v -> !v.isEmpty()).ifPresent(v -> putDecoded(set, LevelSpec.global(), v));
@@ -56,7 +60,7 @@ final class ScheduleStore {
         return global.compose(v -> rbdPools()).compose(pools -> {
             List<Future<Void>> loads = new ArrayList<>();
             for (PoolInfo pool : pools) {
-                loads.add(loadPool(set, pool, pools).recover(e -> {
+                loads.add(loadPool(set, pool, pools, previous).recover(e -> {
                     log.error("Failed to load schedules for pool {}: {}", pool.name(), e.getMessage());
                     return Future.succeededFuture();
                 }));
@@ -73,7 +77,7 @@ final class ScheduleStore {
         }
     }
 
-    private Future<Void> loadPool(ScheduleSet set, PoolInfo pool, List<PoolInfo> pools) {
+    private Future<Void> loadPool(ScheduleSet set, PoolInfo pool, List<PoolInfo> pools, ScheduleSet previous) {
         PoolNamespace where = PoolNamespace.of(pool.name());
         return cluster.omapGet(where, SCHEDULE_OID).compose(entries -> {
             NamespaceCache cache = new NamespaceCache(cluster);
@@ -95,6 +99,10 @@ final class ScheduleStore {
                         .recover(err -> {
                             log.warn("Cannot check schedule key {} in pool {}: {}", e.getKey(), pool.name(),
                                     err.getMessage());
+                            LevelSpec known = previous == null ? null : previous.level(e.getKey());
+                            synchronized (set) {
+                                putDecoded(set, known != null ? known : unchecked(e.getKey(), pool), e.getValue());
+                            }
                             return Future.succeededFuture();
                         }));
             }
@@ -144,6 +152,19 @@ final class ScheduleStore {
                 return Optional.of(imageLevel(pool.name(), parts.poolId(), parts.namespace(), name, parts.imageId()));
             }));
         });
+    }
+
+    /** A level for a key that could not be checked, named by ids where names are unknown. */
+    private static LevelSpec unchecked(String id, PoolInfo pool) {
+        LevelSpec.Id parts = LevelSpec.Id.parse(id);
+        String poolId = parts.poolId();
+        if (parts.namespace() == null) {
+            return LevelSpec.ofPool(poolId, pool.name(), null);
+        }
+        if (parts.imageId() == null) {
+            return LevelSpec.ofPool(poolId, pool.name(), parts.namespace());
+        }
+        return imageLevel(pool.name(), poolId, parts.namespace(), parts.imageId(), parts.imageId());
     }
 
     static boolean isSnapshotMirrored(MirrorImageInfo info) {
@@ -240,7 +261,7 @@ final class ScheduleStore {
         return cluster.openImage(spec).recover(e -> ClusterException.errnoOf(e) == Errno.ENOENT
                 ? fail("image " + name.image() + " does not exist") : Future.failedFuture(e))
                 .compose(image -> image.info().compose(info -> image.mirrorInfo()
-                        .recover(e -> Future.succeededFuture(null))
+                        .recover(e -> isNotMirrored(e) ? Future.succeededFuture(null) : Future.failedFuture(e))
                         .compose(mirror -> {
                             if (!isSnapshotMirrored(mirror)) {
                                 return fail("image " + name.image() + " is not in snapshot mirror mode");
@@ -249,6 +270,12 @@ final class ScheduleStore {
                                     info.id()));
                         }))
                         .andThen(r -> image.close()));
+    }
+
+    /** librbd's answers for an image without mirroring (Ceph maps them to "not in snapshot mirror mode"). */
+    private static boolean isNotMirrored(Throwable e) {
+        Errno errno = ClusterException.errnoOf(e);
+        return errno == Errno.ENOENT || errno == Errno.EINVAL;
     }
 
     private static <T> Future<T> fail(String message) {

@@ -76,6 +76,16 @@ final class SnapshotScheduler {
     private static final class Directory {
         private final Map<String, Set<String>> namespaces = new HashMap<>();
         private final Map<String, Set<String>> keys = new HashMap<>();
+        private final Set<String> failedPools = new HashSet<>();
+
+        synchronized void failed(String pool) {
+            failedPools.add(pool);
+        }
+
+        /** Whether a pool could not be scanned (its images are kept as they were, not dropped). */
+        synchronized boolean failed(Tracked t) {
+            return failedPools.contains(t.pool);
+        }
 
         synchronized void listed(PoolNamespace where, List<ImageEntry> entries) {
             namespaces.computeIfAbsent(where.pool(), p -> new HashSet<>()).add(where.namespace());
@@ -184,7 +194,7 @@ final class SnapshotScheduler {
             refreshAgain = true;
             return refreshing;
         }
-        Future<Void> round = store.loadAll()
+        Future<Void> round = store.loadAll(schedules)
                 .compose(set -> {
                     Directory directory = new Directory();
                     return scan(set, directory).compose(found -> loadRecords(found).map(records -> {
@@ -238,6 +248,7 @@ final class SnapshotScheduler {
                 if (set.intersects(LevelSpec.ofPool(poolId, pool.name(), null))) {
                     perPool.add(scanPool(set, pool, directory).recover(e -> {
                         log.error("scan of pool {} failed: {}", pool.name(), e.getMessage());
+                        directory.failed(pool.name());
                         return Future.succeededFuture(List.of());
                     }));
                 }
@@ -367,7 +378,7 @@ final class SnapshotScheduler {
             }
         }
         images.keySet().removeIf(k -> {
-            if (!present.contains(k)) {
+            if (!present.contains(k) && !directory.failed(images.get(k))) {
                 Tracked gone = images.get(k);
                 gone.entry = null;
                 return true;

@@ -53,6 +53,8 @@ final class FakeCluster {
     /** When set, snapshot creations wait in {@link #heldSnapshots} until the test completes them. */
     boolean holdSnapshots;
     final List<Runnable> heldSnapshots = new ArrayList<>();
+    /** Makes mirrorImageInfoList fail (a flaky cluster), or null. */
+    ClusterException mirrorListFailure;
     /** Makes writes of this object fail (an instance dying between two steps), or null. */
     String failWritesOf;
 
@@ -193,6 +195,9 @@ final class FakeCluster {
 
     public synchronized Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
         pool(where.pool());
+        if (mirrorListFailure != null) {
+            return Future.failedFuture(mirrorListFailure);
+        }
         Map<String, MirrorImageInfo> result = new TreeMap<>();
         images.getOrDefault(where, Map.of()).values().stream().filter(i -> i.mirror != null)
                 .forEach(i -> result.put(i.id, i.mirror));

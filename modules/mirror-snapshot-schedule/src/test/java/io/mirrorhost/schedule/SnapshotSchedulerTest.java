@@ -176,6 +176,18 @@ class SnapshotSchedulerTest {
     }
 
     @Test
+    void aFlakyScanKeepsTheImagesItCouldNotSee() {
+        ModuleHarness h = host();
+        h.run("add", "pool", "rbd", "image", "primary", "interval", "1h");
+        cluster.mirrorListFailure = new ClusterException(Errno.ETIMEDOUT, "slow");
+        advance(Duration.ofMinutes(1));
+        assertEquals(List.of("rbd/primary"), images(h));
+        assertEquals(1, cluster.omap("rbd", ScheduleStore.SCHEDULE_OID).size(), "no schedule dropped on errors");
+        advance(Duration.ofMinutes(59));
+        assertEquals(1, primary.created);
+    }
+
+    @Test
     void twoInstancesTakeEachDueSnapshotOnce() {
         ModuleHarness a = host();
         ModuleHarness b = host();
