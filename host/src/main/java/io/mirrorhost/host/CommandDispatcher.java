@@ -179,8 +179,9 @@ final class CommandDispatcher {
             return CommandReply.error(ce.errno(), ce.getMessage());
         }
         if (e instanceof ClusterException ce && ce.errno() != Errno.EIO) {
-            return CommandReply.error(ce.errno(), "rbdm: " + spec.prefix() + ": " + ce.errno().describe()
-                    + (ce.getMessage() == null ? "" : " " + ce.getMessage()));
+            // a module that let a cluster error through unworded: word it as rbd words such failures
+            return CommandReply.error(ce.errno(), "rbdm: " + spec.prefix() + " failed: "
+                    + (ce.getMessage() == null ? "" : ce.getMessage() + ": ") + ce.errno().describe());
         }
         LOG.error("module {} failed serving '{}'", module, spec.prefix(), e);
         return CommandReply.internal(module);

@@ -356,6 +356,19 @@ class HostTest {
     }
 
     @Test
+    void periodicClockTasksRunOnTheModulesContextUntilCancelled() {
+        assertEquals("3 true true false\n", api.command("echo ticks", Map.of()).stdout());
+    }
+
+    @Test
+    void connectPeerGoesThroughTheBackend() {
+        Reply reply = api.command("echo peer", Map.of());
+        assertEquals(400, reply.status());
+        assertEquals(-95, reply.code());
+        assertEquals("rbdm: echo peer failed: the memory backend has no peers: (95) Operation not supported", reply.stderr());
+    }
+
+    @Test
     void moduleStoreLivesUnderItsNameInConfigKeys() throws Exception {
         assertEquals(0, api.command("echo remember", Map.of("key", "colour", "value", "blue")).code());
         assertEquals("{\"colour\":\"blue\"}\n", api.command("echo recall", Map.of()).stdout());

@@ -96,6 +96,24 @@ public final class EchoModule implements MgrModule {
                         Future.succeededFuture(CommandResult.ok("path=" + r.string("path").orElseThrow() + " bytes="
                                 + (r.input() == null ? -1 : r.input().length) + "\n")),
                         ArgSpec.positional("path", ArgType.STRING, "file to import, - for standard input")),
+                CommandSpec.of("echo ticks", "count three periodic ticks, then cancel", r -> {
+                    Promise<CommandResult> done = Promise.promise();
+                    java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();
+                    java.util.concurrent.atomic.AtomicBoolean onContext = new java.util.concurrent.atomic.AtomicBoolean(true);
+                    io.mirrorhost.api.Clock.Timer[] timer = new io.mirrorhost.api.Clock.Timer[1];
+                    timer[0] = context.clock().every(Duration.ofMillis(5), () -> {
+                        onContext.compareAndSet(true, Vertx.currentContext() == startContext);
+                        if (ticks.incrementAndGet() == 3) {
+                            boolean cancelled = timer[0].cancel();
+                            done.complete(CommandResult.ok(ticks.get() + " " + onContext.get() + " " + cancelled
+                                    + " " + timer[0].cancel() + "\n"));
+                        }
+                    });
+                    return done.future();
+                }),
+                CommandSpec.of("echo peer", "connect to a peer through the context", r -> context.connectPeer(
+                        new io.mirrorhost.api.cluster.PeerConnection("site-b", "client.peer", "127.0.0.1:1", "k"))
+                        .map(c -> CommandResult.ok("connected\n"))),
                 CommandSpec.of("echo options", "print typed option values", r -> Future.succeededFuture(
                         CommandResult.ok(context.longOption("chunk") + " " + context.boolOption("verbose") + "\n"))),
                 CommandSpec.of("echo binary", "answer raw bytes", r ->
