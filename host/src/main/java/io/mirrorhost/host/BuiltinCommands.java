@@ -191,19 +191,17 @@ final class BuiltinCommands {
 
     private Future<CommandResult> configSet(CommandRequest request) {
         OptionName name = optionName(request);
+        OptionSpec spec = options.spec(name.module(), name.option());
         String value = request.string("value").orElseThrow();
         try {
-            options.spec(name.module(), name.option());
-            return options.set(name.module(), name.option(), value).map(v -> {
-                modules.optionChanged(name.module(), name.option());
-                return CommandResult.ok();
-            });
+            ArgumentParser.parseOption(spec, value);
         } catch (CommandException e) {
-            if (e.getMessage().startsWith("unrecognized")) {
-                throw e;
-            }
             throw CommandException.invalid("error parsing value: " + e.getMessage());
         }
+        return options.set(name.module(), name.option(), value).map(v -> {
+            modules.optionChanged(name.module(), name.option());
+            return CommandResult.ok();
+        });
     }
 
     private Future<CommandResult> configRm(CommandRequest request) {
