@@ -93,6 +93,11 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
         }
     }
 
+    int queueLength() {
+        SnapshotScheduler s = scheduler;
+        return s == null ? 0 : s.queueLength();
+    }
+
     boolean isLeader() {
         SnapshotScheduler s = scheduler;
         return s != null && s.isLeader();

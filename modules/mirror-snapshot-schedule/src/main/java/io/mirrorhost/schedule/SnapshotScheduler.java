@@ -132,7 +132,7 @@ final class SnapshotScheduler {
     private final java.util.concurrent.atomic.AtomicReference<Clock.Timer> pendingRefresh =
             new java.util.concurrent.atomic.AtomicReference<>();
     private Future<Void> refreshing;
-    private boolean refreshAgain;
+    private io.vertx.core.Promise<Void> refreshAgain;
     private volatile boolean stopped;
 
     SnapshotScheduler(Cluster cluster, Clock clock, ScheduleStore store, RunRecordStore runs, Leadership leadership,
@@ -185,14 +185,20 @@ final class SnapshotScheduler {
         return action.apply(schedules);
     }
 
-    /** Rescans schedules and images; concurrent requests fold into one more round. */
+    /**
+     * Rescans schedules and images. A request during a round gets one more round, which starts
+     * after the current one and which the returned future waits for (so a command that saved a
+     * schedule sees it loaded); concurrent requests share it.
+     */
     synchronized Future<Void> refresh() {
         if (stopped) {
             return Future.succeededFuture();
         }
         if (refreshing != null) {
-            refreshAgain = true;
-            return refreshing;
+            if (refreshAgain == null) {
+                refreshAgain = io.vertx.core.Promise.promise();
+            }
+            return refreshAgain.future();
         }
         Future<Void> round = store.loadAll(schedules)
                 .compose(set -> {
@@ -215,9 +221,10 @@ final class SnapshotScheduler {
         if (refreshing == round) {
             refreshing = null;
         }
-        if (refreshAgain) {
-            refreshAgain = false;
-            refresh();
+        if (refreshAgain != null) {
+            io.vertx.core.Promise<Void> waiting = refreshAgain;
+            refreshAgain = null;
+            refresh().onComplete(waiting);
         }
     }
 
@@ -456,6 +463,15 @@ final class SnapshotScheduler {
         Entry e = new Entry(at, due, sequence++, t.key);
         t.entry = e;
         queue.add(e);
+        if (queue.size() > 2 * images.size() + 64) {
+            // Replaced entries are skipped lazily at the head; drop them in bulk before they pile up.
+            queue.removeIf(old -> !isCurrent(old));
+        }
+    }
+
+    /** Queue length including replaced entries not yet dropped (for tests of the compaction). */
+    synchronized int queueLength() {
+        return queue.size();
     }
 
     private boolean isCurrent(Entry e) {

@@ -176,6 +176,20 @@ class SnapshotSchedulerTest {
     }
 
     @Test
+    void replacedQueueEntriesDoNotPileUp() {
+        for (int i = 0; i < 50; i++) {
+            cluster.addImage("rbd", "", "img" + i, MirrorImageMode.SNAPSHOT, true);
+        }
+        ModuleHarness h = host();
+        h.run("add", "interval", "1d");
+        for (int i = 0; i < 20; i++) {
+            h.run("add", "interval", (i + 2) + "d");
+        }
+        assertEquals(51, images(h).size());
+        assertTrue(h.module.queueLength() <= 2 * 51 + 64, "queue holds " + h.module.queueLength());
+    }
+
+    @Test
     void aFlakyScanKeepsTheImagesItCouldNotSee() {
         ModuleHarness h = host();
         h.run("add", "pool", "rbd", "image", "primary", "interval", "1h");
