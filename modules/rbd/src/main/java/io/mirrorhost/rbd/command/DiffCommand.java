@@ -7,6 +7,7 @@ import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.ImageInfo;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.rbd.format.DiffFormatter;
 import io.mirrorhost.rbd.format.TreeWriter;
@@ -53,7 +54,7 @@ final class DiffCommand extends RbdCommand {
                             }
                             fromSnapId = snap.id();
                         }
-                        long size = both.<io.mirrorhost.api.cluster.ImageInfo>resultAt(0).size();
+                        long size = both.<ImageInfo>resultAt(0).size();
                         return image.diff(fromSnapId, 0, size, wholeObject);
                     })
                     .map(extents -> {

@@ -155,7 +155,6 @@ final class ImageCommands extends RbdCommand {
             PoolRef pool = SpecParser.pool(new CommandArgs(r, RbdArgs.POOL_SPEC), true);
             Output.checkFormat(r);
             Session session = session();
-            Future<List<String>> errors = Future.succeededFuture(new ArrayList<>());
             return session.ioContext(pool.poolNamespace())
                     .compose(where -> session.cluster().listImages(where))
                     .recover(failure -> Future.failedFuture(listFailed(failure)))
@@ -176,12 +175,12 @@ final class ImageCommands extends RbdCommand {
         });
     }
 
+    /** rbd adds its own line after the pool's or namespace's error. */
     private static Throwable listFailed(Throwable failure) {
-        Throwable worded = Failures.word(failure, "rbd: listing images failed: ");
         if (failure instanceof CommandException ce) {
             return Failures.followedBy(ce, "rbd: listing images failed: " + ce.errno().describe());
         }
-        return worded;
+        return Failures.word(failure, "rbd: listing images failed: ");
     }
 
     private record LongListing(List<ImageRow> rows, String errors) {

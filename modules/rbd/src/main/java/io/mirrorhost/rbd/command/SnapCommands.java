@@ -9,6 +9,7 @@ import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageInfo;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.rbd.format.Progress;
@@ -84,10 +85,11 @@ final class SnapCommands extends RbdCommand {
         return run(request, r -> {
             ImageRef ref = snapRef(r, Validation.SNAP);
             Progress progress = new Progress("Creating snap", r.flag("no-progress"));
+            // librbd reports 10% once the snapshot is about to be created, so a failure shows 0%
             return Session.using(openHead(ref), image -> image.createSnap(ref.snap())
                     .map(id -> Output.ok("", progress.update(1, 10).done()))
-                    .recover(failure -> Future.failedFuture(Failures.prefixed(new Progress("Creating snap",
-                            r.flag("no-progress")).failed(), Failures.word(failure, "rbd: failed to create snapshot: ")))));
+                    .recover(failure -> Future.failedFuture(Failures.prefixed(progress.failed(),
+                            Failures.word(failure, "rbd: failed to create snapshot: ")))));
         });
     }
 
@@ -102,7 +104,7 @@ final class SnapCommands extends RbdCommand {
             return Session.using(session().open(ref), image -> Future.all(image.listSnaps(), image.info())
                     .map(both -> {
                         List<SnapInfo> snaps = both.resultAt(0);
-                        long objects = both.<io.mirrorhost.api.cluster.ImageInfo>resultAt(1).objectCount();
+                        long objects = both.<ImageInfo>resultAt(1).objectCount();
                         TreeWriter f = Output.writer(r);
                         return CommandResult.ok(f == null ? SnapListFormatter.plain(snaps, all, objects, zone())
                                 : SnapListFormatter.structured(snaps, all, f, zone()));

@@ -4,8 +4,10 @@ import static io.mirrorhost.rbd.testing.RbdModuleFixture.ctime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
+import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.rbd.testing.Await;
 import io.mirrorhost.rbd.testing.CommandRunner.Outcome;
@@ -311,5 +313,29 @@ class ImageCommandsTest {
                 "rbd: error opening pool 'no-such-pool': (2) No such file or directory");
         assertOk(rbd.rbd("create").arg("size", "1M").arg("image-spec", "image-pool/quiet").run(), "");
         assertOk(rbd.rbd("rm").flag("no-progress").arg("image-spec", "image-pool/quiet").run(), "");
+    }
+
+    @Test
+    void openImagesShowTheirLockAndCannotBeRemoved() throws Exception {
+        rbd.pool("lock-pool");
+        assertOk(rbd.rbd("create").arg("size", "1M").arg("image-spec", "lock-pool/held").run(), "");
+        Image held = Await.result(rbd.cluster.openImage(ImageSpec.of("lock-pool", "", "held")));
+        try {
+            Await.result(held.lockAcquire());
+            assertOk(rbd.rbd("ls").flag("long").arg("pool-spec", "lock-pool").run(),
+                    "NAME  SIZE   PARENT  FMT  PROT  LOCK\n"
+                            + "held  1 MiB            2        excl\n");
+            assertOk(rbd.rbd("ls").flag("long").arg("pool-spec", "lock-pool").json().run(),
+                    "[{\"image\":\"held\",\"id\":\"" + rbd.info("lock-pool", "held").id()
+                            + "\",\"size\":1048576,\"format\":2,\"lock_type\":\"exclusive\"}]\n");
+            assertError(rbd.rbd("rm").arg("image-spec", "lock-pool/held").run(), 16,
+                    "\rRemoving image: 0% complete...failed.\n"
+                            + "rbd: error: image still has watchers\n"
+                            + "This means the image is still open or the client using it crashed. Try again after "
+                            + "closing/unmapping it or waiting 30s for the crashed client to timeout.");
+        } finally {
+            Await.result(held.close());
+        }
+        assertOk(rbd.rbd("rm").flag("no-progress").arg("image-spec", "lock-pool/held").run(), "");
     }
 }
