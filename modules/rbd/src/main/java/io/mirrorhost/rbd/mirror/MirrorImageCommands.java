@@ -88,7 +88,7 @@ final class MirrorImageCommands {
             ImageRef ref = imageRef(new CommandArgs(request, IMAGE_SPEC));
             return MirrorTargets.withImage(cluster(), ref.imageSpec(), image -> validateEnabled(image, true)
                     .compose(info -> image.mirrorCreateSnapshot().recover(failure -> Future.failedFuture(
-                            MirrorErrors.withErrno("rbd: error creating snapshot", failure))))
+                            MirrorErrors.afterWithErrno("rbd: error creating snapshot", failure))))
                     .onSuccess(id -> output.out("Snapshot ID: " + Long.toUnsignedString(id) + "\n")));
         }));
     }

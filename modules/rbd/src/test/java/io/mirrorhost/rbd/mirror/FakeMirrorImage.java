@@ -217,7 +217,9 @@ final class FakeMirrorImage {
         public Future<Long> mirrorCreateSnapshot() {
             return call(() -> {
                 if (!primary) {
-                    throw ClusterException.invalid("");
+                    // (the double space is librbd's)
+                    throw ClusterException.invalid("librbd::mirror::snapshot::util:  can_create_primary_snapshot: "
+                            + "trying to create primary snapshot without force when previous snapshot is non-primary");
                 }
                 return createMirrorSnapshot(false);
             });

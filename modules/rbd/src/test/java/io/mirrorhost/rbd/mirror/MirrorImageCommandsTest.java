@@ -180,7 +180,9 @@ class MirrorImageCommandsTest {
         assertOk(rbd.run("mirror image snapshot", "--skip-quiesce", "image-pool/image-2"), "Snapshot ID: 3\n");
         image2.primary = false;
         assertResult(rbd.run("mirror image snapshot", "image-pool/image-2"), -22, "",
-                "rbd: error creating snapshot: (22) Invalid argument\n");
+                "librbd::mirror::snapshot::util:  can_create_primary_snapshot: trying to create primary snapshot "
+                        + "without force when previous snapshot is non-primary\n\n"
+                        + "rbd: error creating snapshot: (22) Invalid argument\n");
         assertEquals(3, mirrorSnapshots(image2));
     }
 
