@@ -61,9 +61,15 @@ final class ClientConnection {
     }
 
     static Future<ClientConnection> open(Vertx vertx, NetClient client, RemoteClusterOptions options) {
-        return client.connect(options.port(), options.host())
+        // Connect from a Vert.x context: the socket then completes on that context after this task,
+        // so its handler is in place before the server's hello can arrive. Connecting from a plain
+        // thread would race with the event loop and could lose the hello.
+        Promise<ClientConnection> opened = Promise.promise();
+        vertx.getOrCreateContext().runOnContext(v -> client.connect(options.port(), options.host())
                 .recover(failure -> Future.failedFuture(connectFailure(options, failure)))
-                .compose(socket -> new ClientConnection(vertx, socket, options).handshake());
+                .compose(socket -> new ClientConnection(vertx, socket, options).handshake())
+                .onComplete(opened));
+        return opened.future();
     }
 
     String fsid() {

@@ -64,6 +64,22 @@ class AuthTest {
     }
 
     @Test
+    void manyConnectionsFromPlainThreadsAllCompleteTheHandshake() throws Exception {
+        List<java.util.concurrent.CompletableFuture<Void>> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            clients.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                for (int n = 0; n < 25; n++) {
+                    Cluster remote = result(RemoteCluster.connect(vertx, RemoteClusterOptions.of(server.address(),
+                            AuthRegistry.ADMIN_CLIENT, adminKey).withTimeouts(5000, 5000)));
+                    result(remote.close());
+                }
+            }));
+        }
+        java.util.concurrent.CompletableFuture.allOf(clients.toArray(new java.util.concurrent.CompletableFuture[0]))
+                .get(Await.DEADLINE.toMillis() * 2, TimeUnit.MILLISECONDS);
+    }
+
+    @Test
     void wrongKeyIsRefusedWithEacces() {
         ClusterException refused = failure(connect(AuthRegistry.ADMIN_CLIENT, Handshake.newKey()));
         assertEquals(Errno.EACCES, refused.errno());
