@@ -136,9 +136,13 @@ final class BenchCommand extends RbdCommand {
             }
             if (failure != null) {
                 Errno errno = Failures.errno(failure);
+                if (errno == null) {
+                    finished.fail(failure);
+                    return;
+                }
+                // rbd prints the error with the report on standard output and exits with the errno
                 String what = plan.ioType == BenchPlan.IoType.READ ? "read error: " : "write error: ";
-                finished.fail(errno == null ? failure
-                        : new CommandException(errno, "rbd: " + what + errno.describe()));
+                finished.complete(new CommandResult(-errno.code(), report.failed(what + errno.describe()), ""));
                 return;
             }
             Future<Void> flushed = plan.ioType == BenchPlan.IoType.READ ? Future.succeededFuture() : image.flush();

@@ -90,6 +90,11 @@ public final class BenchReport {
         last = elapsedSeconds;
     }
 
+    /** What was printed before the run stopped on an I/O error, and rbd's line for the error. */
+    public String failed(String errorLine) {
+        return out + errorLine + "\n";
+    }
+
     /** The whole report, ending with the summary line. */
     public String finish(double elapsedSeconds) {
         out.append("elapsed: ").append((int) elapsedSeconds)

@@ -44,6 +44,15 @@ class ReportFormattersTest {
     }
 
     @Test
+    void benchStoppedByAnIoError() {
+        BenchReport report = new BenchReport("write", 0, 4096, 16, 4096, false);
+        report.issued(false);
+        assertEquals("bench  type write io_size 4096 io_threads 16 bytes 4096 pattern sequential\n"
+                + "  SEC       OPS   OPS/SEC   BYTES/SEC\n"
+                + "write error: (30) Read-only file system\n", report.failed("write error: (30) Read-only file system"));
+    }
+
+    @Test
     void benchReadWriteMix() {
         BenchReport report = new BenchReport("readwrite", 70, 4096, 16, 262144, false);
         for (int i = 0; i < 64; i++) {
