@@ -37,6 +37,16 @@ public final class EmbeddedClusterProvider implements ClusterProvider {
         if (conf.monHost() != null) {
             return RemoteCluster.connect(vertx, conf.remoteOptions());
         }
+        if (conf.listenPort() != null) {
+            try {
+                ClusterServer.requirePortFree(conf.listenAddress(), conf.listenPort());
+            } catch (ClusterException e) {
+                // Most likely `bin/mirrorhost cluster` serves this data_dir: never open it twice.
+                return Future.failedFuture(new ClusterException(e.errno(), e.getMessage() + " (if `mirrorhost cluster` "
+                        + "serves this site's data, set mon_host = " + conf.listenAddress() + ":" + conf.listenPort()
+                        + " in [embedded] so that the host connects to it)"));
+            }
+        }
         return vertx.executeBlocking(() -> EmbeddedCluster.open(vertx, conf.dataDir()), false)
                 .recover(failure -> Future.failedFuture(failure instanceof ClusterException ? failure
                         : new ClusterException(io.mirrorhost.api.Errno.EIO, "cannot open the embedded cluster at "

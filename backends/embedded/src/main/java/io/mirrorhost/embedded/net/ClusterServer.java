@@ -68,8 +68,7 @@ public final class ClusterServer {
         if (port != 0 && !portFree(host, port)) {
             // Vert.x would share the port with a server of the same Vertx instance and split the
             // connections between two clusters; refuse like a second process would be refused.
-            return Future.failedFuture(new ClusterException(Errno.EBUSY, "cannot listen on " + host + ":" + port
-                    + ": Address already in use"));
+            return Future.failedFuture(portInUse(host, port));
         }
         AuthRegistry auth = new AuthRegistry(cluster);
         Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
@@ -84,6 +83,20 @@ public final class ClusterServer {
             LOG.info("cluster {} serving on {}:{}{}", cluster.fsid(), host, s.actualPort(), tls.enabled() ? " (TLS)" : "");
             return new ClusterServer(s, connections, host);
         });
+    }
+
+    static ClusterException portInUse(String host, int port) {
+        return new ClusterException(Errno.EBUSY, "cannot listen on " + host + ":" + port + ": Address already in use");
+    }
+
+    /**
+     * Fails with EBUSY if {@code host:port} is taken, to check before opening a store that something
+     * else (a standalone cluster server) may be serving.
+     */
+    public static void requirePortFree(String host, int port) {
+        if (port != 0 && !portFree(host, port)) {
+            throw portInUse(host, port);
+        }
     }
 
     private static boolean portFree(String host, int port) {

@@ -87,7 +87,10 @@ class EmbeddedClusterProviderTest {
         ClusterException busy = failure(provider.connect(vertx, Map.of("data_dir", dir.resolve("d").toString(),
                 "listen_port", String.valueOf(port), "key", Handshake.newKey())));
         assertEquals(Errno.EBUSY, busy.errno());
-        assertTrue(busy.getMessage().startsWith("cannot listen on 127.0.0.1:" + port + ": "), busy.getMessage());
+        assertEquals("cannot listen on 127.0.0.1:" + port + ": Address already in use (if `mirrorhost cluster` serves"
+                + " this site's data, set mon_host = 127.0.0.1:" + port + " in [embedded] so that the host connects to it)",
+                busy.getMessage());
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("d")), "the store is not opened when the port is taken");
         result(first.close());
     }
 
