@@ -2,16 +2,21 @@ package io.mirrorhost.embedded.net;
 
 import static io.mirrorhost.embedded.net.Await.failure;
 import static io.mirrorhost.embedded.net.Await.result;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageOptions;
+import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.embedded.ClusterMain;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -80,6 +85,13 @@ class ClusterMainProcessTest {
         result(remote.createPool("rbd"));
         result(remote.omapSet(PoolNamespace.of("rbd"), "rbd_mirroring", Map.of("mode", "image")));
         result(remote.configKeySet("test/kept", "yes"));
+        ImageSpec spec = ImageSpec.of("rbd", "", "disk");
+        result(remote.createImage(spec, ImageOptions.of(8 << 20)));
+        Image image = result(remote.openImage(spec));
+        byte[] data = new byte[1 << 20];
+        new java.util.Random(7).nextBytes(data);
+        result(image.write(3 << 20, Buffer.buffer(data)));
+        result(image.flush());
 
         process.destroyForcibly();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the server did not die");
@@ -91,6 +103,8 @@ class ClusterMainProcessTest {
         assertEquals(Map.of("mode", "image"), result(remote.omapGet(PoolNamespace.of("rbd"), "rbd_mirroring")));
         assertEquals(Optional.of("yes"), result(remote.configKeyGet("test/kept")));
         assertEquals(fsid, remote.fsid());
+        assertArrayEquals(data, result(image.read(3 << 20, 1 << 20)).getBytes(), "flushed writes survive SIGKILL");
+        result(image.close());
         assertTrue(Files.isDirectory(dir.resolve("run/cluster")), "data_dir resolves against the conf's directory");
         result(remote.close());
     }
