@@ -10,6 +10,7 @@ import io.mirrorhost.embedded.net.EmbeddedSettings;
 import io.mirrorhost.embedded.net.RemoteCluster;
 import io.mirrorhost.embedded.net.RemoteClusterOptions;
 import io.mirrorhost.embedded.net.ServedCluster;
+import io.mirrorhost.embedded.net.TlsSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Map;
@@ -18,8 +19,12 @@ import java.util.Map;
  * The {@code embedded} backend. With {@code mon_host} in the settings it connects to a standalone
  * cluster server ({@code bin/mirrorhost cluster}); otherwise it opens the store at {@code data_dir}
  * in this process and, when {@code listen_port} is set, serves it to peers and other host instances.
+ * Peers are reached plainly, or with TLS when their mon_host is {@code tls://host:port}, trusting the
+ * {@code peer_tls_ca} of the settings last given to {@link #connect}.
  */
 public final class EmbeddedClusterProvider implements ClusterProvider {
+    /** What {@code tls://} peers are trusted with: the site's {@code peer_tls_ca}, seen at connect. */
+    private volatile TlsSettings peerTrust = TlsSettings.DISABLED;
 
     @Override
     public String name() {
@@ -34,6 +39,7 @@ public final class EmbeddedClusterProvider implements ClusterProvider {
         } catch (ClusterException e) {
             return Future.failedFuture(e);
         }
+        peerTrust = conf.peerTrust();
         if (conf.monHost() != null) {
             return RemoteCluster.connect(vertx, conf.remoteOptions());
         }
@@ -58,7 +64,8 @@ public final class EmbeddedClusterProvider implements ClusterProvider {
     @Override
     public Future<Cluster> connectPeer(Vertx vertx, PeerConnection peer) {
         try {
-            return RemoteCluster.connect(vertx, RemoteClusterOptions.of(peer.monHost(), peer.clientName(), peer.key()));
+            return RemoteCluster.connect(vertx, RemoteClusterOptions.of(peer.monHost(), peer.clientName(), peer.key(),
+                    peerTrust));
         } catch (ClusterException e) {
             return Future.failedFuture(e);
         }

@@ -38,11 +38,13 @@ public final class ClusterServer {
     private final NetServer server;
     private final Set<ServerConnection> connections;
     private final String host;
+    private final boolean tls;
 
-    private ClusterServer(NetServer server, Set<ServerConnection> connections, String host) {
+    private ClusterServer(NetServer server, Set<ServerConnection> connections, String host, boolean tls) {
         this.server = server;
         this.connections = connections;
         this.host = host;
+        this.tls = tls;
     }
 
     /**
@@ -81,7 +83,7 @@ public final class ClusterServer {
         return server.listen().recover(failure -> Future.failedFuture(new ClusterException(Errno.EBUSY,
                 "cannot listen on " + host + ":" + port + ": " + failure.getMessage(), failure))).map(s -> {
             LOG.info("cluster {} serving on {}:{}{}", cluster.fsid(), host, s.actualPort(), tls.enabled() ? " (TLS)" : "");
-            return new ClusterServer(s, connections, host);
+            return new ClusterServer(s, connections, host, tls.enabled());
         });
     }
 
@@ -125,10 +127,10 @@ public final class ClusterServer {
     /**
      * Records where clients reach this cluster under {@link #ADVERTISED_MON_HOST_KEY}:
      * {@code publicAddress} if given (needed when listening on a wildcard address), else this
-     * server's {@code host:port}.
+     * server's {@code host:port}; prefixed {@code tls://} when this server speaks TLS.
      */
     public Future<String> advertise(Cluster cluster, String publicAddress) {
-        String monHost = publicAddress != null ? publicAddress : address();
+        String monHost = (tls ? RemoteClusterOptions.TLS_SCHEME : "") + (publicAddress != null ? publicAddress : address());
         return cluster.configKeySet(ADVERTISED_MON_HOST_KEY, monHost).map(v -> monHost);
     }
 

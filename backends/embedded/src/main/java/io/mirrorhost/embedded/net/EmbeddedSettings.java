@@ -9,11 +9,12 @@ import java.util.Set;
  * The {@code [embedded]} section of a site conf, validated: either {@code mon_host} (connect to a
  * standalone cluster server as {@code client} with {@code key}) or {@code data_dir} (open the store
  * in-process), plus {@code listen_address}/{@code listen_port} to serve it, {@code public_address}
- * (the {@code host:port} peers are told to use, when it differs) and the {@code tls} keys.
+ * (the {@code host:port} peers are told to use, when it differs), the {@code tls} keys, and
+ * {@code peer_tls_ca} (what to trust when a peer's mon_host is {@code tls://...}).
  * Relative paths resolve against {@code conf_dir} when given (the directory of the conf file).
  */
 public record EmbeddedSettings(String monHost, String client, String adminKey, Path dataDir, String listenAddress,
-                               Integer listenPort, String publicAddress, TlsSettings tls) {
+                               Integer listenPort, String publicAddress, TlsSettings tls, TlsSettings peerTrust) {
 
     public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
 
@@ -22,13 +23,14 @@ public record EmbeddedSettings(String monHost, String client, String adminKey, P
         String monHost = blankToNull(settings.get("mon_host"));
         String key = blankToNull(settings.get("key"));
         TlsSettings tls = TlsSettings.fromSettings(settings, base);
+        TlsSettings peerTrust = TlsSettings.fromSettings(peerTlsKeys(settings), base);
         String client = settings.getOrDefault("client", AuthRegistry.ADMIN_CLIENT).trim();
         if (monHost != null) {
             if (key == null) {
                 throw ClusterException.invalid("[embedded] mon_host is set but key is missing: the secret key of "
                         + client + " is needed to connect to the cluster at " + monHost);
             }
-            return new EmbeddedSettings(monHost, client, key, null, null, null, null, tls);
+            return new EmbeddedSettings(monHost, client, key, null, null, null, null, tls, peerTrust);
         }
         String dataDir = blankToNull(settings.get("data_dir"));
         if (dataDir == null) {
@@ -46,7 +48,8 @@ public record EmbeddedSettings(String monHost, String client, String adminKey, P
         if (publicAddress != null) {
             HostPort.parse(publicAddress, "[embedded] public_address");
         }
-        return new EmbeddedSettings(null, client, key, dir.toAbsolutePath().normalize(), address, port, publicAddress, tls);
+        return new EmbeddedSettings(null, client, key, dir.toAbsolutePath().normalize(), address, port, publicAddress, tls,
+                peerTrust);
     }
 
     public RemoteClusterOptions remoteOptions() {
@@ -55,6 +58,12 @@ public record EmbeddedSettings(String monHost, String client, String adminKey, P
 
     public Set<Capability> adminCaps() {
         return Set.of(Capability.ADMIN);
+    }
+
+    /** {@code peer_tls_ca}: the CA (PEM, may hold several certs) trusted for {@code tls://} peers. */
+    private static Map<String, String> peerTlsKeys(Map<String, String> settings) {
+        String ca = settings.get("peer_tls_ca");
+        return ca == null ? Map.of() : Map.of("tls_ca", ca);
     }
 
     private static Integer port(String value) {

@@ -4,12 +4,15 @@ import io.mirrorhost.api.cluster.ClusterException;
 import java.util.Objects;
 
 /**
- * Where and as whom a {@link RemoteCluster} connects: {@code mon_host} ({@code host:port}), the
- * client name and its secret key, TLS, and how long to wait for the TCP connect and the handshake.
+ * Where and as whom a {@link RemoteCluster} connects: {@code mon_host} ({@code host:port}, or
+ * {@code tls://host:port} for a server that speaks TLS), the client name and its secret key, TLS, and
+ * how long to wait for the TCP connect and the handshake.
  */
 public record RemoteClusterOptions(String host, int port, String client, String key, TlsSettings tls,
                                    long connectTimeoutMillis, long handshakeTimeoutMillis, long keepaliveMillis) {
 
+    /** Prefix of a {@code mon_host} whose server speaks TLS. */
+    public static final String TLS_SCHEME = "tls://";
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
     public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     /** Ping interval; a connection silent for three intervals is dead. */
@@ -33,9 +36,16 @@ public record RemoteClusterOptions(String host, int port, String client, String 
         return of(monHost, client, key, TlsSettings.DISABLED);
     }
 
+    /**
+     * {@code tls} says whether to use TLS and what to trust; a {@code tls://} mon_host turns TLS on
+     * with that trust (or the JVM's default trust store when it names no CA).
+     */
     public static RemoteClusterOptions of(String monHost, String client, String key, TlsSettings tls) {
-        HostPort address = HostPort.parse(monHost, "mon_host");
-        return new RemoteClusterOptions(address.host(), address.port(), client, key, tls, DEFAULT_CONNECT_TIMEOUT_MILLIS,
+        boolean tlsScheme = monHost != null && monHost.trim().startsWith(TLS_SCHEME);
+        String hostPort = tlsScheme ? monHost.trim().substring(TLS_SCHEME.length()) : monHost;
+        HostPort address = HostPort.parse(hostPort, "mon_host");
+        TlsSettings effective = tlsScheme ? tls.enable() : tls;
+        return new RemoteClusterOptions(address.host(), address.port(), client, key, effective, DEFAULT_CONNECT_TIMEOUT_MILLIS,
                 DEFAULT_HANDSHAKE_TIMEOUT_MILLIS, DEFAULT_KEEPALIVE_MILLIS);
     }
 

@@ -35,6 +35,11 @@ public record TlsSettings(boolean enabled, Path cert, Path key, Path keystore, S
         return new TlsSettings(true, null, null, null, null, ca);
     }
 
+    /** The same settings with TLS switched on. */
+    public TlsSettings enable() {
+        return new TlsSettings(true, cert, key, keystore, keystorePassword, ca);
+    }
+
     void applyTo(NetServerOptions options) {
         if (!enabled) {
             return;

@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.ClusterProvider;
+import io.mirrorhost.api.cluster.PeerConnection;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -98,6 +101,39 @@ class TlsTest {
                 AuthRegistry.ADMIN_CLIENT, key, TlsSettings.clientTrusting(cert)).withTimeouts(5000, 5000)));
         assertTrue(tlsToPlain.getMessage().contains(plainServer.address()), tlsToPlain.getMessage());
         result(plainServer.close());
+    }
+
+    @Test
+    void peersReachATlsSiteThroughATlsMonHostAndTheirPeerTlsCa() throws Exception {
+        Path cert = dir.resolve("site-a.pem");
+        Path keyFile = dir.resolve("site-a.key");
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile.toString(), "-out",
+                cert.toString(), "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1");
+        server = result(ClusterServer.start(vertx, backing, "127.0.0.1", 0,
+                TlsSettings.fromSettings(Map.of("tls", "true", "tls_cert", cert.toString(), "tls_key", keyFile.toString()), null)));
+        String monHost = result(server.advertise(backing, null));
+        assertEquals("tls://" + server.address(), monHost);
+
+        ClusterProvider siteB = embeddedProvider();
+        Cluster siteBCluster = result(siteB.connect(vertx, Map.of("data_dir", "b", "conf_dir", dir.toString(),
+                "peer_tls_ca", "site-a.pem")));
+        Cluster peer = result(siteB.connectPeer(vertx, new PeerConnection("site-a", AuthRegistry.ADMIN_CLIENT, monHost, key)));
+        assertEquals(backing.fsid(), peer.fsid());
+        assertEquals(1, result(peer.listPools()).size());
+        result(peer.close());
+        result(siteBCluster.close());
+
+        ClusterProvider untrusting = embeddedProvider();
+        ClusterException untrusted = failure(untrusting.connectPeer(vertx,
+                new PeerConnection("site-a", AuthRegistry.ADMIN_CLIENT, monHost, key)));
+        assertEquals(Errno.ECONNREFUSED, untrusted.errno());
+        assertTrue(untrusted.getMessage().startsWith("TLS handshake with the cluster at " + server.address() + " failed"),
+                untrusted.getMessage());
+    }
+
+    private static ClusterProvider embeddedProvider() {
+        return ServiceLoader.load(ClusterProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.name().equals("embedded")).findFirst().orElseThrow();
     }
 
     @Test
