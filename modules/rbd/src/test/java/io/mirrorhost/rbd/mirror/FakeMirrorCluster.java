@@ -122,6 +122,47 @@ final class FakeMirrorCluster {
         return "client.admin";
     }
 
+    public Future<Void> createPool(String name) {
+        return call(() -> {
+            if (pools.containsKey(name)) {
+                throw ClusterException.exists("");
+            }
+            addPool(name);
+            return null;
+        });
+    }
+
+    public Future<Void> initPool(String name) {
+        return call(() -> {
+            pool(name);
+            return null;
+        });
+    }
+
+    public Future<Void> createNamespace(PoolNamespace where) {
+        return call(() -> {
+            if (pool(where.pool()).namespaces.putIfAbsent(where.namespace(), new Namespace()) != null) {
+                throw ClusterException.exists("");
+            }
+            return null;
+        });
+    }
+
+    public Future<Void> createImage(ImageSpec spec, io.mirrorhost.api.cluster.ImageOptions options) {
+        return call(() -> {
+            if (namespace(spec.poolNamespace()).images.containsKey(spec.name())) {
+                throw ClusterException.exists("librbd: rbd image " + spec.name() + " already exists");
+            }
+            FakeMirrorImage image = addImage(spec.pool(), spec.namespace(), spec.name(), options.features());
+            // librbd: a new image with journaling in a pool-mode pool is mirrored at once (journal mode)
+            if (namespace(spec.poolNamespace()).mode == MirrorMode.POOL
+                    && options.features().contains(ImageFeature.JOURNALING)) {
+                image.enableMirroring(MirrorImageMode.JOURNAL);
+            }
+            return null;
+        });
+    }
+
     public Future<List<PoolInfo>> listPools() {
         return call(() -> pools.values().stream().map(p -> new PoolInfo(p.id, p.name, true)).toList());
     }
@@ -376,6 +417,27 @@ final class FakeMirrorCluster {
                 throw ClusterException.notFound("");
             }
             configKeys.put(p.id + "/" + uuid, new TreeMap<>(attributes));
+            return null;
+        });
+    }
+
+    /**
+     * cls_rbd {@code mirror_peer_ping}: a peer's daemon announces its site name and mirror uuid; the peer of
+     * that site learns the mirror uuid, an unknown site becomes a tx-only peer.
+     */
+    public Future<Void> mirrorPeerPing(String pool, String site, String mirrorUuid) {
+        return call(() -> {
+            Pool p = pool(pool);
+            for (int i = 0; i < p.peers.size(); i++) {
+                MirrorPeer peer = p.peers.get(i);
+                if (peer.siteName().equals(site)) {
+                    p.peers.set(i, new MirrorPeer(peer.uuid(), peer.direction(), site, mirrorUuid, peer.clientName(),
+                            java.time.Instant.EPOCH));
+                    return null;
+                }
+            }
+            p.peers.add(new MirrorPeer(nextUuid(), MirrorPeerDirection.TX_ONLY, site, mirrorUuid, "",
+                    java.time.Instant.EPOCH));
             return null;
         });
     }

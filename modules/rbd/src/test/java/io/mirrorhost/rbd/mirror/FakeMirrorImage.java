@@ -40,13 +40,17 @@ final class FakeMirrorImage {
     MirrorImageMode mirrorMode = MirrorImageMode.JOURNAL;
     String globalId = "";
     boolean primary = true;
-    /** Whether the peer's copy has been demoted and that reached here (librbd's ORPHAN promotion state). */
-    boolean peerDemoted;
+    /**
+     * For a non-primary image: whether it replays a primary elsewhere (librbd's NON_PRIMARY promotion state)
+     * rather than having been demoted here or by a demotion that reached it (ORPHAN).
+     */
+    boolean remotePrimary;
     boolean resyncRequested;
     final List<SnapInfo> snaps = new ArrayList<>();
     final Map<String, MirrorImageSiteStatus> statuses = new LinkedHashMap<>();
     private long nextSnapId = 1;
-    boolean closed;
+    /** Handles opened and not closed yet. */
+    int openHandles;
 
     FakeMirrorImage(FakeMirrorCluster cluster, ImageSpec spec, String id, Set<ImageFeature> features) {
         this.cluster = cluster;
@@ -56,6 +60,7 @@ final class FakeMirrorImage {
     }
 
     Image asImage() {
+        openHandles++;
         return PartialFake.of(Image.class, new Handle());
     }
 
@@ -172,12 +177,14 @@ final class FakeMirrorImage {
                     throw ClusterException.invalid("librbd::mirror::PromoteRequest: image is already primary\n"
                             + "librbd::api::Mirror: image_promote: failed to promote image");
                 }
-                if (!force && !peerDemoted) {
+                // an orphan (demoted, here or there) promotes without force; a replica of a live primary does not
+                if (!force && remotePrimary) {
                     throw new ClusterException(Errno.EBUSY, "librbd::mirror::PromoteRequest: "
                             + "image is primary within a remote cluster or demotion is not propagated yet\n"
                             + "librbd::api::Mirror: image_promote: failed to promote image");
                 }
                 primary = true;
+                remotePrimary = false;
                 if (mirrorMode == MirrorImageMode.SNAPSHOT) {
                     createMirrorSnapshot(false);
                 }
@@ -196,7 +203,7 @@ final class FakeMirrorImage {
                     createMirrorSnapshot(true);
                 }
                 primary = false;
-                peerDemoted = false;
+                remotePrimary = false;
                 return null;
             });
         }
@@ -217,9 +224,10 @@ final class FakeMirrorImage {
         public Future<Long> mirrorCreateSnapshot() {
             return call(() -> {
                 if (!primary) {
-                    // (the double space is librbd's)
+                    // librbd mirror::snapshot::util::can_create_primary_snapshot (the double space is librbd's)
                     throw ClusterException.invalid("librbd::mirror::snapshot::util:  can_create_primary_snapshot: "
-                            + "trying to create primary snapshot without force when previous snapshot is non-primary");
+                            + "trying to create primary snapshot without force when previous "
+                            + (remotePrimary ? "snapshot is non-primary" : "primary snapshot is demoted"));
                 }
                 return createMirrorSnapshot(false);
             });
@@ -237,8 +245,13 @@ final class FakeMirrorImage {
             return call(() -> List.copyOf(snaps));
         }
 
+        public Future<io.mirrorhost.api.cluster.ImageInfo> info() {
+            return call(() -> new io.mirrorhost.api.cluster.ImageInfo(spec.name(), id, 1L << 30, 22, features,
+                    Set.of(), null, snaps.size(), Instant.EPOCH, Instant.EPOCH, Instant.EPOCH));
+        }
+
         public Future<Void> close() {
-            closed = true;
+            openHandles--;
             return Future.succeededFuture();
         }
     }
