@@ -18,6 +18,7 @@ public final class RbdCommands {
         specs.addAll(new ImageCommands(context).specs());
         specs.addAll(new SnapCommands(context).specs());
         specs.add(new DiffCommand(context).spec());
+        specs.addAll(new DiskUsageCommand(context).specs());
         specs.addAll(new ExportImportCommands(context).specs());
         specs.add(new BenchCommand(context).spec());
         specs.addAll(new PoolCommands(context).specs());

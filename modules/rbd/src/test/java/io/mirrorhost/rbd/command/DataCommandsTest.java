@@ -209,4 +209,48 @@ class DataCommandsTest {
         assertOutcome(rbd.rbd("bench").arg("io-type", "write").arg("io-size", "8K")
                 .arg("image-spec", "image-pool/tiny").run(), -22, "", "rbd: io-size 8 KiB larger than image size 4 KiB");
     }
+
+    @Test
+    void diskUsageCountsChangedObjectsPerSnapshot() throws Exception {
+        rbd.pool("du-pool");
+        assertOutcome(rbd.rbd("import").flag("no-progress").arg("path-name", dataBin.toString())
+                .arg("dest-image-spec", "du-pool/image-data").run(), 0, "", "");
+        assertEquals(0, rbd.rbd("snap create").flag("no-progress").arg("snap-spec", "du-pool/image-data@base").run()
+                .code());
+        var image = Await.result(rbd.cluster.openImage(io.mirrorhost.api.cluster.ImageSpec.of("du-pool", "", "image-data")));
+        try {
+            Await.result(image.write(0, io.vertx.core.buffer.Buffer.buffer(new byte[] {7, 7, 7, 7})));
+            Await.result(image.flush());
+        } finally {
+            Await.result(image.close());
+        }
+        String id = rbd.info("du-pool", "image-data").id();
+        long snapId = Await.result(rbd.cluster.openImage(io.mirrorhost.api.cluster.ImageSpec.of("du-pool", "",
+                "image-data")).compose(i -> i.listSnaps().eventually(i::close))).get(0).id();
+        assertOutcome(rbd.rbd("du").arg("image-or-snap-spec", "du-pool/image-data").run(), 0,
+                "NAME             PROVISIONED  USED  \n"
+                        + "image-data@base       16 MiB   8 MiB\n"
+                        + "image-data            16 MiB   4 MiB\n"
+                        + "<TOTAL>               16 MiB  12 MiB\n", "");
+        assertOutcome(rbd.rbd("disk-usage").arg("image-or-snap-spec", "du-pool/image-data").json().run(), 0,
+                "{\"images\":[{\"name\":\"image-data\",\"id\":\"" + id + "\",\"snapshot\":\"base\",\"snapshot_id\":"
+                        + snapId + ",\"provisioned_size\":16777216,\"used_size\":8388608},{\"name\":\"image-data\","
+                        + "\"id\":\"" + id + "\",\"provisioned_size\":16777216,\"used_size\":4194304}]}\n", "");
+        assertOutcome(rbd.rbd("du").arg("pool", "du-pool").json().run(), 0,
+                "{\"images\":[{\"name\":\"image-data\",\"id\":\"" + id + "\",\"snapshot\":\"base\",\"snapshot_id\":"
+                        + snapId + ",\"provisioned_size\":16777216,\"used_size\":8388608},{\"name\":\"image-data\","
+                        + "\"id\":\"" + id + "\",\"provisioned_size\":16777216,\"used_size\":4194304}],"
+                        + "\"total_provisioned_size\":16777216,\"total_used_size\":12582912}\n", "");
+        assertOutcome(rbd.rbd("du").flag("merge-snapshots").arg("image-or-snap-spec", "du-pool/image-data").run(), 0,
+                "NAME        PROVISIONED  USED  \n"
+                        + "image-data       16 MiB  12 MiB\n"
+                        + "<TOTAL>          16 MiB  12 MiB\n", "");
+        assertOutcome(rbd.rbd("du").arg("image-or-snap-spec", "du-pool/image-data@base").run(), 0,
+                "NAME             PROVISIONED  USED \n"
+                        + "image-data@base       16 MiB  8 MiB\n", "");
+        assertOutcome(rbd.rbd("du").arg("image-or-snap-spec", "du-pool/no-such-image").run(), -2, "",
+                "specified image no-such-image is not found.\nrbd: du failed: (2) No such file or directory");
+        assertOutcome(rbd.rbd("du").arg("image-or-snap-spec", "du-pool/image-data@nope").run(), -2, "",
+                "specified snapshot is not found.\nrbd: du failed: (2) No such file or directory");
+    }
 }
