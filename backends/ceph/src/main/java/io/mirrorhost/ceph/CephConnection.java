@@ -57,6 +57,8 @@ final class CephConnection {
             }
             rados.confSet("client_mount_timeout", "30");
             rados.confSet("rados_mon_op_timeout", "60");
+            // The SPI promises that a discarded range reads as zeros; librbd skips unaligned parts otherwise.
+            rados.confSet("rbd_skip_partial_discard", "false");
             for (Map.Entry<String, String> option : settings.options().entrySet()) {
                 rados.confSet(option.getKey(), option.getValue());
             }

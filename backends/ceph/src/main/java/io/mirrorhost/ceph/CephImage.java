@@ -2,6 +2,8 @@ package io.mirrorhost.ceph;
 
 import com.ceph.rbd.RbdException;
 import com.ceph.rbd.RbdImage;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
@@ -42,6 +44,8 @@ final class CephImage implements Image {
     private final CephConnection connection;
     private final ImageSpec spec;
     private final Long snapId;
+    private final Pointer handle;
+    /** rados-java's wrapper; it takes the address of a cell holding the {@code rbd_image_t}. */
     private final RbdImage image;
     private volatile boolean closed;
 
@@ -49,7 +53,10 @@ final class CephImage implements Image {
         this.connection = connection;
         this.spec = spec;
         this.snapId = snapId;
-        this.image = new RbdImage(handle, spec.name());
+        this.handle = handle;
+        Memory cell = new Memory(Native.POINTER_SIZE);
+        cell.setPointer(0, handle);
+        this.image = new RbdImage(cell, spec.name());
     }
 
     /** The name of an image opened by id ({@code rbd_get_name}). */
@@ -62,7 +69,7 @@ final class CephImage implements Image {
         if (closed) {
             throw ClusterException.invalid("image " + spec + " is closed");
         }
-        return image.getPointer();
+        return handle;
     }
 
     private <T> Future<T> blocking(Callable<T> call) {
@@ -176,16 +183,13 @@ final class CephImage implements Image {
 
     @Override
     public Future<Void> write(long offset, Buffer data) {
-        if (data.length() == 0) {
-            return blocking(() -> {
-                handle();
-                return null;
-            });
-        }
         byte[] bytes = data.getBytes();
-        return runRbd("write", errno -> errno == Errno.EINVAL ? "I/O of " + bytes.length + " bytes at " + offset
-                + " goes past the end of image " + spec : describe("write", errno),
-                img -> img.write(bytes, offset, bytes.length));
+        return blocking(() -> {
+            CephErrors.check(RBD.rbd_write(handle(), offset, bytes.length, bytes), errno -> errno == Errno.EINVAL
+                    ? "I/O of " + bytes.length + " bytes at " + offset + " goes past the end of image " + spec
+                    : describe("write", errno));
+            return null;
+        });
     }
 
     @Override
@@ -463,7 +467,7 @@ final class CephImage implements Image {
         return blocking(() -> {
             if (!closed) {
                 closed = true;
-                CephErrors.check(RBD.rbd_close(image.getPointer()), errno -> describe("close", errno));
+                CephErrors.check(RBD.rbd_close(handle), errno -> describe("close", errno));
             }
             return null;
         });
