@@ -7,7 +7,6 @@ import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
 import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
-import io.mirrorhost.api.cluster.MirrorSnapshotState;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
 import io.vertx.core.Future;
@@ -21,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -45,7 +43,6 @@ import java.util.stream.Stream;
  * {@link Recovery} deletes.
  */
 final class ImageStore {
-    static final int MAX_MIRROR_SNAPSHOTS = 5;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 16);
 
     private final ClusterStore cluster;
@@ -82,21 +79,6 @@ final class ImageStore {
     private boolean timestampsDirty;
 
     private int refs;
-
-    record Snap(long id, String name, SnapNamespace namespace, long size, Instant created, boolean isProtected,
-                MirrorSnapshotInfo mirror) {
-        SnapInfo info() {
-            return new SnapInfo(id, name, size, created, namespace, isProtected, mirror);
-        }
-
-        Snap withProtected(boolean p) {
-            return new Snap(id, name, namespace, size, created, p, mirror);
-        }
-
-        Snap withMirror(MirrorSnapshotInfo m) {
-            return new Snap(id, name, namespace, size, created, isProtected, m);
-        }
-    }
 
     private ImageStore(ClusterStore cluster, String imageId, Function<ImageStore, Future<Void>> onRelease,
                        HeaderRow header) {
@@ -229,15 +211,7 @@ final class ImageStore {
 
     /** Whether the image is a mirroring copy (or demoted) and so refuses writes. */
     boolean isNonPrimary() {
-        if (hasFeature(ImageFeature.NON_PRIMARY)) {
-            return true;
-        }
-        for (Snap s : snaps.descendingMap().values()) {
-            if (s.mirror() != null) {
-                return s.mirror().state() != MirrorSnapshotState.PRIMARY;
-            }
-        }
-        return false;
+        return MirrorSnapshots.isNonPrimary(features, snaps);
     }
 
     private Snap snap(long snapId) {
@@ -818,20 +792,13 @@ final class ImageStore {
 
     // --- diff ---
 
-    /**
-     * Extents changed between {@code fromSnapId} (null: nothing) and the handle's point. With
-     * fast-diff (or whole-object) the answer comes from the version index alone, per object: an
-     * object changed when the version the two points see differs. Without fast-diff the changed
-     * objects' data is compared to narrow the extents.
-     */
+    /** Extents changed between {@code fromSnapId} (null: the beginning) and the handle's point. */
     List<DiffExtent> diff(EmbeddedImage handle, Long fromSnapId, long offset, long length, boolean wholeObject)
         throws IOException {
         handle.checkOpen();
         long to = pointOf(handle.snapId());
-        long from;
-        if (fromSnapId == null) {
-            from = Long.MIN_VALUE;
-        } else {
+        long from = ImageDiff.BEGINNING;
+        if (fromSnapId != null) {
             from = snap(fromSnapId).id();
             if (from > to) {
                 throw ClusterException.invalid("snapshot id " + fromSnapId + " is newer than the end of the diff");
@@ -840,58 +807,8 @@ final class ImageStore {
         if (offset < 0 || length < 0) {
             throw ClusterException.invalid("diff range must not be negative");
         }
-        long end = Math.min(sizeAt(to), offset + length);
-        boolean exact = wholeObject || hasFeature(ImageFeature.FAST_DIFF);
-        List<DiffExtent> extents = new ArrayList<>();
-        for (long start = offset; start < end; ) {
-            long objno = start >>> order;
-            long objStart = objno << order;
-            long objEnd = Math.min(objStart + objectSize, end);
-            ObjectVersion a = from == Long.MIN_VALUE ? null : visibleAt(objno, from);
-            ObjectVersion b = visibleAt(objno, to);
-            if (a != b) {
-                long s = wholeObject ? objStart : start;
-                long e = wholeObject ? Math.min(objStart + objectSize, sizeAt(to)) : objEnd;
-                if (exact || b == null) {
-                    add(extents, s, e - s, b != null);
-                } else {
-                    compareData(extents, a, b, objStart, s, e);
-                }
-            }
-            start = objEnd;
-        }
-        return extents;
-    }
-
-    private static final int COMPARE_BLOCK = 4096;
-
-    private void compareData(List<DiffExtent> out, ObjectVersion a, ObjectVersion b, long objStart, long s, long e)
-        throws IOException {
-        int n = (int) (e - s);
-        byte[] before = new byte[n];
-        byte[] after = new byte[n];
-        if (a != null) {
-            readFully(a.fileName(), s - objStart, ByteBuffer.wrap(before));
-        }
-        readFully(b.fileName(), s - objStart, ByteBuffer.wrap(after));
-        for (int i = 0; i < n; i += COMPARE_BLOCK) {
-            int len = Math.min(COMPARE_BLOCK, n - i);
-            if (!Arrays.equals(before, i, i + len, after, i, i + len)) {
-                add(out, s + i, len, true);
-            }
-        }
-    }
-
-    /** Appends, merging with the previous extent when adjacent and of the same kind. */
-    private static void add(List<DiffExtent> extents, long offset, long length, boolean exists) {
-        if (!extents.isEmpty()) {
-            DiffExtent last = extents.get(extents.size() - 1);
-            if (last.exists() == exists && last.offset() + last.length() == offset) {
-                extents.set(extents.size() - 1, new DiffExtent(last.offset(), last.length() + length, exists));
-                return;
-            }
-        }
-        extents.add(new DiffExtent(offset, length, exists));
+        return new ImageDiff(order, this::visibleAt, this::readFully)
+            .between(from, to, sizeAt(to), offset, length, wholeObject, hasFeature(ImageFeature.FAST_DIFF));
     }
 
     // --- exclusive lock ---
@@ -935,67 +852,48 @@ final class ImageStore {
     // --- mirror-snapshots (storage side; the mirroring rules come with the mirroring issue) ---
 
     long mirrorCreatePrimarySnapshot(EmbeddedImage handle) throws Exception {
-        handle.checkOpen();
-        if (handle.snapId() != null) {
-            throw new ClusterException(Errno.EROFS, "cannot create a snapshot of an image opened at a snapshot");
-        }
+        checkHeadHandle(handle);
         if (isNonPrimary()) {
             throw ClusterException.invalid("image " + spec() + " is not primary");
         }
-        List<String> peerList = cluster.metadata.transaction(tx -> tx.query(
+        List<String> peers = cluster.metadata.transaction(tx -> tx.query(
             "SELECT uuid FROM mirror_peers WHERE pool_id = ? AND direction <> 'RX_ONLY'", r -> r.getString(1), poolId));
-        Set<String> peers = new TreeSet<>(peerList);
-        String snapName = ".mirror.primary." + globalId() + "." + UUID.randomUUID();
-        long id = createSnap(snapName, SnapNamespace.MIRROR, MirrorSnapshotInfo.primary(peers, false));
-        List<Snap> primaries = snaps.values().stream()
-            .filter(s -> s.mirror() != null && s.mirror().state().isPrimary() && !s.isProtected()).toList();
-        for (int i = 0; i < primaries.size() - MAX_MIRROR_SNAPSHOTS; i++) {
-            removeSnap(primaries.get(i));
+        long id = createSnap(MirrorSnapshots.primaryName(globalId()), SnapNamespace.MIRROR,
+            MirrorSnapshotInfo.primary(new TreeSet<>(peers), false));
+        for (Snap old : MirrorSnapshots.toPrune(snaps.values())) {
+            removeSnap(old);
         }
         return id;
     }
 
     long mirrorCreateNonPrimarySnapshot(EmbeddedImage handle, String primaryMirrorUuid, long primarySnapId,
                                         Map<Long, Long> snapSeqs) throws Exception {
-        handle.checkOpen();
-        if (handle.snapId() != null) {
-            throw new ClusterException(Errno.EROFS, "cannot create a snapshot of an image opened at a snapshot");
-        }
-        if (!isNonPrimary() && snaps.values().stream().anyMatch(s -> s.mirror() != null)) {
+        checkHeadHandle(handle);
+        if (MirrorSnapshots.isPrimaryMirrored(features, snaps)) {
             throw ClusterException.invalid("image " + spec() + " is primary");
         }
-        String snapName = ".mirror.non_primary." + globalId() + "." + UUID.randomUUID();
-        MirrorSnapshotInfo info = new MirrorSnapshotInfo(MirrorSnapshotState.NON_PRIMARY, false, Set.of(),
-            primaryMirrorUuid, primarySnapId, 0, snapSeqs);
-        return createSnap(snapName, SnapNamespace.MIRROR, info);
+        return createSnap(MirrorSnapshots.nonPrimaryName(globalId()), SnapNamespace.MIRROR,
+            MirrorSnapshots.nonPrimary(primaryMirrorUuid, primarySnapId, snapSeqs));
     }
 
     void mirrorSnapshotSetCopyProgress(EmbeddedImage handle, long snapId, boolean complete, long lastCopied)
         throws Exception {
         handle.checkOpen();
         Snap s = snap(snapId);
-        if (s.mirror() == null || s.mirror().state().isPrimary()) {
-            throw ClusterException.invalid("snapshot id " + snapId + " is not a non-primary mirror snapshot");
-        }
-        MirrorSnapshotInfo m = s.mirror();
-        updateMirror(s, new MirrorSnapshotInfo(m.state(), complete, m.mirrorPeerUuids(), m.primaryMirrorUuid(),
-            m.primarySnapId(), lastCopied, m.snapSeqs()));
+        updateMirror(s, MirrorSnapshots.withCopyProgress(s, complete, lastCopied));
     }
 
     void mirrorSnapshotUnlinkPeer(EmbeddedImage handle, long snapId, String peerUuid) throws Exception {
         handle.checkOpen();
         Snap s = snap(snapId);
-        if (s.mirror() == null || !s.mirror().state().isPrimary()) {
-            throw ClusterException.invalid("snapshot id " + snapId + " is not a primary mirror snapshot");
+        updateMirror(s, MirrorSnapshots.withoutPeer(s, peerUuid));
+    }
+
+    private void checkHeadHandle(EmbeddedImage handle) {
+        handle.checkOpen();
+        if (handle.snapId() != null) {
+            throw new ClusterException(Errno.EROFS, "cannot create a snapshot of an image opened at a snapshot");
         }
-        MirrorSnapshotInfo m = s.mirror();
-        if (!m.mirrorPeerUuids().contains(peerUuid)) {
-            throw ClusterException.notFound("peer " + peerUuid + " is not linked to snapshot id " + snapId);
-        }
-        Set<String> peers = new TreeSet<>(m.mirrorPeerUuids());
-        peers.remove(peerUuid);
-        updateMirror(s, new MirrorSnapshotInfo(m.state(), m.complete(), peers, m.primaryMirrorUuid(),
-            m.primarySnapId(), m.lastCopiedObjectNumber(), m.snapSeqs()));
     }
 
     private void updateMirror(Snap s, MirrorSnapshotInfo info) throws Exception {

@@ -181,7 +181,7 @@ class SnapshotTest extends StoreTestBase {
             Await.result(img.mirrorCreateSnapshot());
         }
         List<SnapInfo> snaps = Await.result(img.listSnaps());
-        assertEquals(ImageStore.MAX_MIRROR_SNAPSHOTS, snaps.size());
+        assertEquals(MirrorSnapshots.MAX_PRIMARY, snaps.size());
         assertFalse(snaps.stream().anyMatch(s -> s.id() == first), "the oldest were pruned");
         // the global id in the names is the image's and stays the same
         String prefix = snaps.get(0).name().substring(0, snaps.get(0).name().lastIndexOf('.'));
