@@ -182,7 +182,7 @@ final class MirrorImageCommands {
     }
 
     private Cluster cluster() {
-        return context.get().cluster();
+        return MirrorTargets.running(context).cluster();
     }
 
     /** Runs {@code body}, turning an exception thrown while parsing into a failed future. */

@@ -304,7 +304,7 @@ final class MirrorPeerCommands {
     private Future<String> readToken(String path, CommandRequest request) {
         Future<Buffer> bytes = path.equals("-")
                 ? Future.succeededFuture(Buffer.buffer(request.input() == null ? new byte[0] : request.input()))
-                : context.get().vertx().fileSystem().readFile(path).recover(failure -> Future.failedFuture(
+                : MirrorTargets.running(context).vertx().fileSystem().readFile(path).recover(failure -> Future.failedFuture(
                         new CommandException(fileErrno(failure), "rbd: error opening " + path)));
         return bytes.map(buffer -> {
             byte[] data = buffer.getBytes(0, Math.min(buffer.length(), TOKEN_MAX_BYTES));
@@ -318,7 +318,7 @@ final class MirrorPeerCommands {
 
     /** {@code read_key_file}: the file's first line. */
     private Future<String> readKeyFile(String path) {
-        return context.get().vertx().fileSystem().readFile(path)
+        return MirrorTargets.running(context).vertx().fileSystem().readFile(path)
                 .recover(failure -> Future.failedFuture(MirrorErrors.invalid("rbd: failed to open " + path)))
                 .map(buffer -> {
                     String text = buffer.toString(StandardCharsets.UTF_8);
@@ -369,6 +369,6 @@ final class MirrorPeerCommands {
     }
 
     private Cluster cluster() {
-        return context.get().cluster();
+        return MirrorTargets.running(context).cluster();
     }
 }

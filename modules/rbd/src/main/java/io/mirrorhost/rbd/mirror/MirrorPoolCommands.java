@@ -321,6 +321,6 @@ final class MirrorPoolCommands {
     }
 
     private Cluster cluster() {
-        return context.get().cluster();
+        return MirrorTargets.running(context).cluster();
     }
 }

@@ -8,7 +8,10 @@ import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.vertx.core.Future;
+import io.mirrorhost.api.ModuleContext;
+import io.mirrorhost.rbd.spec.ImageRef;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Opening what a mirror command names, with the messages of rbd's {@code utils::init} and
@@ -23,8 +26,7 @@ final class MirrorTargets {
     static Future<PoolNamespace> pool(Cluster cluster, PoolNamespace where) {
         return cluster.listPools().compose(pools -> {
             if (pools.stream().noneMatch(p -> p.name().equals(where.pool()))) {
-                return Future.failedFuture(new CommandException(Errno.ENOENT,
-                        "rbd: error opening pool '" + where.pool() + "': " + Errno.ENOENT.describe()));
+                return Future.failedFuture(poolNotFound(where.pool()));
             }
             if (where.namespace().isEmpty()) {
                 return Future.succeededFuture(where);
@@ -35,6 +37,24 @@ final class MirrorTargets {
                             "rbd: namespace '" + where.namespace() + "' does not exist.")));
         }, failure -> Future.failedFuture(MirrorErrors.withErrno("rbd: error opening pool '" + where.pool() + "'",
                 failure)));
+    }
+
+    /** rbd's {@code utils::init_io_ctx} message, with its hint when the missing pool is the default one. */
+    static CommandException poolNotFound(String pool) {
+        if (pool.equals(ImageRef.DEFAULT_POOL)) {
+            return new CommandException(Errno.ENOENT, "rbd: error opening default pool '" + pool + "'\n"
+                    + "Ensure that the default pool has been created or specify an alternate pool name.");
+        }
+        return new CommandException(Errno.ENOENT, "rbd: error opening pool '" + pool + "': " + Errno.ENOENT.describe());
+    }
+
+    /** The started module's context; until the module runs, commands are refused as the rest of rbd's are. */
+    static ModuleContext running(Supplier<ModuleContext> context) {
+        ModuleContext running = context.get();
+        if (running == null) {
+            throw new CommandException(Errno.EAGAIN, "rbd: module 'rbd' is not running yet; try again");
+        }
+        return running;
     }
 
     /** Opens the image, runs {@code action} on it and closes it whatever the outcome. */

@@ -90,6 +90,29 @@ class MirrorPoolConfigCommandsTest {
     }
 
     @Test
+    void withoutAPoolNameTheDefaultPoolIsMeant() {
+        assertResult(rbd.run("mirror pool info"), -2, "", "rbd: error opening default pool 'rbd'\n"
+                + "Ensure that the default pool has been created or specify an alternate pool name.\n");
+        rbd.createPool("rbd");
+        assertOk(rbd.run("mirror pool info"), "Mode: disabled\n");
+        // as rbd reads it, a lone word is the pool, so the mode is missing
+        assertResult(rbd.run("mirror pool enable", "image"), -22, "", "rbd: must specify 'image' or 'pool' mode.\n");
+    }
+
+    @Test
+    void commandsWaitForTheModuleToStart() {
+        var specs = MirrorCommands.commands(() -> null);
+        assertEquals(18, specs.size());
+        for (var call : Map.of("mirror pool info", Map.<String, Object>of("pool-spec", POOL),
+                "mirror image status", Map.<String, Object>of("image-spec", POOL + "/image-1")).entrySet()) {
+            var spec = specs.stream().filter(s -> s.prefix().equals(call.getKey())).findFirst().orElseThrow();
+            var result = MirrorHarness.await(spec.handler().handle(
+                    new io.mirrorhost.api.CommandRequest(spec.prefix(), call.getValue())));
+            assertResult(result, -11, "", "rbd: module 'rbd' is not running yet; try again\n");
+        }
+    }
+
+    @Test
     void namespaceEnableWithRemoteNamespace() {
         rbd.createNamespace(POOL, "ns-a");
         PoolNamespace ns = new PoolNamespace(POOL, "ns-a");
