@@ -33,11 +33,11 @@ import org.slf4j.LoggerFactory;
 public final class RemoteCluster {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteCluster.class);
     private static final RemoteCall WATCH_CLOSE = RemoteCall.find(Wire.TARGET_WATCH, "close").orElseThrow();
+    private static final long MAX_REDIAL_MILLIS = 30_000;
 
     private final Vertx vertx;
     private final RemoteClusterOptions options;
     private final NetClient netClient;
-    private static final long MAX_REDIAL_MILLIS = 30_000;
 
     private final Set<RemoteWatch> watches = ConcurrentHashMap.newKeySet();
     private Future<ClientConnection> current;
