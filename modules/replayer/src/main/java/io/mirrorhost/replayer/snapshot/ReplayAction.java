@@ -1,0 +1,47 @@
+package io.mirrorhost.replayer.snapshot;
+
+import io.mirrorhost.api.cluster.MirrorImageStatusState;
+
+/** The one next step the snapshot replayer asks its I/O side to take. */
+public sealed interface ReplayAction {
+    /** Bootstrap: create the local non-primary copy of the remote image. */
+    record CreateLocalImage() implements ReplayAction {
+    }
+
+    /** Move the local copy away: the remote is gone (delete propagation) or a resync was asked for. */
+    record DeleteLocalImage(String description, boolean resync) implements ReplayAction {
+    }
+
+    /** Remove a local mirror-snapshot nobody needs any more. */
+    record PruneLocalSnapshot(long localSnapId) implements ReplayAction {
+    }
+
+    /**
+     * Remove this site's peer uuid from a remote primary snapshot it no longer needs; when no other
+     * peer is left and a newer mirror-snapshot exists, remove the snapshot (librbd's UnlinkPeerRequest).
+     */
+    record UnlinkRemoteSnapshot(long remoteSnapId, boolean removeSnapshot) implements ReplayAction {
+    }
+
+    /**
+     * Copy the delta {@code remoteStart → remoteEnd} (remoteStart null: the whole image) onto the
+     * local copy. {@code resumeLocalSnapId}, when not null, is the incomplete local snapshot of an
+     * interrupted copy that continues at object {@code resumeObject}; otherwise a new non-primary
+     * snapshot is created first.
+     */
+    record CopySnapshot(Long remoteStart, long remoteEnd, Long localStart, Long resumeLocalSnapId,
+                        long resumeObject, boolean demoted, int pendingSnapshots) implements ReplayAction {
+    }
+
+    /** Nothing to do until the remote or local image changes. */
+    record Idle(int pendingSnapshots) implements ReplayAction {
+    }
+
+    /** Replay ends here, reported with this state and description; retried later. */
+    record Stop(MirrorImageStatusState state, String description) implements ReplayAction {
+    }
+
+    /** Neither copy exists any more: the replayer goes away and its statuses are removed. */
+    record Finished() implements ReplayAction {
+    }
+}
