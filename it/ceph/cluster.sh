@@ -227,30 +227,36 @@ cmd_start() {
   log "started in $(($(now_ms) - t0)) ms (mon v2 port $port): use -c $CONF"
 }
 
-stop_pidfile() {
-  local pidfile=$1 pid deadline
-  pid=$(live_pid "$pidfile") || { rm -f "$pidfile"; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
+# SIGTERM the daemons whose pid files match the GLOBs at once, then wait for all (SIGKILL after the deadline).
+stop_daemons() {
+  local glob pidfile pid pids=() deadline
+  for glob in "$@"; do for pidfile in "$DIR"/run/$glob; do
+    [ -e "$pidfile" ] || continue
+    if pid=$(live_pid "$pidfile"); then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+    fi
+    rm -f "$pidfile"
+  done; done
   deadline=$(($(date +%s) + STOP_DEADLINE_SECONDS))
-  while [ -d "/proc/$pid" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
-  if [ -d "/proc/$pid" ]; then
-    log "pid $pid ($(basename "$pidfile" .pid)) ignored SIGTERM; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    while [ -d "/proc/$pid" ]; do sleep 0.1; done
-  fi
-  rm -f "$pidfile"
+  for pid in "${pids[@]}"; do
+    while [ -d "/proc/$pid" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
+    if [ -d "/proc/$pid" ]; then
+      log "pid $pid ignored SIGTERM for ${STOP_DEADLINE_SECONDS}s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      while [ -d "/proc/$pid" ]; do sleep 0.1; done
+    fi
+  done
+  STOPPED=$((STOPPED + ${#pids[@]}))
 }
 
 cmd_stop() {
   [ -d "$DIR/run" ] || { log "nothing to stop under $DIR"; return 0; }
-  local pidfile
-  # rbd-mirror first (it is a client of the cluster), then osd, mgr and the mon last.
-  for pattern in 'rbd-mirror*.pid' 'osd.*.pid' 'mgr.*.pid' 'mon.*.pid'; do
-    for pidfile in "$DIR"/run/$pattern; do
-      [ -e "$pidfile" ] && stop_pidfile "$pidfile"
-    done
-  done
-  log "stopped"
+  STOPPED=0
+  # The mon goes last: a stopping OSD asks the mon to mark it down and waits up to 5 s for an answer.
+  stop_daemons '[!m]*.pid' 'mgr.*.pid'
+  stop_daemons 'mon.*.pid'
+  log "stopped $STOPPED daemon(s)"
 }
 
 cmd_status() {
