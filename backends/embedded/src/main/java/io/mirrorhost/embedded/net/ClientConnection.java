@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One authenticated connection of a {@link RemoteCluster}: sends calls with ids, matches replies,
@@ -29,6 +31,7 @@ import javax.net.ssl.SSLException;
  * with ESHUTDOWN naming the address, and the cluster dials a new connection on the next call.
  */
 final class ClientConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
 
     /** A reply to a call; {@code id} doubles as the id of a watch the call registered. */
     record Reply(long id, Frame frame) {
@@ -283,11 +286,19 @@ final class ClientConnection {
                 + " during " + call);
     }
 
+    /** Runs a completion or a watch callback; what it throws must not derail the frame parser. */
     private static void onContext(Context context, Runnable action) {
+        Runnable guarded = () -> {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a cluster callback failed", e);
+            }
+        };
         if (context == null || context == Vertx.currentContext()) {
-            action.run();
+            guarded.run();
         } else {
-            context.runOnContext(v -> action.run());
+            context.runOnContext(v -> guarded.run());
         }
     }
 

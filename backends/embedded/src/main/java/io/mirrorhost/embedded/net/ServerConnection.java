@@ -188,7 +188,7 @@ final class ServerConnection {
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(ClusterException.invalid("malformed arguments for " + call.name() + ": "
                     + e.getMessage()));
-        } catch (ReflectiveOperationException e) {
+        } catch (ReflectiveOperationException | RuntimeException e) {
             return Future.failedFuture(e);
         }
     }

@@ -106,6 +106,20 @@ class ConnectionLossTest {
     }
 
     @Test
+    void aThrowingWatchCallbackDoesNotBreakTheConnection() throws Exception {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        result(remote.watch(RBD, "obj", payload -> {
+            throw new IllegalStateException("callback bug");
+        }));
+        result(remote.watch(RBD, "obj", payload -> events.add(payload.toString())));
+        result(backing.notify(RBD, "obj", Buffer.buffer("one")));
+        result(backing.notify(RBD, "obj", Buffer.buffer("two")));
+        assertEquals("one", events.poll(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+        assertEquals("two", events.poll(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+        assertEquals("rbd", result(remote.listPools()).get(0).name());
+    }
+
+    @Test
     void aSilentConnectionIsDeclaredDeadByTheKeepalive() throws Exception {
         RecordingProxy proxy = result(RecordingProxy.start(vertx, server.port()));
         String proxied = "127.0.0.1:" + proxy.port();
