@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * A {@link Cluster} reached over the network through a {@link ClusterServer}. The Cluster and its
  * Images are dynamic proxies: each call is sent as (method, arguments) and its reply decoded with the
  * method's generic return type. The connection is dialled on connect and again on the first call
- * after it was lost; open images are reopened transparently on the new connection (their exclusive
- * lock is not: the server released it with the old connection). While watches are registered, a lost
+ * after it was lost; open images are reopened transparently on the new connection, retaking the
+ * exclusive lock if they held it (the server released it with the old connection; if someone else
+ * took it meanwhile, the call fails saying the lock was lost). While watches are registered, a lost
  * connection is redialled in the background (with backoff) and the watches registered again; an
  * image update watch is then called once, since updates may have been missed in between (as librbd
  * does after a watch error). Notifications sent while disconnected are lost, as with rados.
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class RemoteCluster {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteCluster.class);
     private static final RemoteCall WATCH_CLOSE = RemoteCall.find(Wire.TARGET_WATCH, "close").orElseThrow();
+    private static final RemoteCall IMAGE_CLOSE = RemoteCall.find(Wire.TARGET_IMAGE, "close").orElseThrow();
+    private static final RemoteCall LOCK_ACQUIRE = RemoteCall.find(Wire.TARGET_IMAGE, "lockAcquire").orElseThrow();
     private static final long MAX_REDIAL_MILLIS = 30_000;
 
     private final Vertx vertx;
@@ -263,6 +266,7 @@ public final class RemoteCluster {
         private boolean closed;
         private Future<Binding> reopening;
         private ClientConnection reopeningOn;
+        private boolean lockHeld;
 
         RemoteImage(RemoteCall opener, Object[] openerArgs, ClientConnection connection, JsonNode opened) {
             this.opener = opener;
@@ -289,10 +293,24 @@ public final class RemoteCluster {
                 default -> {
                     RemoteCall call = RemoteCall.of(method);
                     Object[] callArgs = args == null ? new Object[0] : args;
-                    yield bound().compose(bound -> bound.connection().send(call, bound.handle(), callArgs)
+                    Future<Object> result = bound().compose(bound -> bound.connection().send(call, bound.handle(), callArgs)
                             .map(reply -> decode(call, reply, bound.connection(), callArgs, this)));
+                    yield trackLock(method.getName(), result);
                 }
             };
+        }
+
+        /** Remembers whether this handle holds the exclusive lock, to take it again after a reconnect. */
+        private Future<Object> trackLock(String method, Future<Object> result) {
+            if (method.equals("lockAcquire") || method.equals("lockRelease")) {
+                boolean acquire = method.equals("lockAcquire");
+                result.onSuccess(v -> {
+                    synchronized (this) {
+                        lockHeld = acquire;
+                    }
+                });
+            }
+            return result;
         }
 
         private record Binding(ClientConnection connection, long handle) {
@@ -313,13 +331,16 @@ public final class RemoteCluster {
                     if (reopening != null && reopeningOn == live) {
                         return reopening;
                     }
-                    Future<Binding> attempt = live.send(opener, 0, openerArgs).map(reply -> {
-                        synchronized (this) {
-                            connection = live;
-                            handle = reply.frame().header().path("result").path("handle").asLong();
-                            return new Binding(live, handle);
-                        }
-                    });
+                    Future<Binding> attempt = live.send(opener, 0, openerArgs)
+                            .map(reply -> new Binding(live, reply.frame().header().path("result").path("handle").asLong()))
+                            .compose(this::retakeLock)
+                            .map(binding -> {
+                                synchronized (this) {
+                                    connection = binding.connection();
+                                    handle = binding.handle();
+                                    return binding;
+                                }
+                            });
                     reopening = attempt;
                     reopeningOn = live;
                     attempt.onComplete(done -> {
@@ -332,6 +353,28 @@ public final class RemoteCluster {
                     return attempt;
                 }
             });
+        }
+
+        /**
+         * The server released this handle's exclusive lock with the old connection; take it again
+         * before anything else runs, or fail saying it was lost (another client may hold it now).
+         */
+        private Future<Binding> retakeLock(Binding binding) {
+            synchronized (this) {
+                if (!lockHeld) {
+                    return Future.succeededFuture(binding);
+                }
+            }
+            return binding.connection().send(LOCK_ACQUIRE, binding.handle(), new Object[0]).map(reply -> binding)
+                    .recover(failure -> {
+                        synchronized (this) {
+                            lockHeld = false;
+                        }
+                        binding.connection().send(IMAGE_CLOSE, binding.handle(), new Object[0]);
+                        return Future.failedFuture(new ClusterException(ClusterException.errnoOf(failure),
+                                "lost the exclusive lock of " + spec + " with the connection to " + options.address()
+                                        + " and could not take it again: " + failure.getMessage()));
+                    });
         }
 
         private Future<Void> closeImage() {
@@ -348,7 +391,7 @@ public final class RemoteCluster {
             if (on.isClosed()) {
                 return Future.succeededFuture();
             }
-            return on.send(RemoteCall.find(Wire.TARGET_IMAGE, "close").orElseThrow(), onHandle, new Object[0]).mapEmpty();
+            return on.send(IMAGE_CLOSE, onHandle, new Object[0]).mapEmpty();
         }
     }
 }
