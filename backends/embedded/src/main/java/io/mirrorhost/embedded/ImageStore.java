@@ -405,6 +405,7 @@ final class ImageStore {
         ObjectVersion v = newHeadVersion(head.objno);
         if (copy) {
             Files.copy(channels.path(head.fileName()), channels.path(v.fileName()));
+            unsyncedFiles.written(v.fileName());
         }
         return v;
     }
@@ -433,12 +434,12 @@ final class ImageStore {
             dropHead(head);
             return;
         }
+        long fileSize = channels.get(head.fileName(), false).size();
+        if (within >= fileSize) {
+            return; // already reads as zeros
+        }
         ObjectVersion target = isShared(head) ? cloneHead(head, true) : head;
         FileChannel ch = channels.get(target.fileName(), true);
-        long fileSize = ch.size();
-        if (within >= fileSize) {
-            return;
-        }
         if (within + length >= fileSize) {
             ch.truncate(within);
         } else {
