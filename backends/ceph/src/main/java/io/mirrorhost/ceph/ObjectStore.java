@@ -120,9 +120,26 @@ final class ObjectStore {
     static byte[] exec(Pointer io, String oid, String cls, String method, byte[] input) {
         byte[] out = new byte[4096];
         int rc = RADOS.rados_exec(io, oid, cls, method, input, input.length, out, out.length);
-        CephErrors.check(rc, errno -> errno == Errno.ENOENT ? "object " + oid + " does not exist"
-                : CephErrors.failed("call " + cls + "." + method + " on " + oid, errno));
+        CephErrors.check(rc, "call " + cls + "." + method + " on " + oid);
         return java.util.Arrays.copyOf(out, rc);
+    }
+
+    /**
+     * Tells every client with the image open (librbd handles, rbd-mirror) that its header changed, as
+     * librbd's {@code ImageWatcher::notify_header_update} does: a NotifyMessage (struct v7, compat 1)
+     * holding op HEADER_UPDATE (3) and no payload.
+     */
+    static void notifyHeaderUpdate(Pointer io, String headerOid) {
+        byte[] message = {7, 1, 4, 0, 0, 0, 3, 0, 0, 0};
+        com.sun.jna.ptr.PointerByReference reply = new com.sun.jna.ptr.PointerByReference();
+        LongByReference replyLen = new LongByReference();
+        int rc = RADOS.rados_notify2(io, headerOid, message, message.length, 5000, reply, replyLen);
+        if (reply.getValue() != null) {
+            RADOS.rados_buffer_free(reply.getValue());
+        }
+        if (rc != -Errno.ETIMEDOUT.code()) {
+            CephErrors.check(rc, "notify " + headerOid);
+        }
     }
 
     /** Strings copied into native memory with their lengths, as the *2 omap calls take them. */

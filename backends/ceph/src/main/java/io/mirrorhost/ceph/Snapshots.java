@@ -122,7 +122,7 @@ final class Snapshots {
     /**
      * Unlinks a peer from a primary mirror-snapshot with cls_rbd's {@code mirror_image_snapshot_unlink_peer}
      * on the image header; librbd has no public call for it (rbd-mirror uses an internal request).
-     * Other open handles see the change at their next header refresh.
+     * Then notifies the header as librbd does, so open handles (this one included) refresh.
      */
     static void unlinkPeer(Pointer image, Pointer io, long snapId, String peerUuid) {
         SnapInfo snap = list(image).stream().filter(s -> s.id() == snapId).findFirst()
@@ -135,8 +135,9 @@ final class Snapshots {
         }
         byte[] id = new byte[64];
         CephErrors.check(RBD.rbd_get_id(image, id, id.length), "get the image id");
-        ObjectStore.exec(io, "rbd_header." + NativeText.cString(id), "rbd", "mirror_image_snapshot_unlink_peer",
-                unlinkPeerInput(snapId, peerUuid));
+        String header = "rbd_header." + NativeText.cString(id);
+        ObjectStore.exec(io, header, "rbd", "mirror_image_snapshot_unlink_peer", unlinkPeerInput(snapId, peerUuid));
+        ObjectStore.notifyHeaderUpdate(io, header);
     }
 
     /** cls_rbd's encoding: snapid_t as little-endian u64, then the string as u32 length plus bytes. */
