@@ -17,5 +17,6 @@ the exact command line, the process exit code, stdout and stderr verbatim. "(emp
 keys are replaced by \`<key>\` (and bootstrap tokens, which embed a key, by \`<token>\`).
 
 Exit codes: \`rbd\` exits with the positive errno of the failure for most errors (e.g. 2 = ENOENT,
-17 = EEXIST, 22 = EINVAL, 16 = EBUSY, 39 = ENOTEMPTY) and 1 for usage errors -- see the entries.
+17 = EEXIST, 22 = EINVAL, 16 = EBUSY, 30 = EROFS, 39 = ENOTEMPTY, 74 = EBADMSG) and 1 for
+option-parsing errors (bad option value, unknown command, extra positional argument) -- see the entries.
 MD

@@ -9,10 +9,10 @@ CAPTURE_CWD=${CAPTURE_CWD:-$RUN_ROOT/cwd}
 PARTS_DIR=${PARTS_DIR:-$RUN_ROOT/parts}
 mkdir -p "$CAPTURE_CWD" "$PARTS_DIR"
 
-# Secret keys (cephx keys are 40 base64 chars starting with AQ) become <key>; bootstrap tokens
+# Secret keys (cephx keys: 40 base64 chars, AQ...==) become <key>; bootstrap tokens
 # (base64 of a JSON object, so starting with eyJ) become <token>.
 redact() {
-  sed -E -e 's#AQ[A-Za-z0-9+/]{38}==#<key>#g' -e 's#eyJ[A-Za-z0-9+/=]{40,}#<token>#g'
+  sed -E -e 's#AQ[A-Za-z0-9+/]{36}==#<key>#g' -e 's#eyJ[A-Za-z0-9+/=]{40,}#<token>#g'
 }
 
 fence() {
@@ -74,7 +74,16 @@ begin_part() {
   : >"$PART"
 }
 
+# assemble [TARGET]: header part, a table of contents of the section headings, then every other part.
 assemble() {
   local target=${1:-$(dirname "$0")/../rbd-outputs.md}
-  cat "$PARTS_DIR"/*.md >"$target"
+  {
+    cat "$PARTS_DIR"/00-*.md
+    printf '\n## Contents\n\n'
+    grep -h -E '^##+ ' $(ls "$PARTS_DIR"/*.md | grep -v '/00-') \
+      | sed -E -e 's/^## (.*)/- \1/' -e 's/^### (.*)/  - \1/'
+    for part in "$PARTS_DIR"/*.md; do
+      case "$part" in */00-*) ;; *) cat "$part" ;; esac
+    done
+  } | redact >"$target"
 }
