@@ -17,6 +17,7 @@ public enum Errno {
     EFBIG(27, "File too large"),
     ENOSPC(28, "No space left on device"),
     EROFS(30, "Read-only file system"),
+    EDOM(33, "Numerical argument out of domain"),
     ERANGE(34, "Numerical result out of range"),
     ENOSYS(38, "Function not implemented"),
     ENOTEMPTY(39, "Directory not empty"),

@@ -130,7 +130,7 @@ final class ImageCommands extends RbdCommand {
             order = bytes <= 0 ? -1 : (int) Math.round(Math.log(bytes) / Math.log(2));
             if (order < 12 || order > 25) {
                 // librbd answers EDOM (33), which plugin-api's Errno does not list
-                throw new CommandException(Errno.ERANGE, "rbd: create error: (33) Numerical argument out of domain");
+                throw new CommandException(Errno.EDOM, "rbd: create error: " + Errno.EDOM.describe());
             }
         }
         if (!featureValues.isEmpty()) {
