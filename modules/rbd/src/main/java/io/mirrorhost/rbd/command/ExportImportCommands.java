@@ -88,20 +88,48 @@ final class ExportImportCommands extends RbdCommand {
             FileSystem fs = context().vertx().fileSystem();
             return Session.using(session().open(ref), image -> {
                 if (path.equals(STDIO)) {
-                    return Future.failedFuture(new CommandException(Errno.EOPNOTSUPP,
-                            "rbd: export to standard output is not supported by rbdm yet; export to a file"));
+                    return exportToStdout(image, progress);
                 }
                 return fs.open(path, new OpenOptions().setWrite(true).setCreateNew(true))
                         .recover(failure -> Future.failedFuture(new CommandException(FileErrors.errno(failure),
                                 "rbd: export error: " + FileErrors.errno(failure).describe())))
-                        .compose(file -> copyToFile(image, file, progress)
+                        .compose(file -> copyOut(image, progress, (data, offset, last) ->
+                                        last || !isZero(data) ? file.write(data, offset) : Future.succeededFuture())
                                 .eventually(file::close)
-                                .recover(failure -> fs.delete(path).transform(ignored -> Future.failedFuture(failure))));
-            }).map(v -> Output.ok("", progress.done()));
+                                .recover(failure -> fs.delete(path).transform(ignored -> Future.failedFuture(failure))))
+                        .map(v -> Output.ok("", progress.done()));
+            });
         });
     }
 
-    private static Future<Void> copyToFile(Image image, AsyncFile file, Progress progress) {
+    /**
+     * Standard output travels inside the HTTP reply, so it is held in memory whole: images larger
+     * than this must be exported to a file.
+     */
+    static final long MAX_STDOUT_EXPORT_BYTES = 256L * 1024 * 1024;
+
+    private static Future<CommandResult> exportToStdout(Image image, Progress progress) {
+        return image.info().compose(info -> {
+            if (info.size() > MAX_STDOUT_EXPORT_BYTES) {
+                return Future.failedFuture(new CommandException(Errno.EFBIG, "rbd: export error: image is "
+                        + info.size() + " bytes; rbdm exports at most " + MAX_STDOUT_EXPORT_BYTES
+                        + " bytes to standard output: export to a file instead"));
+            }
+            byte[] out = new byte[(int) info.size()];
+            return copyOut(image, progress, (data, offset, last) -> {
+                data.getBytes(0, data.length(), out, (int) offset);
+                return Future.succeededFuture();
+            }).map(v -> CommandResult.binary(out, progress.done()));
+        });
+    }
+
+    /** Where exported chunks go: a file or memory. */
+    @FunctionalInterface
+    private interface ChunkSink {
+        Future<Void> accept(Buffer data, long offset, boolean last);
+    }
+
+    private static Future<Void> copyOut(Image image, Progress progress, ChunkSink sink) {
         return image.info().compose(info -> {
             long size = info.size();
             long chunk = info.objectSize();
@@ -113,7 +141,7 @@ final class ExportImportCommands extends RbdCommand {
                 boolean last = i == chunks - 1;
                 long done = i + 1;
                 chain = chain.compose(v -> image.read(offset, length))
-                        .compose(data -> last || !isZero(data) ? file.write(data, offset) : Future.succeededFuture())
+                        .compose(data -> sink.accept(data, offset, last))
                         .map(v -> {
                             if (done < chunks) {
                                 progress.update(done, chunks);

@@ -163,6 +163,12 @@ class DataCommandsTest {
         assertEquals(0, rbd.rbd("export").arg("image-or-snap-spec", "image-pool/from-stdin")
                 .arg("path-name", copy.toString()).flag("no-progress").run().code());
         assertArrayEquals(data, Files.readAllBytes(copy));
+
+        Outcome toStdout = rbd.rbd("export").arg("image-or-snap-spec", "image-pool/from-stdin")
+                .arg("path-name", "-").flag("no-progress").run();
+        assertEquals(0, toStdout.code(), toStdout::toString);
+        assertEquals("", toStdout.stdout());
+        assertArrayEquals(data, toStdout.binaryStdout(), "export - writes the image's bytes to standard output");
     }
 
     @Test

@@ -29,7 +29,11 @@ public final class CommandRunner {
     }
 
     /** What a command answered. */
-    public record Outcome(int code, String stdout, String stderr) {
+    public record Outcome(int code, String stdout, String stderr, byte[] binaryStdout) {
+        public Outcome(int code, String stdout, String stderr) {
+            this(code, stdout, stderr, null);
+        }
+
         @Override
         public String toString() {
             return "code " + code + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
@@ -102,7 +106,7 @@ public final class CommandRunner {
             });
             try {
                 CommandResult result = Await.result(promise.future());
-                return new Outcome(result.code(), result.stdout(), result.stderr());
+                return new Outcome(result.code(), result.stdout(), result.stderr(), result.binaryStdout());
             } catch (CommandException e) {
                 return new Outcome(-e.errno().code(), "", e.getMessage());
             }
