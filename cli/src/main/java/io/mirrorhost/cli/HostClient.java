@@ -1,5 +1,6 @@
 package io.mirrorhost.cli;
 
+import io.mirrorhost.host.LargeJson;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -47,7 +48,7 @@ final class HostClient {
             throw new CliException(4, "rbdm: interrupted");
         }
         try {
-            JsonObject body = new JsonObject(response.body());
+            JsonObject body = LargeJson.parseObject(response.body());
             if (body.getValue("code") instanceof Number) {
                 return body;
             }

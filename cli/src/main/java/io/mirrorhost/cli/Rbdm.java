@@ -1,5 +1,8 @@
 package io.mirrorhost.cli;
 
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.host.LargeJson;
+
 import io.mirrorhost.api.ArgSpec;
 import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.OutputFormat;
@@ -173,7 +176,13 @@ public final class Rbdm {
 
     private byte[] readStdin() {
         try {
-            return in.readAllBytes();
+            byte[] data = in.readNBytes((int) LargeJson.MAX_BINARY_BYTES + 1);
+            if (data.length > LargeJson.MAX_BINARY_BYTES) {
+                throw new CliException(Errno.EFBIG.code(), "rbdm: standard input is larger than "
+                        + (LargeJson.MAX_BINARY_BYTES >> 20) + " MiB, the most a command takes through the host;"
+                        + " give a file path instead");
+            }
+            return data;
         } catch (IOException e) {
             throw new CliException(5, "rbdm: cannot read standard input: " + e.getMessage());
         }

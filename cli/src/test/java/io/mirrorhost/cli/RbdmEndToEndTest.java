@@ -216,6 +216,15 @@ class RbdmEndToEndTest {
     }
 
     @Test
+    void standardInputBeyondJacksonsDefaultStringLimitGetsThrough() {
+        byte[] big = new byte[24 << 20];
+        new java.util.Random(7).nextBytes(big);
+        Run stdin = rbdmWith(Map.of(), big, withConf("echo", "import", "-"));
+        assertEquals(0, stdin.status(), stdin.stderr());
+        assertEquals("path=- bytes=" + big.length + "\n", stdin.stdout());
+    }
+
+    @Test
     void clusterNameSelectsTheConfInTheConfDir() throws Exception {
         Path confDir = Files.createDirectories(dir.resolve("confdir"));
         Files.copy(conf, confDir.resolve("blue.conf"));

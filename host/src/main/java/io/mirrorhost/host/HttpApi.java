@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 final class HttpApi {
     static final String API_KEY_HEADER = "X-API-Key";
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
-    private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
+    /** A request carries at most {@link LargeJson#MAX_BINARY_BYTES} of input, base64-encoded. */
+    private static final long MAX_BODY_BYTES = LargeJson.MAX_BINARY_BYTES / 3 * 4 + 1024 * 1024;
 
     private final String siteName;
     private final ApiKeys keys;
@@ -45,7 +46,8 @@ final class HttpApi {
         router.get("/api/v1/commands").handler(rc -> rc.response().setStatusCode(200)
                 .putHeader("Content-Type", "application/json").end(commands().encode()));
         router.post("/api/v1/command").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
-                .handler(this::command);
+                .handler(this::command)
+                .failureHandler(this::tooLarge);
         for (ModuleManager.Slot slot : modules.slots()) {
             router.route("/api/v1/" + slot.name() + "/*").handler(rc -> gate(rc, slot));
             router.route("/api/v1/" + slot.name() + "/*").subRouter(slot.router);
@@ -66,10 +68,19 @@ final class HttpApi {
         json(rc, 401, CommandReply.error(Errno.EACCES, "rbdm: permission denied: missing or wrong API key").toJson());
     }
 
+    private void tooLarge(RoutingContext rc) {
+        if (rc.statusCode() != 413) {
+            rc.next();
+            return;
+        }
+        json(rc, 413, CommandReply.error(Errno.EFBIG, "rbdm: request too large: a command takes at most "
+                + (LargeJson.MAX_BINARY_BYTES >> 20) + " MiB on standard input; give a file path instead").toJson());
+    }
+
     private void command(RoutingContext rc) {
         JsonObject body;
         try {
-            body = rc.body().asJsonObject();
+            body = LargeJson.parseObject(rc.body().asString());
         } catch (DecodeException | ClassCastException e) {
             body = null;
         }
