@@ -8,6 +8,8 @@ import io.mirrorhost.api.OptionSpec;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.replayer.snapshot.BandwidthLimiter;
+import io.mirrorhost.replayer.snapshot.SyncThrottle;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -24,12 +26,31 @@ import java.util.Map;
  */
 public final class ReplayerModule implements MgrModule {
     static final String REFRESH_INTERVAL = "pool_replayers_refresh_interval";
+    static final String CONCURRENT_IMAGE_SYNCS = "concurrent_image_syncs";
+    static final String OBJECTS_IN_FLIGHT = "concurrent_object_copies";
+    static final String BANDWIDTH_LIMIT = "bandwidth_limit";
+    static final String MAX_MIRRORING_SNAPSHOTS = "max_mirroring_snapshots";
+    static final String DEFAULT_DATA_POOL = "default_data_pool";
 
     private final Map<String, PoolReplayer> replayers = new LinkedHashMap<>();
+    private final ReplicaOps replicaOps;
+    private final SyncThrottle syncs = new SyncThrottle(5);
+    private final BandwidthLimiter bandwidth = new BandwidthLimiter(0);
+    private ReplayerShared shared;
     private ModuleContext context;
     private Clock.Timer timer;
     private String lastError;
     private boolean refreshing;
+    private Future<Void> lastRefresh = Future.succeededFuture();
+
+    public ReplayerModule() {
+        this(ReplicaOps.spi());
+    }
+
+    /** With the replica-side operations a backend (or a test) provides beyond the cluster SPI. */
+    public ReplayerModule(ReplicaOps replicaOps) {
+        this.replicaOps = replicaOps;
+    }
 
     @Override
     public String name() {
@@ -44,7 +65,18 @@ public final class ReplayerModule implements MgrModule {
     @Override
     public List<OptionSpec> options() {
         return List.of(OptionSpec.of(REFRESH_INTERVAL, ArgType.INT, "30",
-                "Seconds between two reads of the pools' mirroring configuration").withRange(1L, 3600L));
+                        "Seconds between two reads of the pools' mirroring configuration").withRange(1L, 3600L),
+                OptionSpec.of(CONCURRENT_IMAGE_SYNCS, ArgType.INT, "5",
+                        "Images copied at the same time (rbd_mirror_concurrent_image_syncs)").withRange(1L, 1024L),
+                OptionSpec.of(OBJECTS_IN_FLIGHT, ArgType.INT, "10",
+                        "Objects one image copy keeps in flight (rbd_concurrent_management_ops)").withRange(1L, 1024L),
+                OptionSpec.of(BANDWIDTH_LIMIT, ArgType.SIZE, "0",
+                        "Bytes per second all image copies of this site may read from peers; 0 for no limit")
+                        .withRange(0L, null),
+                OptionSpec.of(MAX_MIRRORING_SNAPSHOTS, ArgType.INT, "5",
+                        "Mirror-snapshots an image keeps (rbd_mirroring_max_mirroring_snapshots)").withRange(3L, null),
+                OptionSpec.of(DEFAULT_DATA_POOL, ArgType.STRING, "",
+                        "Data pool of the images this site creates as copies (rbd_default_data_pool)"));
     }
 
     @Override
@@ -55,6 +87,9 @@ public final class ReplayerModule implements MgrModule {
     @Override
     public Future<Void> start(ModuleContext ctx) {
         this.context = ctx;
+        applyThrottles();
+        shared = new ReplayerShared(replicaOps, syncs, bandwidth, () -> (int) ctx.longOption(OBJECTS_IN_FLIGHT),
+                () -> (int) ctx.longOption(MAX_MIRRORING_SNAPSHOTS), () -> ctx.option(DEFAULT_DATA_POOL));
         schedule();
         return refresh();
     }
@@ -75,6 +110,14 @@ public final class ReplayerModule implements MgrModule {
             timer.cancel();
             schedule();
         }
+        if (context != null && (CONCURRENT_IMAGE_SYNCS.equals(option) || BANDWIDTH_LIMIT.equals(option))) {
+            applyThrottles();
+        }
+    }
+
+    private void applyThrottles() {
+        syncs.setLimit((int) context.longOption(CONCURRENT_IMAGE_SYNCS));
+        bandwidth.setLimit(SizeText.bytes(context.option(BANDWIDTH_LIMIT)));
     }
 
     private void schedule() {
@@ -84,10 +127,10 @@ public final class ReplayerModule implements MgrModule {
     /** One refresh; overlapping ticks are skipped, failures recorded, never thrown at the host. */
     Future<Void> refresh() {
         if (refreshing) {
-            return Future.succeededFuture();
+            return lastRefresh;
         }
         refreshing = true;
-        return readConfigs()
+        lastRefresh = readConfigs()
                 .compose(configs -> {
                     lastError = null;
                     return reconcile(PoolReplayerPlanner.plan(configs));
@@ -98,6 +141,12 @@ public final class ReplayerModule implements MgrModule {
                     return Future.succeededFuture();
                 })
                 .onComplete(ar -> refreshing = false);
+        return lastRefresh;
+    }
+
+    /** The refresh running or last run (tests wait on it after moving the clock). */
+    Future<Void> lastRefresh() {
+        return lastRefresh;
     }
 
     private Future<List<PoolMirrorConfig>> readConfigs() {
@@ -127,7 +176,7 @@ public final class ReplayerModule implements MgrModule {
         }
         for (PoolReplayerTarget target : wanted.values()) {
             if (!replayers.containsKey(target.pool())) {
-                PoolReplayer replayer = new PoolReplayer(target, context);
+                PoolReplayer replayer = new PoolReplayer(target, context, shared);
                 replayers.put(target.pool(), replayer);
                 work.add(replayer.start());
             }

@@ -7,17 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
 import io.mirrorhost.api.cluster.PeerConnection;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.Watch;
 import io.mirrorhost.api.testing.FakeClock;
 import io.mirrorhost.api.testing.PartialFake;
 import io.mirrorhost.api.testing.TestModuleContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,11 +59,28 @@ class ReplayerModuleTest {
         public Future<Map<String, String>> mirrorPeerSiteGetAttributes(String pool, String uuid) {
             return Future.succeededFuture(Map.of("mon_host", "127.0.0.1:6792", "key", "secret-b"));
         }
+
+        public Future<List<String>> listNamespaces(String pool) {
+            return Future.succeededFuture(List.of());
+        }
+
+        public Future<String> mirrorRemoteNamespaceGet(PoolNamespace where) {
+            return Future.succeededFuture("");
+        }
+
+        public Future<Watch> watch(PoolNamespace where, String object, Consumer<Buffer> onNotify) {
+            return Future.succeededFuture(Future::succeededFuture);
+        }
+
+        public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
+            return Future.succeededFuture(Map.of());
+        }
     }
 
     /** site-b's cluster as the replayer sees it: records pings and closes. */
     public static final class RemoteSite {
         final List<String> pings = new ArrayList<>();
+        final List<String> watched = new ArrayList<>();
         int closes;
 
         public Future<String> mirrorUuidGet(String pool) {
@@ -74,6 +95,20 @@ class ReplayerModuleTest {
         public Future<Void> close() {
             closes++;
             return Future.succeededFuture();
+        }
+
+        public Future<List<MirrorPeer>> mirrorPeerSiteList(String pool) {
+            return Future.succeededFuture(List.of(new MirrorPeer("peer-uuid-a", MirrorPeerDirection.TX_ONLY, "site-a",
+                    "uuid-a", "client.rbd-mirror-peer", null)));
+        }
+
+        public Future<Watch> watch(PoolNamespace where, String object, Consumer<Buffer> onNotify) {
+            watched.add(where + "/" + object);
+            return Future.succeededFuture(Future::succeededFuture);
+        }
+
+        public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
+            return Future.succeededFuture(Map.of());
         }
     }
 
@@ -109,49 +144,56 @@ class ReplayerModuleTest {
         return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    /** One refresh period, waiting for the refresh it starts. */
+    private void tick() throws Exception {
+        clock.advance(Duration.ofSeconds(5));
+        await(module.lastRefresh());
+    }
+
     private JsonObject pool(String name) {
         return module.status().getJsonObject("pools").getJsonObject(name);
     }
 
     @Test
-    void connectsToThePeerWithItsAttributesAndAnnouncesThisSite() {
+    void connectsToThePeerWithItsAttributesAndAnnouncesThisSite() throws Exception {
         assertEquals(List.of(new PeerConnection("site-b", "client.rbd-mirror-peer", "127.0.0.1:6792", "secret-b")),
                 connections);
         assertEquals(List.of("rbd:site-a:uuid-a"), remote.pings);
+        assertEquals(List.of("rbd/rbd_mirroring"), remote.watched, "the peer's mirroring directory is watched");
         JsonObject status = pool("rbd");
         assertEquals("running", status.getString("state"));
         assertEquals("uuid-b", status.getString("remote_mirror_uuid"));
         assertEquals(0, status.getJsonObject("callouts").size());
 
-        clock.advance(Duration.ofSeconds(5));
+        tick();
         assertEquals(2, remote.pings.size(), "pinged again on each refresh");
         assertEquals(1, connections.size(), "the connection is kept");
     }
 
     @Test
-    void anUnreachablePeerIsACalloutAndIsRetriedOnTheNextRefresh() {
+    void anUnreachablePeerIsACalloutAndIsRetriedOnTheNextRefresh() throws Exception {
         peerReachable = false;
         local.mode = MirrorMode.DISABLED;
-        clock.advance(Duration.ofSeconds(5));
+        tick();
         assertNull(pool("rbd"));
         local.mode = MirrorMode.POOL;
-        clock.advance(Duration.ofSeconds(5));
+        tick();
         JsonObject status = pool("rbd");
         assertEquals("stopped", status.getString("state"));
         assertEquals(new JsonObject().put("level", "error").put("text", "unable to connect to remote cluster"),
                 status.getJsonObject("callouts").getJsonObject("0"));
 
         peerReachable = true;
-        clock.advance(Duration.ofSeconds(5));
+        tick();
         assertEquals("running", pool("rbd").getString("state"));
         assertEquals(0, pool("rbd").getJsonObject("callouts").size());
     }
 
     @Test
-    void disablingMirroringOrDroppingThePeerStopsTheReplayer() {
+    void disablingMirroringOrDroppingThePeerStopsTheReplayer() throws Exception {
         local.peers = List.of(new MirrorPeer("peer-uuid-b", MirrorPeerDirection.TX_ONLY, "site-b", "",
                 "client.rbd-mirror-peer", null));
-        clock.advance(Duration.ofSeconds(5));
+        tick();
         assertNull(pool("rbd"));
         assertEquals(1, remote.closes, "the peer connection is closed");
     }

@@ -1,0 +1,156 @@
+package io.mirrorhost.replayer;
+
+import io.mirrorhost.api.Clock;
+import io.mirrorhost.api.cluster.DiffExtent;
+import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.replayer.snapshot.BandwidthLimiter;
+import io.mirrorhost.replayer.snapshot.SyncProgress;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * Copies one delta: the extents a remote snapshot changed since the previous one ({@link Image#diff},
+ * answered from object maps), read from the remote snapshot handle and written to (or discarded
+ * on) the local image, object by object with several objects in flight, within the site's
+ * bandwidth limit. Objects complete in any order; {@link SyncProgress} reports the safe prefix.
+ */
+final class ImageCopier {
+    private final Clock clock;
+    private final int objectsInFlight;
+    private final BandwidthLimiter limiter;
+
+    ImageCopier(Clock clock, int objectsInFlight, BandwidthLimiter limiter) {
+        this.clock = clock;
+        this.objectsInFlight = Math.max(1, objectsInFlight);
+        this.limiter = limiter;
+    }
+
+    /**
+     * @param remoteAtEnd  the remote image opened at the snapshot to copy
+     * @param fromSnapId   the remote snapshot already copied (null: the whole image)
+     * @param onBytes      bytes read from the remote, for the statistics
+     * @param onProgress   called when the copied prefix grows
+     */
+    Future<Void> copy(Image remoteAtEnd, Long fromSnapId, Image local, long imageSize, long objectSize,
+                      SyncProgress progress, LongConsumer onBytes, Consumer<SyncProgress> onProgress) {
+        return remoteAtEnd.diff(fromSnapId, 0, imageSize, false).compose(extents -> {
+            Map<Long, List<DiffExtent>> byObject = byObject(extents, objectSize, progress.startObject());
+            for (long object = progress.startObject(); object < progress.objectCount(); object++) {
+                if (!byObject.containsKey(object) && progress.objectDone(object)) {
+                    onProgress.accept(progress);
+                }
+            }
+            Deque<Map.Entry<Long, List<DiffExtent>>> queue = new ArrayDeque<>(byObject.entrySet());
+            Promise<Void> done = Promise.promise();
+            Worker worker = new Worker(queue, remoteAtEnd, local, progress, onBytes, onProgress, done);
+            int workers = Math.min(objectsInFlight, Math.max(1, queue.size()));
+            for (int i = 0; i < workers; i++) {
+                worker.next();
+            }
+            return done.future();
+        });
+    }
+
+    /** Splits extents at object boundaries and keeps those of objects not copied yet. */
+    static Map<Long, List<DiffExtent>> byObject(List<DiffExtent> extents, long objectSize, long startObject) {
+        Map<Long, List<DiffExtent>> byObject = new TreeMap<>();
+        for (DiffExtent e : extents) {
+            long offset = e.offset();
+            long end = e.offset() + e.length();
+            while (offset < end) {
+                long object = offset / objectSize;
+                long objectEnd = Math.min(end, (object + 1) * objectSize);
+                if (object >= startObject) {
+                    byObject.computeIfAbsent(object, k -> new ArrayList<>())
+                            .add(new DiffExtent(offset, objectEnd - offset, e.exists()));
+                }
+                offset = objectEnd;
+            }
+        }
+        return byObject;
+    }
+
+    private final class Worker {
+        private final Deque<Map.Entry<Long, List<DiffExtent>>> queue;
+        private final Image remote;
+        private final Image local;
+        private final SyncProgress progress;
+        private final LongConsumer onBytes;
+        private final Consumer<SyncProgress> onProgress;
+        private final Promise<Void> done;
+        private int active;
+        private boolean failed;
+
+        Worker(Deque<Map.Entry<Long, List<DiffExtent>>> queue, Image remote, Image local, SyncProgress progress,
+               LongConsumer onBytes, Consumer<SyncProgress> onProgress, Promise<Void> done) {
+            this.queue = queue;
+            this.remote = remote;
+            this.local = local;
+            this.progress = progress;
+            this.onBytes = onBytes;
+            this.onProgress = onProgress;
+            this.done = done;
+        }
+
+        synchronized void next() {
+            if (failed) {
+                return;
+            }
+            Map.Entry<Long, List<DiffExtent>> item = queue.pollFirst();
+            if (item == null) {
+                if (active == 0) {
+                    done.tryComplete();
+                }
+                return;
+            }
+            active++;
+            copyExtents(item.getValue(), 0).onComplete(ar -> finished(item.getKey(), ar.cause()));
+        }
+
+        private synchronized void finished(long object, Throwable failure) {
+            active--;
+            if (failure != null) {
+                failed = true;
+                done.tryFail(failure);
+                return;
+            }
+            if (progress.objectDone(object)) {
+                onProgress.accept(progress);
+            }
+            next();
+        }
+
+        private Future<Void> copyExtents(List<DiffExtent> extents, int index) {
+            if (index == extents.size()) {
+                return Future.succeededFuture();
+            }
+            DiffExtent e = extents.get(index);
+            Future<Void> one = e.exists()
+                    ? remote.read(e.offset(), Math.toIntExact(e.length())).compose(data -> {
+                        onBytes.accept(data.length());
+                        return throttled(data.length()).compose(v -> local.write(e.offset(), data));
+                    })
+                    : local.discard(e.offset(), e.length());
+            return one.compose(v -> copyExtents(extents, index + 1));
+        }
+
+        private Future<Void> throttled(long bytes) {
+            Duration wait = limiter.reserve(bytes, clock.now());
+            if (wait.isZero()) {
+                return Future.succeededFuture();
+            }
+            Promise<Void> later = Promise.promise();
+            clock.schedule(wait, later::tryComplete);
+            return later.future();
+        }
+    }
+}

@@ -1,0 +1,435 @@
+package io.mirrorhost.replayer;
+
+import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageInfo;
+import io.mirrorhost.api.cluster.ImageOptions;
+import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.MirrorImageInfo;
+import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
+import io.mirrorhost.api.cluster.MirrorImageStatusState;
+import io.mirrorhost.api.cluster.PoolInfo;
+import io.mirrorhost.api.cluster.SnapInfo;
+import io.mirrorhost.api.cluster.Watch;
+import io.mirrorhost.replayer.snapshot.DataPoolChoice;
+import io.mirrorhost.replayer.snapshot.ImageSide;
+import io.mirrorhost.replayer.snapshot.ReplayAction;
+import io.mirrorhost.replayer.snapshot.ReplayInput;
+import io.mirrorhost.replayer.snapshot.ReplayStats;
+import io.mirrorhost.replayer.snapshot.ReplayTimestamps;
+import io.mirrorhost.replayer.snapshot.SnapshotReplayStatus;
+import io.mirrorhost.replayer.snapshot.SnapshotReplayer;
+import io.mirrorhost.replayer.snapshot.StatusTracker;
+import io.mirrorhost.replayer.snapshot.SyncProgress;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Replays one image (by global id) from the peer: reads both copies, asks {@link SnapshotReplayer}
+ * for the next action, executes it, and repeats until there is nothing to do; a change
+ * notification on either image, or {@link #kick()}, starts it again. Runs on the module's context;
+ * one pass at a time.
+ */
+final class ImageReplayer {
+    private final ReplaySettings settings;
+    private final String globalId;
+    private final StatusTracker status = new StatusTracker();
+    private final ReplayStats stats = new ReplayStats();
+    private final List<Watch> watches = new ArrayList<>();
+    private Image remoteImage;
+    private String remoteImageId;
+    private Image localImage;
+    private String localImageId;
+    private boolean running;
+    private boolean again;
+    private boolean stopped;
+    private boolean replaying;
+    private boolean finished;
+    private SyncProgress syncing;
+    private SnapInfo syncingSnap;
+    private boolean initialSync;
+    private ImageSide lastLocal;
+    private ImageSide lastRemote;
+    private int pending;
+
+    ImageReplayer(ReplaySettings settings, String globalId) {
+        this.settings = settings;
+        this.globalId = globalId;
+    }
+
+    String globalId() {
+        return globalId;
+    }
+
+    boolean finished() {
+        return finished;
+    }
+
+    StatusTracker.Status status() {
+        return status.current();
+    }
+
+    /** Starts a pass, or another one right after the running pass. */
+    void kick() {
+        settings.context().runOnContext(v -> {
+            if (stopped || finished) {
+                return;
+            }
+            if (running) {
+                again = true;
+                return;
+            }
+            running = true;
+            again = false;
+            if (status.current() == null) {
+                publish(StatusTracker.starting());
+            }
+            pass().onComplete(ar -> {
+                if (ar.failed()) {
+                    replaying = false;
+                    settings.logger().warn("image {}: replay failed: {}", globalId, ar.cause().getMessage());
+                    publish(new StatusTracker.Status(MirrorImageStatusState.ERROR, describe(ar.cause())));
+                    closeImages();
+                }
+                running = false;
+                if (again) {
+                    kick();
+                }
+            });
+        });
+    }
+
+    Future<Void> stop() {
+        Promise<Void> done = Promise.promise();
+        settings.context().runOnContext(v -> {
+            stopped = true;
+            closeImages().onComplete(ar -> done.complete());
+        });
+        return done.future();
+    }
+
+    /** Decides and executes actions until the replayer has to wait. */
+    private Future<Void> pass() {
+        return gather().compose(input -> {
+            ReplayAction action = SnapshotReplayer.next(input);
+            return execute(action).compose(more -> more && !stopped ? pass() : Future.succeededFuture());
+        });
+    }
+
+    private Future<ReplayInput> gather() {
+        Future<Map<String, MirrorImageInfo>> remoteList = on(settings.remote().mirrorImageInfoList(settings.remoteNamespace()));
+        Future<Map<String, MirrorImageInfo>> localList = on(settings.local().mirrorImageInfoList(settings.localNamespace()));
+        return Future.all(remoteList, localList).compose(both -> {
+            MirrorImageInfo remoteInfo = find(remoteList.result(), true);
+            MirrorImageInfo localInfo = find(localList.result(), false);
+            return openRemote(remoteInfo).compose(r -> openLocal(localInfo)).compose(l -> side(remoteImage, remoteInfo))
+                    .compose(remote -> side(localImage, localInfo).compose(local -> resync().map(resync -> {
+                        lastLocal = local;
+                        lastRemote = remote;
+                        return new ReplayInput(local, remote, settings.localMirrorUuid(), settings.remoteMirrorUuid(),
+                                settings.remotePeerUuid(), resync, replaying, settings.maxSnapshots().getAsInt());
+                    })));
+        });
+    }
+
+    private MirrorImageInfo find(Map<String, MirrorImageInfo> infos, boolean remote) {
+        for (Map.Entry<String, MirrorImageInfo> e : infos.entrySet()) {
+            if (e.getValue().globalId().equals(globalId) && e.getValue().mode() == MirrorImageMode.SNAPSHOT) {
+                if (remote) {
+                    remoteImageId = e.getKey();
+                } else {
+                    localImageId = e.getKey();
+                }
+                return e.getValue();
+            }
+        }
+        if (remote) {
+            remoteImageId = null;
+        } else {
+            localImageId = null;
+        }
+        return null;
+    }
+
+    private Future<Void> openRemote(MirrorImageInfo info) {
+        if (info == null || remoteImage != null) {
+            return Future.succeededFuture();
+        }
+        return on(settings.remote().openImageById(settings.remoteNamespace(), remoteImageId)).compose(image -> {
+            remoteImage = image;
+            return watch(image);
+        });
+    }
+
+    private Future<Void> openLocal(MirrorImageInfo info) {
+        if (info == null || localImage != null) {
+            return Future.succeededFuture();
+        }
+        return on(settings.local().openImageById(settings.localNamespace(), localImageId)).compose(image -> {
+            localImage = image;
+            return watch(image);
+        });
+    }
+
+    private Future<Void> watch(Image image) {
+        return on(image.updateWatch(this::kick)).map(w -> {
+            watches.add(w);
+            return null;
+        });
+    }
+
+    private Future<ImageSide> side(Image image, MirrorImageInfo info) {
+        if (info == null || image == null) {
+            return Future.succeededFuture(null);
+        }
+        return on(image.listSnaps()).map(snaps -> new ImageSide(info, snaps));
+    }
+
+    private Future<Boolean> resync() {
+        if (localImage == null) {
+            return Future.succeededFuture(false);
+        }
+        return on(settings.replicaOps().resyncRequested(settings.local(), localImage));
+    }
+
+    /** Executes one action; true when the replayer should look again at once. */
+    private Future<Boolean> execute(ReplayAction action) {
+        if (action instanceof ReplayAction.CreateLocalImage) {
+            return createLocalImage().map(true);
+        }
+        if (action instanceof ReplayAction.DeleteLocalImage delete) {
+            publish(new StatusTracker.Status(MirrorImageStatusState.STOPPED, delete.description()));
+            return deleteLocalImage().map(delete.resync());
+        }
+        if (action instanceof ReplayAction.PruneLocalSnapshot prune) {
+            return on(localImage.removeSnapById(prune.localSnapId())).map(true);
+        }
+        if (action instanceof ReplayAction.UnlinkRemoteSnapshot unlink) {
+            Future<Void> unlinked = on(remoteImage.mirrorSnapshotUnlinkPeer(unlink.remoteSnapId(), settings.remotePeerUuid()));
+            return (unlink.removeSnapshot() ? unlinked.compose(v -> on(remoteImage.removeSnapById(unlink.remoteSnapId())))
+                    : unlinked).map(true);
+        }
+        if (action instanceof ReplayAction.CopySnapshot copy) {
+            replaying = true;
+            return copySnapshot(copy).map(true);
+        }
+        if (action instanceof ReplayAction.Idle idle) {
+            replaying = true;
+            pending = idle.pendingSnapshots();
+            publish(new StatusTracker.Status(MirrorImageStatusState.REPLAYING, replayStatus(null).description()));
+            return Future.succeededFuture(false);
+        }
+        if (action instanceof ReplayAction.Stop stop) {
+            replaying = false;
+            publish(new StatusTracker.Status(stop.state(), stop.description()));
+            return closeImages().map(false);
+        }
+        finished = true;
+        return closeImages().compose(v -> removeStatuses()).map(false);
+    }
+
+    private Future<Void> createLocalImage() {
+        Future<ImageInfo> info = on(remoteImage.info());
+        Future<List<PoolInfo>> pools = on(settings.local().listPools());
+        return Future.all(info, pools).compose(both -> {
+            ImageInfo remote = info.result();
+            String dataPool = DataPoolChoice.choose(settings.defaultDataPool().get(), remote.dataPool(),
+                    settings.remoteNamespace().pool(), pools.result().stream().map(PoolInfo::name).toList());
+            ImageOptions options = new ImageOptions(remote.size(), remote.order(), remote.features(), dataPool);
+            ImageSpec spec = new ImageSpec(settings.localNamespace(), remote.name());
+            return on(settings.replicaOps().createNonPrimaryImage(settings.local(), spec, options, globalId,
+                    settings.remoteMirrorUuid()));
+        });
+    }
+
+    /** Moves the local copy away (snapshots first: an image with snapshots cannot be removed). */
+    private Future<Void> deleteLocalImage() {
+        Image image = localImage;
+        return on(image.info()).compose(info -> on(image.listSnaps()).compose(snaps -> {
+            Future<Void> chain = Future.succeededFuture();
+            for (SnapInfo s : snaps) {
+                chain = chain.compose(v -> on(image.removeSnapById(s.id())));
+            }
+            ImageSpec spec = new ImageSpec(settings.localNamespace(), info.name());
+            return chain.compose(v -> closeImages()).compose(v -> on(settings.local().removeImage(spec)));
+        }));
+    }
+
+    private Future<Void> copySnapshot(ReplayAction.CopySnapshot copy) {
+        Promise<Void> slot = Promise.promise();
+        settings.syncs().acquire(() -> settings.context().runOnContext(v -> slot.complete()));
+        return slot.future().compose(v -> copyWithSlot(copy)).onComplete(ar -> settings.syncs().release());
+    }
+
+    private Future<Void> copyWithSlot(ReplayAction.CopySnapshot copy) {
+        pending = copy.pendingSnapshots();
+        initialSync = copy.remoteStart() == null;
+        syncingSnap = lastRemote.byId(copy.remoteEnd());
+        Future<Long> localSnap = copy.resumeLocalSnapId() != null
+                ? Future.succeededFuture(copy.resumeLocalSnapId())
+                : on(settings.replicaOps().createNonPrimarySnapshot(localImage, settings.remoteMirrorUuid(),
+                        copy.remoteEnd(), copy.demoted()));
+        return localSnap.compose(localSnapId -> on(settings.remote().openImageAtSnap(settings.remoteNamespace(),
+                remoteImageId, copy.remoteEnd())).compose(atEnd -> on(atEnd.info())
+                .compose(info -> resizeLocal(info.size()).compose(v -> {
+                    SyncProgress progress = new SyncProgress(info.objectCount(), copy.resumeObject());
+                    syncing = progress;
+                    stats.syncStarted(settings.clock().now());
+                    publishSyncing();
+                    ProgressRecorder recorder = new ProgressRecorder(localSnapId);
+                    ImageCopier copier = new ImageCopier(settings.clock(), settings.objectsInFlight().getAsInt(),
+                            settings.bandwidth());
+                    return copier.copy(atEnd, copy.remoteStart(), localImage, info.size(), info.objectSize(), progress,
+                                    bytes -> stats.bytesRead(settings.clock().now(), bytes), recorder::progressed)
+                            .compose(x -> on(localImage.flush()))
+                            .compose(x -> recorder.idle())
+                            .compose(x -> on(localImage.mirrorSnapshotSetCopyProgress(localSnapId, true,
+                                    progress.objectCount())));
+                })).eventually(() -> on(atEnd.close()))))
+                .onSuccess(v -> stats.syncFinished(settings.clock().now()))
+                .onComplete(ar -> syncing = null);
+    }
+
+    private Future<Void> resizeLocal(long size) {
+        return on(localImage.info()).compose(info -> info.size() == size ? Future.succeededFuture()
+                : on(localImage.resize(size)));
+    }
+
+    /** Persists copy progress, one update at a time, skipping ones overtaken while one is in flight. */
+    private final class ProgressRecorder {
+        private final long localSnapId;
+        private Future<Void> inFlight = Future.succeededFuture();
+        private boolean dirty;
+        private long recorded;
+
+        ProgressRecorder(long localSnapId) {
+            this.localSnapId = localSnapId;
+        }
+
+        void progressed(SyncProgress progress) {
+            settings.context().runOnContext(v -> {
+                publishSyncing();
+                if (!inFlight.isComplete()) {
+                    dirty = true;
+                    return;
+                }
+                record(progress);
+            });
+        }
+
+        private void record(SyncProgress progress) {
+            long prefix = progress.copiedPrefix();
+            if (prefix == recorded || progress.complete()) {
+                return;
+            }
+            // flushed first, so that the recorded progress never runs ahead of durable data
+            inFlight = on(localImage.flush())
+                    .compose(v -> on(localImage.mirrorSnapshotSetCopyProgress(localSnapId, false, prefix)))
+                    .onSuccess(v -> recorded = prefix)
+                    .onComplete(ar -> {
+                        if (dirty) {
+                            dirty = false;
+                            record(progress);
+                        }
+                    });
+        }
+
+        Future<Void> idle() {
+            return inFlight.otherwiseEmpty();
+        }
+    }
+
+    private void publishSyncing() {
+        SyncProgress p = syncing;
+        if (p == null) {
+            return;
+        }
+        if (initialSync) {
+            publish(StatusTracker.initialSync(p.percent()));
+        } else {
+            publish(new StatusTracker.Status(MirrorImageStatusState.REPLAYING, replayStatus(p).description()));
+        }
+    }
+
+    private SnapshotReplayStatus replayStatus(SyncProgress progress) {
+        java.time.Instant now = settings.clock().now();
+        return new SnapshotReplayStatus(stats.bytesPerSecond(now), stats.bytesPerSnapshot(), stats.lastSnapshotBytes(),
+                stats.lastSnapshotSyncSeconds(),
+                lastLocal == null || lastRemote == null ? null : ReplayTimestamps.local(lastLocal, lastRemote),
+                lastRemote == null ? null : ReplayTimestamps.remote(lastRemote),
+                progress == null || syncingSnap == null ? null : syncingSnap.timestamp(),
+                progress == null ? null : progress.percent(), pending);
+    }
+
+    private void publish(StatusTracker.Status wanted) {
+        StatusTracker.Status before = status.current();
+        StatusTracker.Status now = status.update(wanted.state(), wanted.description());
+        if (now.equals(before)) {
+            return;
+        }
+        java.time.Instant at = settings.clock().now();
+        settings.local().mirrorImageStatusSet(settings.localNamespace(), globalId,
+                new MirrorImageSiteStatus("", now.state(), now.description(), at, true))
+                .onFailure(e -> settings.logger().debug("image {}: local status not saved: {}", globalId, e.getMessage()));
+        settings.remote().mirrorImageStatusSet(settings.remoteNamespace(), globalId,
+                new MirrorImageSiteStatus(settings.localMirrorUuid(), now.state(), now.description(), at, true))
+                .onFailure(e -> settings.logger().debug("image {}: remote status not saved: {}", globalId, e.getMessage()));
+    }
+
+    /** Rewrites the current status (rbd-mirror refreshes statuses periodically so last_update advances). */
+    void republish() {
+        settings.context().runOnContext(v -> {
+            StatusTracker.Status s = status.current();
+            if (s != null && !finished) {
+                if (syncing == null && s.state() == MirrorImageStatusState.REPLAYING) {
+                    s = new StatusTracker.Status(MirrorImageStatusState.REPLAYING, replayStatus(null).description());
+                }
+                java.time.Instant at = settings.clock().now();
+                settings.local().mirrorImageStatusSet(settings.localNamespace(), globalId,
+                        new MirrorImageSiteStatus("", s.state(), s.description(), at, true));
+                settings.remote().mirrorImageStatusSet(settings.remoteNamespace(), globalId,
+                        new MirrorImageSiteStatus(settings.localMirrorUuid(), s.state(), s.description(), at, true));
+            }
+        });
+    }
+
+    private Future<Void> removeStatuses() {
+        return Future.join(on(settings.local().mirrorImageStatusRemove(settings.localNamespace(), globalId, "")),
+                on(settings.remote().mirrorImageStatusRemove(settings.remoteNamespace(), globalId,
+                        settings.localMirrorUuid()))).otherwiseEmpty().mapEmpty();
+    }
+
+    private Future<Void> closeImages() {
+        List<Future<Void>> closing = new ArrayList<>();
+        for (Watch w : watches) {
+            closing.add(w.close());
+        }
+        watches.clear();
+        if (remoteImage != null) {
+            closing.add(remoteImage.close());
+        }
+        if (localImage != null) {
+            closing.add(localImage.close());
+        }
+        remoteImage = null;
+        localImage = null;
+        return on(Future.join(closing).otherwiseEmpty().mapEmpty());
+    }
+
+    private static String describe(Throwable failure) {
+        Errno errno = ClusterException.errnoOf(failure);
+        return "error replaying: " + errno.describe();
+    }
+
+    /** Brings a result back onto the module's context, where this replayer's state lives. */
+    private <T> Future<T> on(Future<T> future) {
+        Promise<T> promise = Promise.promise();
+        future.onComplete(ar -> settings.context().runOnContext(v -> promise.handle(ar)));
+        return promise.future();
+    }
+}

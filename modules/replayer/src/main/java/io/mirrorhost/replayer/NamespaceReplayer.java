@@ -1,0 +1,129 @@
+package io.mirrorhost.replayer;
+
+import io.mirrorhost.api.cluster.MirrorImageInfo;
+import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.cluster.Watch;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The images of one mirrored namespace (rbd-mirror's NamespaceReplayer with its PoolWatchers): every
+ * image mirrored in snapshot mode on either site gets an {@link ImageReplayer}. Changes arrive as
+ * notifications on both sites' {@code rbd_mirroring} objects; {@link #refresh()} on the pool
+ * replayer's period is the safety net.
+ */
+final class NamespaceReplayer {
+    static final String MIRRORING_OBJECT = "rbd_mirroring";
+
+    private final ReplaySettings settings;
+    private final Map<String, ImageReplayer> images = new LinkedHashMap<>();
+    private final List<Watch> watches = new ArrayList<>();
+    private boolean refreshing;
+    private boolean again;
+    private boolean stopped;
+
+    NamespaceReplayer(ReplaySettings settings) {
+        this.settings = settings;
+    }
+
+    ReplaySettings settings() {
+        return settings;
+    }
+
+    Map<String, ImageReplayer> images() {
+        return images;
+    }
+
+    Future<Void> start() {
+        Future<Watch> remote = settings.remote().watch(settings.remoteNamespace(), MIRRORING_OBJECT, b -> refresh());
+        Future<Watch> local = settings.local().watch(settings.localNamespace(), MIRRORING_OBJECT, b -> refresh());
+        return Future.join(remote, local).transform(ar -> {
+            if (remote.succeeded()) {
+                watches.add(remote.result());
+            }
+            if (local.succeeded()) {
+                watches.add(local.result());
+            }
+            refresh();
+            return Future.succeededFuture();
+        });
+    }
+
+    /** Lists both sites' mirrored images, starts replayers for new ones and kicks every replayer. */
+    void refresh() {
+        settings.context().runOnContext(v -> {
+            if (stopped) {
+                return;
+            }
+            if (refreshing) {
+                again = true;
+                return;
+            }
+            refreshing = true;
+            list().onComplete(ar -> {
+                if (ar.succeeded()) {
+                    reconcile(ar.result());
+                } else {
+                    settings.logger().warn("namespace {}: listing mirrored images failed: {}",
+                            settings.localNamespace(), ar.cause().getMessage());
+                }
+                refreshing = false;
+                if (again) {
+                    again = false;
+                    refresh();
+                }
+            });
+        });
+    }
+
+    private Future<TreeSet<String>> list() {
+        Future<Map<String, MirrorImageInfo>> remote = settings.remote().mirrorImageInfoList(settings.remoteNamespace());
+        Future<Map<String, MirrorImageInfo>> local = settings.local().mirrorImageInfoList(settings.localNamespace());
+        Promise<TreeSet<String>> ids = Promise.promise();
+        Future.all(remote, local).onComplete(ar -> settings.context().runOnContext(v -> {
+            if (ar.failed()) {
+                ids.fail(ar.cause());
+                return;
+            }
+            TreeSet<String> globalIds = new TreeSet<>();
+            for (Map<String, MirrorImageInfo> infos : List.of(remote.result(), local.result())) {
+                infos.values().stream().filter(i -> i.mode() == MirrorImageMode.SNAPSHOT)
+                        .forEach(i -> globalIds.add(i.globalId()));
+            }
+            ids.complete(globalIds);
+        }));
+        return ids.future();
+    }
+
+    private void reconcile(TreeSet<String> globalIds) {
+        images.values().removeIf(ImageReplayer::finished);
+        for (String id : globalIds) {
+            images.computeIfAbsent(id, gid -> new ImageReplayer(settings, gid));
+        }
+        // replayers of images gone from both sites find that out themselves and finish
+        images.values().forEach(ImageReplayer::kick);
+    }
+
+    /** Rewrites every image's status, as rbd-mirror's status updater does every 30 s. */
+    void republish() {
+        settings.context().runOnContext(v -> images.values().forEach(ImageReplayer::republish));
+    }
+
+    Future<Void> stop() {
+        Promise<Void> done = Promise.promise();
+        settings.context().runOnContext(v -> {
+            stopped = true;
+            List<Future<Void>> closing = new ArrayList<>();
+            watches.forEach(w -> closing.add(w.close()));
+            watches.clear();
+            images.values().forEach(r -> closing.add(r.stop()));
+            Future.join(closing).onComplete(ar -> done.complete());
+        });
+        return done.future();
+    }
+}
