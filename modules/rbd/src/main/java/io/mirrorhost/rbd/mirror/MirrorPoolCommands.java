@@ -87,24 +87,32 @@ final class MirrorPoolCommands {
             MirrorOutput.checkFormat(request);
             boolean all = request.flag("all");
             Cluster cluster = cluster();
-            boolean namespaceLevel = !where.namespace().isEmpty();
             return MirrorTargets.pool(cluster, where)
-                    .compose(ignored -> cluster.mirrorModeGet(where).recover(silently()))
-                    .compose(mode -> cluster.mirrorSiteNameGet()
-                            .recover(failure -> MirrorErrors.errno(failure) == Errno.EOPNOTSUPP
-                                    ? Future.succeededFuture("") : Future.failedFuture(MirrorErrors.silent(failure)))
-                            .compose(siteName -> (namespaceLevel ? Future.succeededFuture(List.<MirrorPeer>of())
-                                    : cluster.mirrorPeerSiteList(where.pool()).recover(silently()))
-                                    .compose(peers -> attributes(cluster, where.pool(), all && mode != MirrorMode.DISABLED
-                                            && !namespaceLevel ? peers : null)
-                                            .map(attributes -> new MirrorPoolInfoFormatter.PoolInfo(mode, siteName,
-                                                    namespaceLevel, peers, all ? attributes : null)))))
+                    .compose(ignored -> poolInfo(cluster, where, all))
                     .onSuccess(info -> {
                         TreeWriter writer = MirrorOutput.writer(request);
                         output.out(writer != null ? MirrorPoolInfoFormatter.structured(info, writer)
                                 : MirrorPoolInfoFormatter.plain(info));
                     });
         }));
+    }
+
+    /** {@code execute_info}: mode, site name, and for a pool (not a namespace) its peers. */
+    private static Future<MirrorPoolInfoFormatter.PoolInfo> poolInfo(Cluster cluster, PoolNamespace where,
+                                                                     boolean all) {
+        boolean namespaceLevel = !where.namespace().isEmpty();
+        Future<String> siteName = cluster.mirrorSiteNameGet().recover(failure ->
+                MirrorErrors.errno(failure) == Errno.EOPNOTSUPP ? Future.succeededFuture("")
+                        : Future.failedFuture(MirrorErrors.silent(failure)));
+        return cluster.mirrorModeGet(where).recover(silently()).compose(mode -> siteName.compose(site ->
+                (namespaceLevel ? Future.succeededFuture(List.<MirrorPeer>of())
+                        : cluster.mirrorPeerSiteList(where.pool()).recover(MirrorPoolCommands.<List<MirrorPeer>>silently()))
+                        .compose(peers -> {
+                            boolean showsSecrets = all && mode != MirrorMode.DISABLED && !namespaceLevel;
+                            return attributes(cluster, where.pool(), showsSecrets ? peers : null)
+                                    .map(attributes -> new MirrorPoolInfoFormatter.PoolInfo(mode, site,
+                                            namespaceLevel, peers, all ? attributes : null));
+                        })));
     }
 
     Future<CommandResult> status(CommandRequest request) {
