@@ -61,6 +61,13 @@ public final class ClusterServer {
      */
     public static Future<ClusterServer> start(Vertx vertx, Cluster cluster, Function<String, Cluster> clientView,
                                               String host, int port, TlsSettings tls) {
+        return start(vertx, cluster, clientView, host, port, tls, AUTH_TIMEOUT_MILLIS, IDLE_LIMIT_MILLIS);
+    }
+
+    /** With explicit limits: how long a client may take to authenticate, and stay silent after. */
+    static Future<ClusterServer> start(Vertx vertx, Cluster cluster, Function<String, Cluster> clientView,
+                                       String host, int port, TlsSettings tls, long authTimeoutMillis,
+                                       long idleLimitMillis) {
         NetServerOptions options = new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true);
         try {
             tls.applyTo(options);
@@ -78,7 +85,7 @@ public final class ClusterServer {
         server.connectHandler(socket -> {
             ServerConnection connection = new ServerConnection(vertx, socket, cluster, clientView, auth);
             connections.add(connection);
-            connection.start(AUTH_TIMEOUT_MILLIS, IDLE_LIMIT_MILLIS, () -> connections.remove(connection));
+            connection.start(authTimeoutMillis, idleLimitMillis, () -> connections.remove(connection));
         });
         return server.listen().recover(failure -> Future.failedFuture(new ClusterException(Errno.EBUSY,
                 "cannot listen on " + host + ":" + port + ": " + failure.getMessage(), failure))).map(s -> {
