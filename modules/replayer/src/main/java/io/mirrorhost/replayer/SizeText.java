@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /** A SIZE option's text ({@code 0}, {@code 512K}, {@code 100M}, {@code 1G}; binary units) in bytes. */
 final class SizeText {
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]?)(?:i?B)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]?)(?:I?B)?");
 
     private SizeText() {
     }
