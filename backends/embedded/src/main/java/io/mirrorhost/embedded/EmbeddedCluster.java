@@ -40,11 +40,13 @@ public final class EmbeddedCluster implements Cluster {
     private final ClusterStore store;
     private final String clientName;
     private final boolean owner;
+    private final EmbeddedMirroring mirroring;
 
     private EmbeddedCluster(ClusterStore store, String clientName, boolean owner) {
         this.store = store;
         this.clientName = clientName;
         this.owner = owner;
+        this.mirroring = new EmbeddedMirroring(this, store, java.time.Clock.systemUTC());
     }
 
     /**
@@ -196,27 +198,37 @@ public final class EmbeddedCluster implements Cluster {
     @Override
     public Future<Void> createImage(ImageSpec spec, ImageOptions options) {
         return tx(t -> {
-            ImageCatalog.create(t, spec, options);
+            String id = ImageCatalog.create(t, spec, options);
+            return EmbeddedMirroring.onImageCreated(t, store, id, spec, options.features());
+        }).map(announce -> {
+            announce.run();
             return null;
         });
     }
 
     @Override
     public Future<Void> removeImage(ImageSpec spec) {
+        Runnable[] announce = {() -> { }};
         return onLane(() -> {
             ImageCatalog.Located image = store.metadata.transaction(t -> {
                 ImageCatalog.Located found = ImageCatalog.locate(t, spec);
                 if (store.openImages.containsKey(found.id())) {
                     throw new ClusterException(Errno.EBUSY, "image still has watchers");
                 }
-                if (t.queryOne("SELECT 1 FROM snaps WHERE image_id = ? LIMIT 1", r -> true, found.id()).isPresent()) {
+                // mirror-snapshots go with the image, as librbd removes them
+                if (t.queryOne("SELECT 1 FROM snaps WHERE image_id = ? AND snap_namespace <> 'MIRROR' LIMIT 1",
+                        r -> true, found.id()).isPresent()) {
                     throw new ClusterException(Errno.EBUSY, "image has snapshots - these must be deleted"
                         + " with 'rbd snap purge' before the image can be removed.");
                 }
+                announce[0] = EmbeddedMirroring.onImageRemoved(t, store, found.id());
                 ImageCatalog.deleteImageRows(t, found.id());
                 return found;
             });
             Recovery.deleteTree(ClusterStore.imageDir(store.dataDir, image.dataPoolId(), image.id()));
+            return null;
+        }).map(v -> {
+            announce[0].run();
             return null;
         });
     }
@@ -398,112 +410,107 @@ public final class EmbeddedCluster implements Cluster {
         });
     }
 
-    // --- mirroring: a later issue; the schema already has room for it ---
-
-    static <T> Future<T> notYet(String what) {
-        return Future.failedFuture(new ClusterException(Errno.EOPNOTSUPP,
-            what + " is not supported yet by the embedded backend"));
-    }
+    // --- mirroring (the rules live in EmbeddedMirroring and ImageMirroring) ---
 
     @Override
     public Future<MirrorMode> mirrorModeGet(PoolNamespace where) {
-        return notYet("mirror mode get");
+        return mirroring.modeGet(where);
     }
 
     @Override
     public Future<Void> mirrorModeSet(PoolNamespace where, MirrorMode mode) {
-        return notYet("mirror mode set");
+        return mirroring.modeSet(where, mode);
     }
 
     @Override
     public Future<String> mirrorRemoteNamespaceGet(PoolNamespace where) {
-        return notYet("mirror remote namespace get");
+        return mirroring.remoteNamespaceGet(where);
     }
 
     @Override
     public Future<Void> mirrorRemoteNamespaceSet(PoolNamespace where, String remoteNamespace) {
-        return notYet("mirror remote namespace set");
+        return mirroring.remoteNamespaceSet(where, remoteNamespace);
     }
 
     @Override
     public Future<String> mirrorUuidGet(String pool) {
-        return notYet("mirror uuid get");
+        return mirroring.uuidGet(pool);
     }
 
     @Override
     public Future<String> mirrorSiteNameGet() {
-        return notYet("mirror site name get");
+        return mirroring.siteNameGet();
     }
 
     @Override
     public Future<Void> mirrorSiteNameSet(String siteName) {
-        return notYet("mirror site name set");
+        return mirroring.siteNameSet(siteName);
     }
 
     @Override
     public Future<String> mirrorPeerBootstrapCreate(String pool) {
-        return notYet("mirror peer bootstrap create");
+        return mirroring.peerBootstrapCreate(pool);
     }
 
     @Override
     public Future<Void> mirrorPeerBootstrapImport(String pool, MirrorPeerDirection direction, String token) {
-        return notYet("mirror peer bootstrap import");
+        return mirroring.peerBootstrapImport(pool, direction, token);
     }
 
     @Override
     public Future<String> mirrorPeerSiteAdd(String pool, String siteName, String clientName,
                                             MirrorPeerDirection direction) {
-        return notYet("mirror peer add");
+        return mirroring.peerSiteAdd(pool, siteName, clientName, direction);
     }
 
     @Override
     public Future<Void> mirrorPeerSiteRemove(String pool, String uuid) {
-        return notYet("mirror peer remove");
+        return mirroring.peerSiteRemove(pool, uuid);
     }
 
     @Override
     public Future<List<MirrorPeer>> mirrorPeerSiteList(String pool) {
-        return notYet("mirror peer list");
+        return mirroring.peerSiteList(pool);
     }
 
     @Override
     public Future<Map<String, String>> mirrorPeerSiteGetAttributes(String pool, String uuid) {
-        return notYet("mirror peer get attributes");
+        return mirroring.peerSiteGetAttributes(pool, uuid);
     }
 
     @Override
     public Future<Void> mirrorPeerSiteSetAttributes(String pool, String uuid, Map<String, String> attributes) {
-        return notYet("mirror peer set attributes");
+        return mirroring.peerSiteSetAttributes(pool, uuid, attributes);
     }
 
     @Override
     public Future<Void> mirrorPeerPing(String pool, String siteName, String mirrorUuid) {
-        return notYet("mirror peer ping");
+        return mirroring.peerPing(pool, siteName, mirrorUuid);
     }
 
     @Override
     public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
-        return notYet("mirror image info list");
+        return mirroring.imageInfoList(where);
     }
 
     @Override
     public Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
-        return notYet("mirror image status list");
+        return mirroring.imageGlobalStatusList(where);
     }
 
     @Override
     public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
-        return notYet("mirror image status summary");
+        return mirroring.imageStatusSummary(where);
     }
 
     @Override
     public Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
-        return notYet("mirror image status set");
+        return mirroring.imageStatusSet(where, globalId, status);
     }
 
     @Override
     public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
-        return notYet("mirror image status remove");
+        return mirroring.imageStatusRemove(where, globalId, mirrorUuid);
     }
 
     @Override

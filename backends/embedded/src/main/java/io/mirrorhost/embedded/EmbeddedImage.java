@@ -235,27 +235,58 @@ public final class EmbeddedImage implements Image {
 
     @Override
     public Future<Void> mirrorEnable(MirrorImageMode mode) {
-        return EmbeddedCluster.notYet("mirror image enable");
+        return run(() -> {
+            ImageMirroring.enable(store, this, mode);
+            return null;
+        });
     }
 
     @Override
     public Future<Void> mirrorDisable(boolean force) {
-        return EmbeddedCluster.notYet("mirror image disable");
+        return run(() -> {
+            ImageMirroring.disable(store, this, force, false);
+            return null;
+        });
+    }
+
+    /** Disabling as a pool's mode change does it (whatever the pool's mode, without force). */
+    Future<Void> mirrorDisableForPool() {
+        return run(() -> {
+            ImageMirroring.disable(store, this, false, true);
+            return null;
+        });
+    }
+
+    /** Unlinks a removed peer from every mirror-snapshot of the image. */
+    Future<Void> mirrorUnlinkPeerEverywhere(String peerUuid) {
+        return run(() -> {
+            ImageMirroring.unlinkEverywhere(store, this, peerUuid);
+            return null;
+        });
     }
 
     @Override
     public Future<Void> mirrorPromote(boolean force) {
-        return EmbeddedCluster.notYet("mirror image promote");
+        return run(() -> {
+            ImageMirroring.promote(store, this, force);
+            return null;
+        });
     }
 
     @Override
     public Future<Void> mirrorDemote() {
-        return EmbeddedCluster.notYet("mirror image demote");
+        return run(() -> {
+            ImageMirroring.demote(store, this);
+            return null;
+        });
     }
 
     @Override
     public Future<Void> mirrorResync() {
-        return EmbeddedCluster.notYet("mirror image resync");
+        return run(() -> {
+            ImageMirroring.resync(store, this);
+            return null;
+        });
     }
 
     @Override
@@ -265,12 +296,12 @@ public final class EmbeddedImage implements Image {
 
     @Override
     public Future<MirrorImageInfo> mirrorInfo() {
-        return EmbeddedCluster.notYet("mirror image info");
+        return run(() -> ImageMirroring.info(store, this));
     }
 
     @Override
     public Future<MirrorImageGlobalStatus> mirrorGlobalStatus() {
-        return EmbeddedCluster.notYet("mirror image status");
+        return run(() -> ImageMirroring.globalStatus(store, this, java.time.Instant.now()));
     }
 
     @Override

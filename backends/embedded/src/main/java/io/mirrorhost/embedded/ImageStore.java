@@ -79,6 +79,8 @@ final class ImageStore {
     private boolean timestampsDirty;
 
     private int refs;
+    /** Journal-mirrored and not primary: librbd's journal tag owner is not local. */
+    private volatile boolean journalNonPrimary;
 
     private ImageStore(ClusterStore cluster, String imageId, Function<ImageStore, Future<Void>> onRelease,
                        HeaderRow header) {
@@ -140,6 +142,7 @@ final class ImageStore {
                 return image.objects.computeIfAbsent(v.objno, k -> new ArrayList<>()).add(v);
             }, imageId);
             image.nextGen = Math.max(maxGen[0], image.maxGenOnDisk()) + 1;
+            image.journalNonPrimary = ImageMirroring.isJournalNonPrimary(tx, imageId);
             return image;
         });
     }
@@ -211,7 +214,46 @@ final class ImageStore {
 
     /** Whether the image is a mirroring copy (or demoted) and so refuses writes. */
     boolean isNonPrimary() {
-        return MirrorSnapshots.isNonPrimary(features, snaps);
+        return journalNonPrimary || MirrorSnapshots.isNonPrimary(features, snaps);
+    }
+
+    // --- hooks for the mirroring rules (ImageMirroring), on the image lane ---
+
+    void setJournalNonPrimary(boolean nonPrimary) {
+        journalNonPrimary = nonPrimary;
+    }
+
+    long poolId() {
+        return poolId;
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    List<Snap> snapshots() {
+        return List.copyOf(snaps.values());
+    }
+
+    long createMirrorSnap(String snapName, MirrorSnapshotInfo info) throws Exception {
+        return createSnap(snapName, SnapNamespace.MIRROR, info);
+    }
+
+    void removeSnapshot(long snapId) throws Exception {
+        removeSnap(snap(snapId));
+    }
+
+    void replaceMirror(long snapId, MirrorSnapshotInfo info) throws Exception {
+        updateMirror(snap(snapId), info);
+    }
+
+    /** Rolls the head back to a snapshot whatever the image's primary state (a promotion's rollback). */
+    void rollbackTo(long snapId) throws Exception {
+        rollbackTo(snap(snapId));
+    }
+
+    void notifyUpdated() {
+        notifyHeader();
     }
 
     private Snap snap(long snapId) {
@@ -668,8 +710,13 @@ final class ImageStore {
             throw new ClusterException(Errno.EROFS, "cannot update features: the image is open at a snapshot");
         }
         long next = FeatureRules.update(features, change, enable);
-        cluster.metadata.transaction(tx -> tx.update("UPDATE images SET features = ? WHERE id = ?", next, imageId));
+        long before = features;
+        Runnable afterCommit = cluster.metadata.transaction(tx -> {
+            tx.update("UPDATE images SET features = ? WHERE id = ?", next, imageId);
+            return ImageMirroring.onFeaturesUpdate(tx, this, before, next);
+        });
         features = next;
+        afterCommit.run();
         if (!hasFeature(ImageFeature.EXCLUSIVE_LOCK)) {
             lock.clear();
         }
@@ -751,6 +798,10 @@ final class ImageStore {
     void rollbackSnap(EmbeddedImage handle, String snapName) throws Exception {
         Snap s = snapNamed(snapName);
         checkWritableHead(handle, "roll back");
+        rollbackTo(s);
+    }
+
+    private void rollbackTo(Snap s) throws Exception {
         flush();
         VersionPlan plan = new VersionPlan();
         for (long objno : new TreeSet<>(objects.keySet())) {
@@ -853,18 +904,7 @@ final class ImageStore {
     // --- mirror-snapshots (storage side; the mirroring rules come with the mirroring issue) ---
 
     long mirrorCreatePrimarySnapshot(EmbeddedImage handle) throws Exception {
-        checkHeadHandle(handle);
-        if (isNonPrimary()) {
-            throw ClusterException.invalid("image " + spec() + " is not primary");
-        }
-        List<String> peers = cluster.metadata.transaction(tx -> tx.query(
-            "SELECT uuid FROM mirror_peers WHERE pool_id = ? AND direction <> 'RX_ONLY'", r -> r.getString(1), poolId));
-        long id = createSnap(MirrorSnapshots.primaryName(globalId()), SnapNamespace.MIRROR,
-            MirrorSnapshotInfo.primary(new TreeSet<>(peers), false));
-        for (Snap old : MirrorSnapshots.toPrune(snaps.values())) {
-            removeSnap(old);
-        }
-        return id;
+        return ImageMirroring.createSnapshot(this, handle);
     }
 
     long mirrorCreateNonPrimarySnapshot(EmbeddedImage handle, String primaryMirrorUuid, long primarySnapId,
@@ -887,7 +927,8 @@ final class ImageStore {
     void mirrorSnapshotUnlinkPeer(EmbeddedImage handle, long snapId, String peerUuid) throws Exception {
         handle.checkOpen();
         Snap s = snap(snapId);
-        updateMirror(s, MirrorSnapshots.withoutPeer(s, peerUuid));
+        MirrorSnapshots.withoutPeer(s, peerUuid);
+        ImageMirroring.unlink(this, snapshots(), snapId, peerUuid);
     }
 
     private void checkHeadHandle(EmbeddedImage handle) {

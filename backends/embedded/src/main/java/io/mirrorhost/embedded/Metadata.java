@@ -58,6 +58,12 @@ final class Metadata implements AutoCloseable {
             + " PRIMARY KEY (pool_id, namespace, global_id, mirror_uuid))",
     };
 
+    /** Columns added after a table was first created; each runs once (a duplicate column is skipped). */
+    private static final String[] ADDED_COLUMNS = {
+        // librbd's promotion state of a journal-mirrored image (snapshot mode derives it from snapshots)
+        "ALTER TABLE mirror_images ADD COLUMN promotion TEXT NOT NULL DEFAULT 'PRIMARY'",
+    };
+
     private final Connection connection;
 
     private Metadata(Connection connection) {
@@ -72,6 +78,15 @@ final class Metadata implements AutoCloseable {
             s.execute("PRAGMA busy_timeout=10000");
             for (String ddl : SCHEMA) {
                 s.execute(ddl);
+            }
+            for (String ddl : ADDED_COLUMNS) {
+                try {
+                    s.execute(ddl);
+                } catch (SQLException e) {
+                    if (!String.valueOf(e.getMessage()).contains("duplicate column name")) {
+                        throw e;
+                    }
+                }
             }
         }
         c.setAutoCommit(false);

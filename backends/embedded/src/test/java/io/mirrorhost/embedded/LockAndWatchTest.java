@@ -78,6 +78,10 @@ class LockAndWatchTest extends StoreTestBase {
     @Test
     void updateWatchFiresOnHeaderChanges() throws Exception {
         Image img = create("img", OBJ, 16, ImageFeature.defaults());
+        Await.result(cluster.mirrorModeSet(PoolNamespace.of("rbd"), io.mirrorhost.api.cluster.MirrorMode.IMAGE));
+        Await.result(cluster.mirrorPeerSiteAdd("rbd", "site-b", "client.rbd-mirror-peer",
+            io.mirrorhost.api.cluster.MirrorPeerDirection.RX_TX));
+        Await.result(img.mirrorEnable(io.mirrorhost.api.cluster.MirrorImageMode.SNAPSHOT));
         LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
         Watch watch = Await.result(img.updateWatch(() -> events.add("update")));
         Await.result(img.resize(2 * OBJ));

@@ -165,24 +165,30 @@ class SnapshotTest extends StoreTestBase {
     @Test
     void primaryMirrorSnapshotsCarryPeersAndArePruned() throws Exception {
         Image img = create("a", OBJ, 16, ImageFeature.defaults());
-        cluster.store().metadata.transaction(tx -> tx.update("INSERT INTO mirror_peers (pool_id, uuid, direction,"
-            + " site_name, client_name) VALUES (1, 'peer-1', 'RX_TX', 'site-b', 'client.rbd-mirror-peer')"));
-        long first = Await.result(img.mirrorCreateSnapshot());
+        Await.result(cluster.mirrorModeSet(PoolNamespace.of("rbd"), io.mirrorhost.api.cluster.MirrorMode.IMAGE));
+        String peer = Await.result(cluster.mirrorPeerSiteAdd("rbd", "site-b", "client.rbd-mirror-peer",
+            io.mirrorhost.api.cluster.MirrorPeerDirection.RX_TX));
+        Await.result(img.mirrorEnable(io.mirrorhost.api.cluster.MirrorImageMode.SNAPSHOT));
+        long first = Await.result(img.listSnaps()).get(0).id();
         SnapInfo snap = Await.result(img.listSnaps()).get(0);
         assertEquals(first, snap.id());
         assertEquals(SnapNamespace.MIRROR, snap.namespace());
         assertTrue(snap.name().startsWith(".mirror.primary."), snap.name());
-        assertEquals(MirrorSnapshotInfo.primary(Set.of("peer-1"), false), snap.mirror());
-        Await.result(img.mirrorSnapshotUnlinkPeer(first, "peer-1"));
+        assertEquals(MirrorSnapshotInfo.primary(Set.of(peer), false), snap.mirror());
+        // the newest mirror-snapshot stays when its last peer is unlinked
+        Await.result(img.mirrorSnapshotUnlinkPeer(first, peer));
         assertEquals(Set.of(), Await.result(img.listSnaps()).get(0).mirror().mirrorPeerUuids());
-        Await.failure(Errno.ENOENT, img.mirrorSnapshotUnlinkPeer(first, "peer-1"));
+        Await.failure(Errno.ENOENT, img.mirrorSnapshotUnlinkPeer(first, peer));
         Await.failure(Errno.EINVAL, img.mirrorSnapshotSetCopyProgress(first, true, 1));
+        List<Long> created = new java.util.ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            Await.result(img.mirrorCreateSnapshot());
+            created.add(Await.result(img.mirrorCreateSnapshot()));
         }
         List<SnapInfo> snaps = Await.result(img.listSnaps());
-        assertEquals(MirrorSnapshots.MAX_PRIMARY, snaps.size());
-        assertFalse(snaps.stream().anyMatch(s -> s.id() == first), "the oldest were pruned");
+        assertEquals(MirrorSnapshotRules.MAX_MIRRORING_SNAPSHOTS, snaps.size());
+        assertFalse(snaps.stream().anyMatch(s -> s.id() == first), "the snapshot linked to nobody went first");
+        assertFalse(snaps.stream().anyMatch(s -> s.id() == created.get(4)),
+            "beyond the limit librbd unlinks the newest pre-existing snapshot, keeping the oldest");
         // the global id in the names is the image's and stays the same
         String prefix = snaps.get(0).name().substring(0, snaps.get(0).name().lastIndexOf('.'));
         assertTrue(snaps.stream().allMatch(s -> s.name().startsWith(prefix)));
@@ -223,7 +229,8 @@ class SnapshotTest extends StoreTestBase {
         assertTrue(Await.result(img.listSnaps()).get(0).mirror().complete());
         // a primary image refuses a non-primary snapshot
         Image primary = create("p", OBJ, 16, ImageFeature.defaults());
-        Await.result(primary.mirrorCreateSnapshot());
+        Await.result(cluster.mirrorModeSet(PoolNamespace.of("rbd"), io.mirrorhost.api.cluster.MirrorMode.IMAGE));
+        Await.result(primary.mirrorEnable(io.mirrorhost.api.cluster.MirrorImageMode.SNAPSHOT));
         Await.failure(Errno.EINVAL, primary.mirrorCreateNonPrimarySnapshot("u", 1, Map.of()));
         Await.result(primary.close());
         Await.result(img.close());
@@ -239,16 +246,4 @@ class SnapshotTest extends StoreTestBase {
         Await.result(img.close());
     }
 
-    @Test
-    void laterMirroringCallsSayNotSupportedYet() {
-        Image img = create("a", OBJ, 16, ImageFeature.defaults());
-        ClusterExceptionText.assertMessage("mirror image enable is not supported yet by the embedded backend",
-            Await.failure(Errno.EOPNOTSUPP, img.mirrorEnable(io.mirrorhost.api.cluster.MirrorImageMode.SNAPSHOT)));
-        Await.failure(Errno.EOPNOTSUPP, img.mirrorPromote(false));
-        Await.failure(Errno.EOPNOTSUPP, img.mirrorDemote());
-        Await.failure(Errno.EOPNOTSUPP, img.mirrorInfo());
-        Await.failure(Errno.EOPNOTSUPP, cluster.mirrorModeGet(PoolNamespace.of("rbd")));
-        Await.failure(Errno.EOPNOTSUPP, cluster.mirrorPeerSiteList("rbd"));
-        Await.result(img.close());
-    }
 }
