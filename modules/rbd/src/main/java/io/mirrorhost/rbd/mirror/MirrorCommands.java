@@ -36,68 +36,66 @@ public final class MirrorCommands {
         MirrorImageCommands image = new MirrorImageCommands(context, daemons, zone);
         return List.of(
                 CommandSpec.of("mirror pool enable", "Enable RBD mirroring by default within a pool.", pool::enable,
-                        poolSpec(), positional(MirrorPoolCommands.MODE, "mirror mode [image or pool]"),
                         poolOption(), namespaceOption(), siteName(),
-                        ArgSpec.option("remote-namespace", ArgType.STRING, "remote namespace name")),
+                        ArgSpec.option("remote-namespace", ArgType.STRING, "remote namespace name"),
+                        poolSpec(), positional(MirrorPoolCommands.MODE, "mirror mode [image or pool]")),
                 CommandSpec.of("mirror pool disable", "Disable RBD mirroring by default within a pool.", pool::disable,
-                        poolSpec(), poolOption(), namespaceOption()),
+                        poolOption(), namespaceOption(), poolSpec()),
                 CommandSpec.of("mirror pool info", "Show information about the pool mirroring configuration.",
-                        pool::info, poolSpec(), poolOption(), namespaceOption(),
-                        ArgSpec.flag("all", "list all attributes")),
+                        pool::info, poolOption(), namespaceOption(), ArgSpec.flag("all", "list all attributes"),
+                        poolSpec()),
                 CommandSpec.of("mirror pool status", "Show status for all mirrored images in the pool.", pool::status,
-                        poolSpec(), poolOption(), namespaceOption(), ArgSpec.flag("verbose", "be verbose")),
+                        poolOption(), namespaceOption(), ArgSpec.flag("verbose", "be verbose"), poolSpec()),
                 CommandSpec.of("mirror pool promote", "Promote all non-primary images in the pool.", pool::promote,
-                        poolSpec(), poolOption(), namespaceOption(),
-                        ArgSpec.flag("force", "promote even if not cleanly demoted by remote cluster")),
+                        ArgSpec.flag("force", "promote even if not cleanly demoted by remote cluster"),
+                        poolOption(), namespaceOption(), poolSpec()),
                 CommandSpec.of("mirror pool demote", "Demote all primary images in the pool.", pool::demote,
-                        poolSpec(), poolOption(), namespaceOption()),
+                        poolOption(), namespaceOption(), poolSpec()),
                 CommandSpec.of("mirror pool peer bootstrap create",
                         "Create a peer bootstrap token to import in a remote cluster", peer::bootstrapCreate,
-                        peerPoolSpec(), poolOption(), siteName()),
+                        poolOption(), siteName(), poolName()),
                 CommandSpec.of("mirror pool peer bootstrap import",
                         "Import a peer bootstrap token created from a remote cluster", peer::bootstrapImport,
-                        peerPoolSpec(),
-                        positional(MirrorPeerCommands.TOKEN_PATH, "bootstrap token file (or '-' for stdin)"),
                         poolOption(), siteName(),
                         ArgSpec.option("token-path-option", ArgType.STRING, "bootstrap token file (or '-' for stdin)")
                                 .withAliases("--token-path"),
-                        direction("mirroring direction (rx-only, rx-tx)\n[default: rx-tx]")),
+                        direction(), poolName(),
+                        positional(MirrorPeerCommands.TOKEN_PATH, "bootstrap token file (or '-' for stdin)")),
                 CommandSpec.of("mirror pool peer add", "Add a mirroring peer to a pool.", peer::add,
-                        peerPoolSpec(),
-                        positional(MirrorPeerCommands.REMOTE_CLUSTER_SPEC,
-                                "remote cluster spec\n(example: [<client name>@]<cluster name>)"),
                         poolOption(),
                         ArgSpec.option("remote-client-name", ArgType.STRING, "remote client name"),
                         ArgSpec.option("remote-cluster", ArgType.STRING, "remote cluster name"),
                         ArgSpec.option("remote-mon-host", ArgType.STRING, "remote mon host(s)"),
                         ArgSpec.option("remote-key-file", ArgType.STRING, "path to file containing remote key"),
-                        direction("mirroring direction (rx-only, rx-tx)\n[default: rx-tx]")),
+                        direction(), poolName(),
+                        positional(MirrorPeerCommands.REMOTE_CLUSTER_SPEC,
+                                "remote cluster spec\n(example: [<client name>@]<cluster name>)")),
                 CommandSpec.of("mirror pool peer remove", "Remove a mirroring peer from a pool.", peer::remove,
-                        peerPoolSpec(), positional(MirrorPeerCommands.UUID, "peer uuid"), poolOption()),
+                        poolOption(), poolName(), positional(MirrorPeerCommands.UUID, "peer uuid")),
                 CommandSpec.of("mirror pool peer set", "Update mirroring peer settings.", peer::set,
-                        peerPoolSpec(), positional(MirrorPeerCommands.UUID, "peer uuid"),
+                        poolOption(), poolName(), positional(MirrorPeerCommands.UUID, "peer uuid"),
                         positional(MirrorPeerCommands.KEY,
                                 "peer parameter\n(direction, site-name, client, mon-host, key-file)"),
                         positional(MirrorPeerCommands.VALUE,
-                                "new value for specified key\n(rx-only, tx-only, or rx-tx for direction)"),
-                        poolOption()),
+                                "new value for specified key\n(rx-only, tx-only, or rx-tx for direction)")),
                 CommandSpec.of("mirror image enable", "Enable RBD mirroring for an image.", image::enable,
-                        imageArgs(positional(MirrorImageCommands.MODE,
+                        imageArgs(List.of(), positional(MirrorImageCommands.MODE,
                                 "mirror image mode (journal or snapshot) [default: journal]"))),
                 CommandSpec.of("mirror image disable", "Disable RBD mirroring for an image.", image::disable,
-                        imageArgs(ArgSpec.flag("force", "disable even if not primary"))),
+                        imageArgs(List.of(ArgSpec.flag("force", "disable even if not primary")))),
                 CommandSpec.of("mirror image promote", "Promote an image to primary for RBD mirroring.",
-                        image::promote,
-                        imageArgs(ArgSpec.flag("force", "promote even if not cleanly demoted by remote cluster"))),
+                        image::promote, imageArgs(List.of(
+                                ArgSpec.flag("force", "promote even if not cleanly demoted by remote cluster")))),
                 CommandSpec.of("mirror image demote", "Demote an image to non-primary for RBD mirroring.",
-                        image::demote, imageArgs()),
+                        image::demote, imageArgs(List.of())),
                 CommandSpec.of("mirror image resync", "Force resync to primary image for RBD mirroring.",
-                        image::resync, imageArgs()),
+                        image::resync, imageArgs(List.of())),
                 CommandSpec.of("mirror image status", "Show RBD mirroring status for an image.", image::status,
-                        imageArgs()),
-                CommandSpec.of("mirror image snapshot", "Create RBD mirroring image snapshot.", image::snapshot,
-                        imageArgs(ArgSpec.flag("skip-quiesce", "do not run quiesce hooks"),
-                                ArgSpec.flag("ignore-quiesce-error", "ignore quiesce hook error"))));
+                        imageArgs(List.of())),
+                new CommandSpec("mirror image snapshot", List.of(poolOption(), namespaceOption(), imageOption(),
+                        ArgSpec.flag("skip-quiesce", "do not run quiesce hooks"),
+                        ArgSpec.flag("ignore-quiesce-error", "ignore quiesce hook error"), imageSpec()),
+                        "Create RBD mirroring image snapshot.", image::snapshot));
     }
 
     private static ArgSpec positional(String name, String help) {
@@ -108,8 +106,8 @@ public final class MirrorCommands {
         return positional(MirrorPoolCommands.POOL_SPEC, "pool specification\n(example: <pool-name>[/<namespace>]");
     }
 
-    private static ArgSpec peerPoolSpec() {
-        return positional(MirrorPeerCommands.POOL_SPEC, "pool name");
+    private static ArgSpec poolName() {
+        return positional(MirrorPeerCommands.POOL_NAME, "pool name");
     }
 
     private static ArgSpec poolOption() {
@@ -120,23 +118,29 @@ public final class MirrorCommands {
         return ArgSpec.option("namespace", ArgType.STRING, "namespace name");
     }
 
+    private static ArgSpec imageOption() {
+        return ArgSpec.option("image", ArgType.STRING, "image name");
+    }
+
+    private static ArgSpec imageSpec() {
+        return positional(MirrorImageCommands.IMAGE_SPEC,
+                "image specification\n(example: [<pool-name>/[<namespace>/]]<image-name>)");
+    }
+
     private static ArgSpec siteName() {
         return ArgSpec.option("site-name", ArgType.STRING, "local site name");
     }
 
-    private static ArgSpec direction(String help) {
-        // checked by the handler, so that a bad word gets boost::program_options' wording and exit status
-        return ArgSpec.option("direction", ArgType.STRING, help);
+    /** Checked by the handler, so that a bad word gets boost::program_options' wording and exit status. */
+    private static ArgSpec direction() {
+        return ArgSpec.option("direction", ArgType.STRING, "mirroring direction (rx-only, rx-tx)\n[default: rx-tx]");
     }
 
-    private static ArgSpec[] imageArgs(ArgSpec... extra) {
-        ArgSpec[] args = new ArgSpec[4 + extra.length];
-        args[0] = positional(MirrorImageCommands.IMAGE_SPEC,
-                "image specification\n(example: [<pool-name>/[<namespace>/]]<image-name>)");
-        args[1] = poolOption();
-        args[2] = namespaceOption();
-        args[3] = ArgSpec.option("image", ArgType.STRING, "image name");
-        System.arraycopy(extra, 0, args, 4, extra.length);
-        return args;
+    /** {@code [leading options] -p --namespace --image <image-spec> [trailing positionals]}, in rbd's help order. */
+    private static ArgSpec[] imageArgs(List<ArgSpec> leading, ArgSpec... trailing) {
+        List<ArgSpec> args = new java.util.ArrayList<>(leading);
+        args.addAll(List.of(poolOption(), namespaceOption(), imageOption(), imageSpec()));
+        args.addAll(List.of(trailing));
+        return args.toArray(ArgSpec[]::new);
     }
 }

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 
 /** The {@code rbd mirror pool peer ...} commands (MirrorPool.cc, 16.2). */
 final class MirrorPeerCommands {
-    static final String POOL_SPEC = "pool-spec";
+    static final String POOL_NAME = "pool-name";
     static final String TOKEN_PATH = "token-path";
     static final String REMOTE_CLUSTER_SPEC = "remote-cluster-spec";
     static final String UUID = "uuid";
@@ -55,7 +55,7 @@ final class MirrorPeerCommands {
     Future<CommandResult> bootstrapCreate(CommandRequest request) {
         MirrorOutput output = new MirrorOutput();
         return output.finish(run(() -> {
-            PoolNamespace where = pool(new CommandArgs(request, POOL_SPEC));
+            PoolNamespace where = pool(new CommandArgs(request, POOL_NAME));
             Cluster cluster = cluster();
             return MirrorTargets.pool(cluster, where)
                     .compose(ignored -> MirrorPoolCommands.validateEnabled(cluster, where))
@@ -77,7 +77,7 @@ final class MirrorPeerCommands {
         MirrorOutput output = new MirrorOutput();
         return output.finish(run(() -> {
             MirrorPeerDirection direction = directionOption(request);
-            CommandArgs args = new CommandArgs(request, POOL_SPEC, TOKEN_PATH);
+            CommandArgs args = new CommandArgs(request, POOL_NAME, TOKEN_PATH);
             PoolNamespace where = pool(args);
             String tokenPath = args.option("token-path-option");
             if (tokenPath.isEmpty()) {
@@ -101,7 +101,7 @@ final class MirrorPeerCommands {
         MirrorOutput output = new MirrorOutput();
         return output.finish(run(() -> {
             MirrorPeerDirection direction = directionOption(request);
-            CommandArgs args = new CommandArgs(request, POOL_SPEC, REMOTE_CLUSTER_SPEC);
+            CommandArgs args = new CommandArgs(request, POOL_NAME, REMOTE_CLUSTER_SPEC);
             PoolNamespace where = pool(args);
             String spec = args.takePositional();
             Cluster cluster = cluster();
@@ -147,7 +147,7 @@ final class MirrorPeerCommands {
     Future<CommandResult> remove(CommandRequest request) {
         MirrorOutput output = new MirrorOutput();
         return output.finish(run(() -> {
-            CommandArgs args = new CommandArgs(request, POOL_SPEC, UUID);
+            CommandArgs args = new CommandArgs(request, POOL_NAME, UUID);
             PoolNamespace where = pool(args);
             String uuid = uuid(args);
             Cluster cluster = cluster();
@@ -162,7 +162,7 @@ final class MirrorPeerCommands {
     Future<CommandResult> set(CommandRequest request) {
         MirrorOutput output = new MirrorOutput();
         return output.finish(run(() -> {
-            CommandArgs args = new CommandArgs(request, POOL_SPEC, UUID, KEY, VALUE);
+            CommandArgs args = new CommandArgs(request, POOL_NAME, UUID, KEY, VALUE);
             PoolNamespace where = pool(args);
             String uuid = uuid(args);
             String key = args.takePositional();
