@@ -6,12 +6,12 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 
 /** The errno a local file operation failed with, as rbd would see it from the system call. */
-final class FileErrors {
+public final class FileErrors {
 
     private FileErrors() {
     }
 
-    static Errno errno(Throwable failure) {
+    public static Errno errno(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof FileAlreadyExistsException) {
                 return Errno.EEXIST;

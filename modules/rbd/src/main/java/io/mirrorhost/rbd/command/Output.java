@@ -7,20 +7,20 @@ import io.mirrorhost.api.OutputFormat;
 import io.mirrorhost.rbd.format.TreeWriter;
 
 /** rbd's output conventions ({@code utils::get_formatter}) for commands that take {@code --format}. */
-final class Output {
+public final class Output {
 
     private Output() {
     }
 
     /** Refuses {@code --pretty-format} without a structured format, as rbd does. */
-    static void checkFormat(CommandRequest request) {
+    public static void checkFormat(CommandRequest request) {
         if (request.prettyFormat() && request.format() == OutputFormat.PLAIN) {
             throw CommandException.invalid("rbd: --pretty-format only works when --format is json or xml");
         }
     }
 
     /** The JSON or XML writer the request asks for, or null for plain output. */
-    static TreeWriter writer(CommandRequest request) {
+    public static TreeWriter writer(CommandRequest request) {
         return TreeWriter.of(request.format(), request.prettyFormat());
     }
 

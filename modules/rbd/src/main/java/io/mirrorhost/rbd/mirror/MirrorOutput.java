@@ -3,7 +3,7 @@ package io.mirrorhost.rbd.mirror;
 import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.CommandRequest;
 import io.mirrorhost.api.CommandResult;
-import io.mirrorhost.api.OutputFormat;
+import io.mirrorhost.rbd.command.Output;
 import io.mirrorhost.rbd.format.TreeWriter;
 import io.mirrorhost.api.Errno;
 import io.vertx.core.Future;
@@ -42,14 +42,12 @@ final class MirrorOutput {
 
     /** {@code utils::get_formatter}: {@code --pretty-format} needs a structured format. */
     static void checkFormat(CommandRequest request) {
-        if (request.prettyFormat() && request.format() == OutputFormat.PLAIN) {
-            throw CommandException.invalid("rbd: --pretty-format only works when --format is json or xml");
-        }
+        Output.checkFormat(request);
     }
 
     /** The JSON or XML writer the request asks for, or null for plain output. */
     static TreeWriter writer(CommandRequest request) {
-        return TreeWriter.of(request.format(), request.prettyFormat());
+        return Output.writer(request);
     }
 
     CommandResult result() {

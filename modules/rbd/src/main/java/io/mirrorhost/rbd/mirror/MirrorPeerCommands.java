@@ -1,5 +1,7 @@
 package io.mirrorhost.rbd.mirror;
 
+import io.mirrorhost.rbd.command.FileErrors;
+
 import static io.mirrorhost.rbd.mirror.MirrorImageCommands.run;
 
 import io.mirrorhost.api.CommandException;
@@ -16,10 +18,7 @@ import io.mirrorhost.rbd.spec.CommandArgs;
 import io.mirrorhost.rbd.spec.SpecParser;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.FileSystemException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -305,7 +304,7 @@ final class MirrorPeerCommands {
         Future<Buffer> bytes = path.equals("-")
                 ? Future.succeededFuture(Buffer.buffer(request.input() == null ? new byte[0] : request.input()))
                 : MirrorTargets.running(context).vertx().fileSystem().readFile(path).recover(failure -> Future.failedFuture(
-                        new CommandException(fileErrno(failure), "rbd: error opening " + path)));
+                        new CommandException(FileErrors.errno(failure), "rbd: error opening " + path)));
         return bytes.map(buffer -> {
             byte[] data = buffer.getBytes(0, Math.min(buffer.length(), TOKEN_MAX_BYTES));
             int end = 0;
@@ -325,18 +324,6 @@ final class MirrorPeerCommands {
                     int newline = text.indexOf('\n');
                     return newline < 0 ? text : text.substring(0, newline);
                 });
-    }
-
-    private static Errno fileErrno(Throwable failure) {
-        Throwable cause = failure instanceof FileSystemException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof NoSuchFileException) {
-            return Errno.ENOENT;
-        }
-        if (cause instanceof AccessDeniedException) {
-            return Errno.EACCES;
-        }
-        return Errno.EIO;
     }
 
     /** The pool of a peer command: a pool only, no namespace ({@code rbd: invalid pool 'a/b'}). */
