@@ -312,6 +312,8 @@ abstract class ClusterContractTest {
         MirrorImageInfo info = await(image.mirrorInfo());
         assertTrue(info.primary());
         assertEquals(MirrorImageState.ENABLED, info.state());
+        // librbd refuses a manual mirror-snapshot while the pool has no tx peer
+        await(cluster.mirrorPeerSiteAdd("rbd", "site-b", "client.rbd-mirror-peer", MirrorPeerDirection.RX_TX));
         long snapId = await(image.mirrorCreateSnapshot());
         SnapInfo mirrorSnap = await(image.listSnaps()).stream().filter(s -> s.id() == snapId).findFirst().orElseThrow();
         assertEquals(SnapNamespace.MIRROR, mirrorSnap.namespace());
