@@ -72,7 +72,8 @@ final class FrameCodec {
             if (length.asInt() < 0 || end > body.length()) {
                 throw new IllegalArgumentException("blob lengths exceed the frame");
             }
-            blobs.add(body.slice(position, end).copy());
+            // A copy, not a slice: a slice cannot grow, and callers may append to what they receive.
+            blobs.add(body.getBuffer(position, end));
             position = end;
         }
         return new Frame(header, blobs);
