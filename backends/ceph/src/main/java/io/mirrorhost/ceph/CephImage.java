@@ -83,6 +83,14 @@ final class CephImage implements Image {
         });
     }
 
+    /** For calls whose EROFS is not about writing (mirroring state changes): librbd's errno as it is. */
+    private Future<Void> runMirror(String operation, Function<Pointer, Integer> call) {
+        return blocking(() -> {
+            CephErrors.check(call.apply(handle()), errno -> CephErrors.failed(operation + " image " + spec, errno));
+            return null;
+        });
+    }
+
     private String describe(String operation, Errno errno) {
         return switch (errno) {
             case EROFS -> "cannot " + operation + ": image " + spec + (snapId != null ? " is open at a snapshot"
@@ -369,27 +377,27 @@ final class CephImage implements Image {
 
     @Override
     public Future<Void> mirrorEnable(MirrorImageMode mode) {
-        return run("enable " + mode.label() + " mirroring", h -> RBD.rbd_mirror_image_enable2(h, mode.ordinal()));
+        return runMirror("enable " + mode.label() + " mirroring", h -> RBD.rbd_mirror_image_enable2(h, mode.ordinal()));
     }
 
     @Override
     public Future<Void> mirrorDisable(boolean force) {
-        return run("disable mirroring", h -> RBD.rbd_mirror_image_disable(h, (byte) (force ? 1 : 0)));
+        return runMirror("disable mirroring", h -> RBD.rbd_mirror_image_disable(h, (byte) (force ? 1 : 0)));
     }
 
     @Override
     public Future<Void> mirrorPromote(boolean force) {
-        return run("promote", h -> RBD.rbd_mirror_image_promote(h, (byte) (force ? 1 : 0)));
+        return runMirror("promote", h -> RBD.rbd_mirror_image_promote(h, (byte) (force ? 1 : 0)));
     }
 
     @Override
     public Future<Void> mirrorDemote() {
-        return run("demote", RBD::rbd_mirror_image_demote);
+        return runMirror("demote", RBD::rbd_mirror_image_demote);
     }
 
     @Override
     public Future<Void> mirrorResync() {
-        return run("flag for resync", RBD::rbd_mirror_image_resync);
+        return runMirror("flag for resync", RBD::rbd_mirror_image_resync);
     }
 
     @Override
