@@ -1,0 +1,306 @@
+package io.mirrorhost.replayer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
+import io.mirrorhost.api.cluster.MirrorImageStatusState;
+import io.mirrorhost.api.cluster.MirrorPeerDirection;
+import io.mirrorhost.api.cluster.MirrorSnapshotState;
+import io.mirrorhost.api.cluster.SnapInfo;
+import io.mirrorhost.api.testing.FakeClock;
+import io.mirrorhost.api.testing.TestModuleContext;
+import io.mirrorhost.replayer.fake.FakeImage;
+import io.mirrorhost.replayer.fake.FakeReplicaOps;
+import io.mirrorhost.replayer.fake.FakeSite;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Snapshot-based mirroring end to end through the module, on two in-memory sites with librbd's
+ * mirroring semantics: bootstrap and initial sync, deltas, failover, split-brain and resync,
+ * deletion propagation, restart mid-sync. Every replicated snapshot is compared by checksum.
+ */
+class SnapshotMirroringTest {
+    static final int ORDER = 12;
+    static final long OBJECT = 1L << ORDER;
+
+    private Vertx vertx;
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final FakeSite a = new FakeSite("site-a");
+    private final FakeSite b = new FakeSite("site-b");
+    private final List<ReplayerModule> running = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        a.clockFrom(clock::now);
+        b.clockFrom(clock::now);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (ReplayerModule m : running) {
+            await(m.stop());
+        }
+        await(vertx.close());
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    }
+
+    static void waitFor(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    /** One-way: site-b is primary, site-a's replayer pulls from it. */
+    private void oneWay() {
+        a.addPeer(b, MirrorPeerDirection.RX_ONLY);
+        b.addPeer(a, MirrorPeerDirection.TX_ONLY);
+    }
+
+    private void twoWay() {
+        a.addPeer(b, MirrorPeerDirection.RX_TX);
+        b.addPeer(a, MirrorPeerDirection.RX_TX);
+    }
+
+    private ReplayerModule startReplayer(FakeSite site, FakeSite peer) throws Exception {
+        ReplayerModule module = new ReplayerModule(new FakeReplicaOps(site));
+        TestModuleContext ctx = new TestModuleContext(vertx, site == a ? "site-a" : "site-b", site.cluster(), clock, module)
+                .withOption(ReplayerModule.REFRESH_INTERVAL, "5")
+                .withOption(ReplayerModule.OBJECTS_IN_FLIGHT, "4")
+                .withPeers(conn -> peer.connect());
+        await(module.start(ctx));
+        running.add(module);
+        return module;
+    }
+
+    /** Waits until {@code copy} holds a complete non-primary snapshot of {@code primarySnap}; checks its content. */
+    private SnapInfo waitForCopy(FakeSite site, String name, FakeImage primary, long primarySnap) {
+        Supplier<SnapInfo> find = () -> {
+            FakeImage copy = site.image(name);
+            return copy == null ? null : copy.mirrorSnaps().stream()
+                    .filter(s -> !s.mirror().state().isPrimary() && s.mirror().complete()
+                            && s.mirror().primarySnapId() == primarySnap)
+                    .findFirst().orElse(null);
+        };
+        waitFor("a copy of snapshot " + primarySnap + " on " + site, () -> find.get() != null);
+        SnapInfo copied = find.get();
+        assertEquals(primary.checksum(primarySnap), site.image(name).checksum(copied.id()),
+                "the copy's content equals the primary snapshot's");
+        return copied;
+    }
+
+    private void waitForStatus(FakeSite site, String globalId, MirrorImageStatusState state, String description) {
+        waitFor(site + " status " + state + " " + description, () -> {
+            MirrorImageSiteStatus s = site.status(globalId, "");
+            return s != null && s.state() == state && s.description().startsWith(description);
+        });
+    }
+
+    private long snapshot(FakeImage image) throws Exception {
+        return await(image.open().mirrorCreateSnapshot());
+    }
+
+    @Test
+    void initialSyncDeltasEmptyDeltaAndResize() throws Exception {
+        oneWay();
+        FakeImage primary = b.createImage("img", 16 * OBJECT, ORDER);
+        primary.fill(0, (int) (3 * OBJECT + 100), 1);
+        primary.fill(10 * OBJECT + 7, 300, 2);
+        primary.enableMirroring();
+        long s1 = primary.mirrorSnaps().get(0).id();
+        startReplayer(a, b);
+
+        waitForCopy(a, "img", primary, s1);
+        String gid = primary.globalId();
+        assertEquals(gid, a.image("img").globalId(), "the copy has the primary's global id");
+        waitForStatus(a, gid, MirrorImageStatusState.REPLAYING, "replaying, {\"bytes_per_second\":");
+        MirrorImageSiteStatus local = a.status(gid, "");
+        assertTrue(local.up());
+        assertTrue(local.description().contains("\"replay_state\":\"idle\""), local.description());
+        assertTrue(local.description().contains("\"last_snapshot_bytes\":" + (5 * OBJECT)), local.description());
+        assertTrue(local.description().contains("\"remote_snapshot_timestamp\":1767225600"), local.description());
+        assertTrue(local.description().contains("\"local_snapshot_timestamp\":1767225600"), local.description());
+        waitFor("the status on the primary's site", () -> b.status(gid, "mirror-uuid-site-a") != null
+                && b.status(gid, "mirror-uuid-site-a").state() == MirrorImageStatusState.REPLAYING);
+
+        int before = a.image("img").objectWrites.get();
+        primary.fill(5 * OBJECT, 10, 3);
+        long s2 = snapshot(primary);
+        waitForCopy(a, "img", primary, s2);
+        assertEquals(1, a.image("img").objectWrites.get() - before, "only the changed object is copied");
+
+        before = a.image("img").objectWrites.get();
+        long s3 = snapshot(primary);
+        waitForCopy(a, "img", primary, s3);
+        assertEquals(0, a.image("img").objectWrites.get() - before, "an empty delta copies nothing");
+
+        await(primary.open().resize(20 * OBJECT));
+        primary.fill(19 * OBJECT, 50, 4);
+        long s4 = snapshot(primary);
+        waitForCopy(a, "img", primary, s4);
+        assertEquals(20 * OBJECT, await(a.image("img").open().info()).size());
+
+        await(primary.open().resize(2 * OBJECT));
+        long s5 = snapshot(primary);
+        waitForCopy(a, "img", primary, s5);
+        assertEquals(2 * OBJECT, await(a.image("img").open().info()).size(), "shrinking is replayed too");
+
+        waitFor("old non-primary snapshots pruned", () -> a.image("img").mirrorSnaps().size() == 1);
+        waitFor("stale primary snapshots unlinked from this peer", () -> primary.mirrorSnaps().stream()
+                .filter(s -> s.mirror().mirrorPeerUuids().contains("peer-site-a-at-site-b")).count() == 1);
+        assertEquals(s5, primary.mirrorSnaps().get(primary.mirrorSnaps().size() - 1).id());
+    }
+
+    @Test
+    void aReplayerRestartedMidSyncResumesWithoutRecopying() throws Exception {
+        oneWay();
+        FakeImage primary = b.createImage("big", 40 * OBJECT, ORDER);
+        for (int i = 0; i < 40; i++) {
+            primary.fill(i * OBJECT, 64, 100 + i);
+        }
+        primary.enableMirroring();
+        long s1 = primary.mirrorSnaps().get(0).id();
+        Promise<Void> held = Promise.promise();
+        a.onImageCreated(copy -> copy.writeGate = offset -> offset >= 20 * OBJECT ? held.future() : null);
+        ReplayerModule first = startReplayer(a, b);
+        waitFor("progress recorded", () -> {
+            FakeImage copy = a.image("big");
+            return copy != null && !copy.mirrorSnaps().isEmpty()
+                    && copy.mirrorSnaps().get(0).mirror().lastCopiedObjectNumber() >= 20;
+        });
+        waitForStatus(a, primary.globalId(), MirrorImageStatusState.SYNCING, "bootstrapping, IMAGE_SYNC/COPY_IMAGE 50%");
+        await(first.stop());
+        running.remove(first);
+        FakeImage copy = a.image("big");
+        long recorded = copy.mirrorSnaps().get(0).mirror().lastCopiedObjectNumber();
+        assertEquals(20, recorded, "objects beyond the held one are not recorded");
+        int writesBefore = copy.objectWrites.get();
+
+        copy.writeGate = null;
+        startReplayer(a, b);
+        waitForCopy(a, "big", primary, s1);
+        assertEquals(40 - recorded, copy.objectWrites.get() - writesBefore, "the copy resumed at object " + recorded);
+        assertEquals(1, copy.mirrorSnaps().size(), "the interrupted snapshot itself was completed");
+    }
+
+    @Test
+    void orderlyFailoverAndFailbackLoseNothing() throws Exception {
+        twoWay();
+        FakeImage onB = b.createImage("img", 8 * OBJECT, ORDER);
+        onB.fill(0, 5000, 1);
+        onB.enableMirroring();
+        startReplayer(a, b);
+        startReplayer(b, a);
+        waitForCopy(a, "img", onB, onB.mirrorSnaps().get(0).id());
+        String gid = onB.globalId();
+        waitForStatus(b, gid, MirrorImageStatusState.STOPPED, "local image is primary");
+        FakeImage onA = a.image("img");
+
+        for (int round = 0; round < 2; round++) {
+            FakeImage from = round == 0 ? onB : onA;
+            FakeImage to = round == 0 ? onA : onB;
+            FakeSite fromSite = round == 0 ? b : a;
+            FakeSite toSite = round == 0 ? a : b;
+            from.fill(OBJECT, 100, 10 + round);
+            await(from.open().mirrorDemote());
+            long demotion = from.mirrorSnaps().get(from.mirrorSnaps().size() - 1).id();
+            waitForCopy(toSite, "img", from, demotion);
+            waitForStatus(toSite, gid, MirrorImageStatusState.UNKNOWN, "remote image demoted");
+            waitForStatus(fromSite, gid, MirrorImageStatusState.UNKNOWN, "remote image demoted");
+            assertEquals(MirrorSnapshotState.NON_PRIMARY_DEMOTED,
+                    to.mirrorSnaps().get(to.mirrorSnaps().size() - 1).mirror().state());
+
+            await(to.open().mirrorPromote(false));
+            waitForStatus(toSite, gid, MirrorImageStatusState.STOPPED, "local image is primary");
+            to.fill(3 * OBJECT, 100, 20 + round);
+            long s = snapshot(to);
+            waitForCopy(fromSite, "img", to, s);
+            waitForStatus(fromSite, gid, MirrorImageStatusState.REPLAYING, "replaying, ");
+            assertEquals(to.checksum(null), from.checksum(null), "after failover the old primary follows");
+        }
+    }
+
+    @Test
+    void forcedPromotionIsSplitBrainUntilResync() throws Exception {
+        twoWay();
+        FakeImage onB = b.createImage("img", 8 * OBJECT, ORDER);
+        onB.fill(0, 9000, 1);
+        onB.enableMirroring();
+        startReplayer(a, b);
+        startReplayer(b, a);
+        waitForCopy(a, "img", onB, onB.mirrorSnaps().get(0).id());
+        String gid = onB.globalId();
+        FakeImage onA = a.image("img");
+        String oldId = await(onA.open().info()).id();
+
+        await(onA.open().mirrorPromote(true));
+        waitForStatus(a, gid, MirrorImageStatusState.STOPPED, "");
+        assertTrue(List.of("force promoted", "local image is primary", "orphan (force promoting)")
+                .contains(a.status(gid, "").description()), a.status(gid, "").description());
+        onA.fill(0, 100, 7);
+        onB.fill(OBJECT, 100, 8);
+        snapshot(onB);
+        waitForStatus(b, gid, MirrorImageStatusState.STOPPED, "local image is primary");
+
+        await(onA.open().mirrorDemote());
+        waitForStatus(a, gid, MirrorImageStatusState.ERROR, "split-brain");
+        assertTrue(onA.mirrorSnaps().stream().noneMatch(s -> s.mirror().state() == MirrorSnapshotState.NON_PRIMARY
+                && !s.mirror().primaryMirrorUuid().isEmpty() && s.mirror().primarySnapId() > onB.mirrorSnaps().get(0).id()),
+                "nothing was copied onto the split-brain image");
+
+        await(onA.open().mirrorResync());
+        clock.advance(Duration.ofSeconds(5));
+        waitFor("a new copy", () -> a.image("img") != null && !a.image("img").id().equals(oldId));
+        long newest = onB.mirrorSnaps().get(onB.mirrorSnaps().size() - 1).id();
+        waitForCopy(a, "img", onB, newest);
+        waitForStatus(a, gid, MirrorImageStatusState.REPLAYING, "replaying, ");
+    }
+
+    @Test
+    void disablingMirroringOrRemovingThePrimaryDeletesTheCopy() throws Exception {
+        oneWay();
+        FakeImage one = b.createImage("one", 4 * OBJECT, ORDER);
+        FakeImage two = b.createImage("two", 4 * OBJECT, ORDER);
+        one.fill(0, 10, 1);
+        two.fill(0, 10, 2);
+        one.enableMirroring();
+        two.enableMirroring();
+        startReplayer(a, b);
+        waitForCopy(a, "one", one, one.mirrorSnaps().get(0).id());
+        waitForCopy(a, "two", two, two.mirrorSnaps().get(0).id());
+        String gidOne = one.globalId();
+
+        await(one.open().mirrorDisable(false));
+        waitFor("the copy of a disabled image deleted", () -> a.image("one") == null);
+        waitFor("its statuses removed", () -> a.status(gidOne, "") == null && b.status(gidOne, "mirror-uuid-site-a") == null);
+
+        await(two.open().mirrorDisable(false));
+        await(b.cluster().removeImage(io.mirrorhost.api.cluster.ImageSpec.of("rbd", "", "two")));
+        waitFor("the copy of a removed image deleted", () -> a.image("two") == null);
+        assertNull(a.image("one"));
+        assertNotNull(b.image("one"), "the primary is untouched");
+    }
+}

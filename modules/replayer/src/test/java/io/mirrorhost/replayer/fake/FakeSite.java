@@ -1,0 +1,271 @@
+package io.mirrorhost.replayer.fake;
+
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageEntry;
+import io.mirrorhost.api.cluster.ImageOptions;
+import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.MirrorImageInfo;
+import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
+import io.mirrorhost.api.cluster.MirrorMode;
+import io.mirrorhost.api.cluster.MirrorPeer;
+import io.mirrorhost.api.cluster.MirrorPeerDirection;
+import io.mirrorhost.api.cluster.PoolInfo;
+import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.Watch;
+import io.mirrorhost.api.testing.PartialFake;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One site of an in-memory two-site setup with librbd's mirroring semantics for what the replayer
+ * touches: one pool ({@code rbd}), images with data, snapshots and mirror-snapshots, mirror records,
+ * peers, statuses and watch notifications. A non-primary copy takes writes while its newest
+ * mirror-snapshot is an incomplete non-primary one (the daemon filling it), and that snapshot's
+ * content is what the image holds when it is marked complete, as librbd's deep copy leaves it.
+ */
+public final class FakeSite {
+    public static final String POOL = "rbd";
+    final String name;
+    final String mirrorUuid;
+    final Map<String, FakeImage> images = new LinkedHashMap<>();
+    final Map<String, MirrorImageInfo> records = new LinkedHashMap<>();
+    final List<MirrorPeer> peers = new ArrayList<>();
+    final Map<String, Map<String, MirrorImageSiteStatus>> statuses = new TreeMap<>();
+    final List<Consumer<Buffer>> mirroringWatchers = new CopyOnWriteArrayList<>();
+    final AtomicLong ids = new AtomicLong(100);
+    Supplier<Instant> clock = Instant::now;
+    Consumer<FakeImage> onImageCreated = image -> { };
+    MirrorMode mode = MirrorMode.IMAGE;
+    boolean reachable = true;
+
+    public FakeSite(String name) {
+        this.name = name;
+        this.mirrorUuid = "mirror-uuid-" + name;
+    }
+
+    /** Adds {@code other} as a peer of this site's pool; returns the peer uuid. */
+    public synchronized String addPeer(FakeSite other, MirrorPeerDirection direction) {
+        String uuid = "peer-" + other.name + "-at-" + name;
+        peers.add(new MirrorPeer(uuid, direction, other.name, other.mirrorUuid, "client.rbd-mirror-peer", null));
+        return uuid;
+    }
+
+    /** The cluster as this site's own clients see it. */
+    public Cluster cluster() {
+        return PartialFake.of(Cluster.class, new ClusterView());
+    }
+
+    /** The cluster as a peer's daemon reaches it; unreachable sites refuse the connection. */
+    public Future<Cluster> connect() {
+        return reachable ? Future.succeededFuture(cluster())
+                : Future.failedFuture(new ClusterException(Errno.ECONNREFUSED, name + " is unreachable"));
+    }
+
+    public void clockFrom(Supplier<Instant> now) {
+        this.clock = now;
+    }
+
+    /** Lets a test prepare images as they are created (by the replayer, for one). */
+    public void onImageCreated(Consumer<FakeImage> hook) {
+        this.onImageCreated = hook;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    public synchronized void setReachable(boolean reachable) {
+        this.reachable = reachable;
+    }
+
+    public synchronized FakeImage image(String imageName) {
+        return images.values().stream().filter(i -> i.name.equals(imageName)).findFirst().orElse(null);
+    }
+
+    public synchronized FakeImage createImage(String imageName, long size, int order) {
+        FakeImage image = new FakeImage(this, "id" + ids.incrementAndGet(), imageName, size, order);
+        images.put(image.id, image);
+        onImageCreated.accept(image);
+        return image;
+    }
+
+    public synchronized MirrorImageSiteStatus status(String globalId, String fromMirrorUuid) {
+        return statuses.getOrDefault(globalId, Map.of()).get(fromMirrorUuid);
+    }
+
+    synchronized Set<String> txPeerUuids() {
+        Set<String> uuids = new java.util.TreeSet<>();
+        peers.stream().filter(p -> p.direction() != MirrorPeerDirection.RX_ONLY).forEach(p -> uuids.add(p.uuid()));
+        return uuids;
+    }
+
+    void notifyMirroring() {
+        for (Consumer<Buffer> w : mirroringWatchers) {
+            w.accept(Buffer.buffer());
+        }
+    }
+
+    static <T> Future<T> call(Supplier<T> body) {
+        try {
+            return Future.succeededFuture(body.get());
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    /** What {@link Cluster} methods the replayer uses, on this site. */
+    public final class ClusterView {
+        public Future<List<PoolInfo>> listPools() {
+            return call(() -> List.of(new PoolInfo(1, POOL, true)));
+        }
+
+        public Future<MirrorMode> mirrorModeGet(PoolNamespace where) {
+            return call(() -> mode);
+        }
+
+        public Future<String> mirrorRemoteNamespaceGet(PoolNamespace where) {
+            return call(() -> "");
+        }
+
+        public Future<List<String>> listNamespaces(String pool) {
+            return call(List::of);
+        }
+
+        public Future<String> mirrorUuidGet(String pool) {
+            return call(() -> mirrorUuid);
+        }
+
+        public Future<List<MirrorPeer>> mirrorPeerSiteList(String pool) {
+            synchronized (FakeSite.this) {
+                return call(() -> List.copyOf(peers));
+            }
+        }
+
+        public Future<Map<String, String>> mirrorPeerSiteGetAttributes(String pool, String uuid) {
+            return call(() -> Map.of("mon_host", "fake:" + uuid, "key", "secret"));
+        }
+
+        public Future<Void> mirrorPeerPing(String pool, String siteName, String mirrorUuid) {
+            return call(() -> null);
+        }
+
+        public Future<Watch> watch(PoolNamespace where, String object, Consumer<Buffer> onNotify) {
+            return call(() -> {
+                mirroringWatchers.add(onNotify);
+                return () -> {
+                    mirroringWatchers.remove(onNotify);
+                    return Future.succeededFuture();
+                };
+            });
+        }
+
+        public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
+            synchronized (FakeSite.this) {
+                return call(() -> Map.copyOf(records));
+            }
+        }
+
+        public Future<List<ImageEntry>> listImages(PoolNamespace where) {
+            synchronized (FakeSite.this) {
+                return call(() -> images.values().stream().map(i -> new ImageEntry(i.name, i.id)).toList());
+            }
+        }
+
+        public Future<Image> openImageById(PoolNamespace where, String imageId) {
+            synchronized (FakeSite.this) {
+                FakeImage image = images.get(imageId);
+                return image == null ? Future.failedFuture(ClusterException.notFound("image id " + imageId))
+                        : Future.succeededFuture(image.handle(null));
+            }
+        }
+
+        public Future<Image> openImage(ImageSpec spec) {
+            synchronized (FakeSite.this) {
+                FakeImage image = image(spec.name());
+                return image == null ? Future.failedFuture(ClusterException.notFound("image " + spec))
+                        : Future.succeededFuture(image.handle(null));
+            }
+        }
+
+        public Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId) {
+            synchronized (FakeSite.this) {
+                FakeImage image = images.get(imageId);
+                if (image == null || image.snap(snapId) == null) {
+                    return Future.failedFuture(ClusterException.notFound("snapshot " + snapId));
+                }
+                return Future.succeededFuture(image.handle(snapId));
+            }
+        }
+
+        public Future<Void> createImage(ImageSpec spec, ImageOptions options) {
+            synchronized (FakeSite.this) {
+                return call(() -> {
+                    if (image(spec.name()) != null) {
+                        throw ClusterException.exists("image " + spec.name());
+                    }
+                    FakeSite.this.createImage(spec.name(), options.size(), options.order()).dataPool = options.dataPool();
+                    return null;
+                });
+            }
+        }
+
+        public Future<Void> removeImage(ImageSpec spec) {
+            synchronized (FakeSite.this) {
+                return call(() -> {
+                    FakeImage image = image(spec.name());
+                    if (image == null) {
+                        throw ClusterException.notFound("image " + spec);
+                    }
+                    if (!image.snaps.isEmpty()) {
+                        throw new ClusterException(Errno.EBUSY, "image has snapshots");
+                    }
+                    images.remove(image.id);
+                    if (records.remove(image.id) != null) {
+                        notifyMirroring();
+                    }
+                    return null;
+                });
+            }
+        }
+
+        public Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
+            synchronized (FakeSite.this) {
+                return call(() -> {
+                    statuses.computeIfAbsent(globalId, k -> new TreeMap<>()).put(status.mirrorUuid(), status);
+                    return null;
+                });
+            }
+        }
+
+        public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
+            synchronized (FakeSite.this) {
+                return call(() -> {
+                    Map<String, MirrorImageSiteStatus> m = statuses.get(globalId);
+                    if (m != null) {
+                        m.remove(mirrorUuid);
+                    }
+                    return null;
+                });
+            }
+        }
+
+        public Future<Void> close() {
+            return Future.succeededFuture();
+        }
+    }
+}
