@@ -1,6 +1,5 @@
 package io.mirrorhost.embedded;
 
-import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.MirrorImageMode;
 import io.mirrorhost.api.cluster.MirrorImageState;
 import io.mirrorhost.api.cluster.MirrorMode;
@@ -69,8 +68,8 @@ final class MirrorRecords {
     }
 
     static Optional<String> mirrorUuid(Metadata.Tx t, long poolId) throws SQLException {
-        return t.queryOne("SELECT mirror_uuid FROM pools WHERE id = ?", r -> r.getString(1), poolId)
-            .filter(uuid -> uuid != null && !uuid.isEmpty());
+        return t.queryOne("SELECT coalesce(mirror_uuid, '') FROM pools WHERE id = ?", r -> r.getString(1), poolId)
+            .filter(uuid -> !uuid.isEmpty());
     }
 
     static void setMirrorUuid(Metadata.Tx t, long poolId, String uuid) throws SQLException {
@@ -214,7 +213,4 @@ final class MirrorRecords {
             : image.journalPromotion();
     }
 
-    static ClusterException notMirrored(String imageId) {
-        return ClusterException.invalid("librbd::api::Mirror: mirroring is not enabled on image id " + imageId);
-    }
 }
