@@ -13,6 +13,7 @@ set -euo pipefail
 
 START_DEADLINE_SECONDS=${CEPH_START_DEADLINE_SECONDS:-120}
 STOP_DEADLINE_SECONDS=${CEPH_STOP_DEADLINE_SECONDS:-30}
+RBD_MIRROR_STOP_DEADLINE_SECONDS=${RBD_MIRROR_STOP_DEADLINE_SECONDS:-10}
 OSD_SIZE_BYTES=${CEPH_OSD_SIZE_BYTES:-10737418240}
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
@@ -238,11 +239,11 @@ stop_daemons() {
     fi
     rm -f "$pidfile"
   done; done
-  deadline=$(($(date +%s) + STOP_DEADLINE_SECONDS))
+  deadline=$(($(date +%s) + ${DEADLINE:-$STOP_DEADLINE_SECONDS}))
   for pid in "${pids[@]}"; do
     while [ -d "/proc/$pid" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
     if [ -d "/proc/$pid" ]; then
-      log "pid $pid ignored SIGTERM for ${STOP_DEADLINE_SECONDS}s; sending SIGKILL"
+      log "pid $pid ignored SIGTERM for ${DEADLINE:-$STOP_DEADLINE_SECONDS}s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
       while [ -d "/proc/$pid" ]; do sleep 0.1; done
     fi
@@ -253,8 +254,10 @@ stop_daemons() {
 cmd_stop() {
   [ -d "$DIR/run" ] || { log "nothing to stop under $DIR"; return 0; }
   STOPPED=0
+  # rbd-mirror first, with a short deadline: it hangs on SIGTERM when its peer cluster is already gone.
+  DEADLINE=$RBD_MIRROR_STOP_DEADLINE_SECONDS stop_daemons 'rbd-mirror*.pid'
   # The mon goes last: a stopping OSD asks the mon to mark it down and waits up to 5 s for an answer.
-  stop_daemons '[!m]*.pid' 'mgr.*.pid'
+  stop_daemons 'osd.*.pid' 'mgr.*.pid'
   stop_daemons 'mon.*.pid'
   log "stopped $STOPPED daemon(s)"
 }

@@ -18,7 +18,7 @@
 set -euo pipefail
 
 START_DEADLINE_SECONDS=${RBD_MIRROR_START_DEADLINE_SECONDS:-60}
-STOP_DEADLINE_SECONDS=${RBD_MIRROR_STOP_DEADLINE_SECONDS:-30}
+STOP_DEADLINE_SECONDS=${RBD_MIRROR_STOP_DEADLINE_SECONDS:-10}
 MIRROR_ID=${RBD_MIRROR_ID:-admin}
 # rbd-mirror looks for new pools/peers every 30 s by default; tests want them picked up quickly.
 REFRESH_INTERVAL=${RBD_MIRROR_REFRESH_INTERVAL_SECONDS:-2}
@@ -102,7 +102,8 @@ cmd_stop() {
   deadline=$(($(date +%s) + STOP_DEADLINE_SECONDS))
   while [ -d "/proc/$pid" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
   if [ -d "/proc/$pid" ]; then
-    log "pid $pid ignored SIGTERM; sending SIGKILL"
+    # Happens when the peer cluster is already stopped: shutdown waits on the dead peer connection.
+    log "pid $pid ignored SIGTERM for ${STOP_DEADLINE_SECONDS}s; sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
     while [ -d "/proc/$pid" ]; do sleep 0.1; done
   fi
