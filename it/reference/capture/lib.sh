@@ -8,6 +8,10 @@ RUN_ROOT=${RUN_ROOT:-/work/run-ceph}
 CAPTURE_CWD=${CAPTURE_CWD:-$RUN_ROOT/cwd}
 PARTS_DIR=${PARTS_DIR:-$RUN_ROOT/parts}
 mkdir -p "$CAPTURE_CWD" "$PARTS_DIR"
+for site in site-a site-b; do
+  [ -f "$RUN_ROOT/$site/$site.conf" ] || { echo "start $site first: it/ceph/cluster.sh start $site $RUN_ROOT/$site" >&2; exit 1; }
+  ln -sfn "$RUN_ROOT/$site/$site.conf" "$CAPTURE_CWD/$site.conf"
+done
 
 # Secret keys (cephx keys: 40 base64 chars, AQ...==) become <key>; bootstrap tokens
 # (base64 of a JSON object, so starting with eyJ) become <token>.
