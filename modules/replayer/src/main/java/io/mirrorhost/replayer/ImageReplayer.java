@@ -92,7 +92,9 @@ final class ImageReplayer {
             pass().onComplete(ar -> {
                 if (ar.failed()) {
                     replaying = false;
-                    settings.logger().warn("image {}: replay failed: {}", globalId, ar.cause().getMessage());
+                    Throwable cause = ar.cause().getCause() != null ? ar.cause().getCause() : ar.cause();
+                    settings.logger().warn("image {}: {}: {} {}", globalId, ar.cause().getMessage(),
+                            ClusterException.errnoOf(cause).describe(), cause.getMessage());
                     publish(new StatusTracker.Status(MirrorImageStatusState.ERROR, describe(ar.cause())));
                     closeImages();
                 }
@@ -117,8 +119,30 @@ final class ImageReplayer {
     private Future<Void> pass() {
         return gather().compose(input -> {
             ReplayAction action = SnapshotReplayer.next(input);
-            return execute(action).compose(more -> more && !stopped ? pass() : Future.succeededFuture());
+            return execute(action)
+                    .recover(failure -> Future.failedFuture(new StepFailure(failureText(action), failure)))
+                    .compose(more -> more && !stopped ? pass() : Future.succeededFuture());
         });
+    }
+
+    /** rbd-mirror's failure text for a step (notes §2.4), shown in an {@code up+error} status. */
+    static String failureText(ReplayAction action) {
+        if (action instanceof ReplayAction.CreateLocalImage) {
+            return "error bootstrapping replay";
+        }
+        if (action instanceof ReplayAction.PruneLocalSnapshot) {
+            return "failed to prune non-primary snapshot";
+        }
+        if (action instanceof ReplayAction.UnlinkRemoteSnapshot) {
+            return "failed to unlink local peer from remote image";
+        }
+        if (action instanceof ReplayAction.CopySnapshot) {
+            return "failed to copy remote image";
+        }
+        if (action instanceof ReplayAction.DeleteLocalImage) {
+            return "failed to delete local image";
+        }
+        return "failed to update image status";
     }
 
     private Future<ReplayInput> gather() {
@@ -422,8 +446,17 @@ final class ImageReplayer {
     }
 
     private static String describe(Throwable failure) {
-        Errno errno = ClusterException.errnoOf(failure);
-        return "error replaying: " + errno.describe();
+        if (failure instanceof StepFailure step) {
+            return step.getMessage();
+        }
+        return "failed to refresh remote image";
+    }
+
+    /** A step failed: rbd-mirror's text for the step, with the cluster's failure as the cause. */
+    static final class StepFailure extends RuntimeException {
+        StepFailure(String text, Throwable cause) {
+            super(text, cause, false, false);
+        }
     }
 
     /** Brings a result back onto the module's context, where this replayer's state lives. */
