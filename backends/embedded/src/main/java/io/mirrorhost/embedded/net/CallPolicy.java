@@ -24,10 +24,14 @@ final class CallPolicy {
             "Image.updateWatch", "Image.mirrorInfo", "Image.mirrorGlobalStatus", "Image.close",
             "Watch.close");
 
-    /** The writes a peer site's rbd-mirror daemon makes on this cluster. */
+    /**
+     * The writes a peer site makes on this cluster: its rbd-mirror daemon's, and a bootstrap import
+     * registering itself as a peer with its connection attributes (rx-tx), which Ceph's
+     * {@code profile rbd-mirror-peer} allows too.
+     */
     private static final Set<String> PEER_WRITES = Set.of(
             "Cluster.mirrorPeerPing", "Cluster.mirrorImageStatusSet", "Cluster.mirrorImageStatusRemove",
-            "Image.mirrorSnapshotUnlinkPeer");
+            "Image.mirrorSnapshotUnlinkPeer", "Cluster.mirrorPeerSiteAdd", "Cluster.mirrorPeerSiteSetAttributes");
 
     private CallPolicy() {
     }
