@@ -1,7 +1,6 @@
 package io.mirrorhost.replayer;
 
 import io.mirrorhost.api.cluster.ClusterException;
-import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageInfo;
 import io.mirrorhost.api.cluster.ImageOptions;
@@ -15,6 +14,7 @@ import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.Watch;
 import io.mirrorhost.replayer.snapshot.DataPoolChoice;
 import io.mirrorhost.replayer.snapshot.ImageSide;
+import io.mirrorhost.replayer.snapshot.Promotion;
 import io.mirrorhost.replayer.snapshot.ReplayAction;
 import io.mirrorhost.replayer.snapshot.ReplayInput;
 import io.mirrorhost.replayer.snapshot.ReplayStats;
@@ -145,20 +145,30 @@ final class ImageReplayer {
         return "failed to update image status";
     }
 
+    /**
+     * Reads the local copy first: a local primary needs nothing from the peer (and is reported as
+     * such even while the peer is unreachable); otherwise both copies.
+     */
     private Future<ReplayInput> gather() {
-        Future<Map<String, MirrorImageInfo>> remoteList = on(settings.remote().mirrorImageInfoList(settings.remoteNamespace()));
-        Future<Map<String, MirrorImageInfo>> localList = on(settings.local().mirrorImageInfoList(settings.localNamespace()));
-        return Future.all(remoteList, localList).compose(both -> {
-            MirrorImageInfo remoteInfo = find(remoteList.result(), true);
-            MirrorImageInfo localInfo = find(localList.result(), false);
-            return openRemote(remoteInfo).compose(r -> openLocal(localInfo)).compose(l -> side(remoteImage, remoteInfo))
-                    .compose(remote -> side(localImage, localInfo).compose(local -> resync().map(resync -> {
-                        lastLocal = local;
-                        lastRemote = remote;
-                        return new ReplayInput(local, remote, settings.localMirrorUuid(), settings.remoteMirrorUuid(),
-                                settings.remotePeerUuid(), resync, replaying, settings.maxSnapshots().getAsInt());
-                    })));
+        return on(settings.local().mirrorImageInfoList(settings.localNamespace())).compose(localList -> {
+            MirrorImageInfo localInfo = find(localList, false);
+            return openLocal(localInfo).compose(v -> side(localImage, localInfo));
+        }).compose(local -> {
+            if (local != null && local.promotion() == Promotion.PRIMARY) {
+                return Future.succeededFuture(input(local, null, false));
+            }
+            return on(settings.remote().mirrorImageInfoList(settings.remoteNamespace())).compose(remoteList -> {
+                MirrorImageInfo remoteInfo = find(remoteList, true);
+                return openRemote(remoteInfo).compose(v -> side(remoteImage, remoteInfo));
+            }).compose(remote -> resync().map(resync -> input(local, remote, resync)));
         });
+    }
+
+    private ReplayInput input(ImageSide local, ImageSide remote, boolean resync) {
+        lastLocal = local;
+        lastRemote = remote;
+        return new ReplayInput(local, remote, settings.localMirrorUuid(), settings.remoteMirrorUuid(),
+                settings.remotePeerUuid(), resync, replaying, settings.maxSnapshots().getAsInt());
     }
 
     private MirrorImageInfo find(Map<String, MirrorImageInfo> infos, boolean remote) {

@@ -280,6 +280,59 @@ class SnapshotMirroringTest {
     }
 
     @Test
+    void forcedPromotionWhileThePeerIsUnreachableThenSplitBrainOnTheOldPrimaryUntilItsResync() throws Exception {
+        twoWay();
+        FakeImage onB = b.createImage("img", 8 * OBJECT, ORDER);
+        onB.fill(0, 9000, 1);
+        onB.enableMirroring();
+        startReplayer(a, b);
+        startReplayer(b, a);
+        waitForCopy(a, "img", onB, onB.mirrorSnaps().get(0).id());
+        String gid = onB.globalId();
+        FakeImage onA = a.image("img");
+        onB.fill(2 * OBJECT, 100, 2);
+        onB.fill(6 * OBJECT, 100, 2);
+        Promise<Void> stuck = Promise.promise();
+        onA.writeGate = offset -> offset >= 6 * OBJECT ? stuck.future() : null;
+        long partial = snapshot(onB);
+        waitFor("a delta half applied", () -> onA.mirrorSnaps().stream().anyMatch(s -> !s.mirror().complete())
+                && !onA.checksum(null).equals(onA.checksum(onA.mirrorSnaps().get(0).id())));
+        String lastComplete = onA.checksum(onA.mirrorSnaps().get(0).id());
+
+        b.setReachable(false);
+        a.setReachable(false);
+        await(onA.open().mirrorPromote(true));
+        assertEquals(lastComplete, onA.checksum(null), "the partly applied delta was rolled back");
+        stuck.complete();
+        waitForStatus(a, gid, MirrorImageStatusState.STOPPED, "local image is primary");
+        onA.writeGate = null;
+        onA.fill(4 * OBJECT, 100, 3);
+
+        b.setReachable(true);
+        a.setReachable(true);
+        clock.advance(Duration.ofSeconds(5));
+        waitForStatus(b, gid, MirrorImageStatusState.STOPPED, "local image is primary");
+        await(onB.open().mirrorDemote());
+        waitForStatus(b, gid, MirrorImageStatusState.ERROR, "split-brain");
+        int untouched = onB.objectWrites.get();
+        onA.fill(5 * OBJECT, 100, 4);
+        snapshot(onA);
+        clock.advance(Duration.ofSeconds(5));
+        waitForStatus(b, gid, MirrorImageStatusState.ERROR, "split-brain");
+        assertEquals(untouched, onB.objectWrites.get(), "a split-brain image is not touched");
+
+        String oldId = onB.id();
+        await(onB.open().mirrorResync());
+        clock.advance(Duration.ofSeconds(5));
+        waitFor("site-b's image rebuilt", () -> b.image("img") != null && !b.image("img").id().equals(oldId));
+        long newest = onA.mirrorSnaps().get(onA.mirrorSnaps().size() - 1).id();
+        waitForCopy(b, "img", onA, newest);
+        assertEquals(onA.checksum(newest), b.image("img").checksum(null));
+        waitForStatus(b, gid, MirrorImageStatusState.REPLAYING, "replaying, ");
+        assertTrue(partial > 0);
+    }
+
+    @Test
     void disablingMirroringOrRemovingThePrimaryDeletesTheCopy() throws Exception {
         oneWay();
         FakeImage one = b.createImage("one", 4 * OBJECT, ORDER);

@@ -71,8 +71,40 @@ public final class FakeSite {
 
     /** The cluster as a peer's daemon reaches it; unreachable sites refuse the connection. */
     public Future<Cluster> connect() {
-        return reachable ? Future.succeededFuture(cluster())
-                : Future.failedFuture(new ClusterException(Errno.ECONNREFUSED, name + " is unreachable"));
+        return reachable ? Future.succeededFuture(unlessUnreachable(Cluster.class, cluster()))
+                : Future.failedFuture(unreachable());
+    }
+
+    private ClusterException unreachable() {
+        return new ClusterException(Errno.ETIMEDOUT, name + " is unreachable");
+    }
+
+    /** A peer's view: every call fails while this site is unreachable, images opened through it too. */
+    @SuppressWarnings("unchecked")
+    private <T> T unlessUnreachable(Class<T> type, T target) {
+        return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return method.invoke(target, args);
+                    }
+                    boolean up;
+                    synchronized (this) {
+                        up = reachable;
+                    }
+                    if (!up && Future.class.isAssignableFrom(method.getReturnType())) {
+                        return Future.failedFuture(unreachable());
+                    }
+                    Object result;
+                    try {
+                        result = method.invoke(target, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (result instanceof Future<?> f) {
+                        return f.map(value -> value instanceof Image image ? unlessUnreachable(Image.class, image) : value);
+                    }
+                    return result;
+                });
     }
 
     public void clockFrom(Supplier<Instant> now) {
