@@ -62,6 +62,8 @@ final class Metadata implements AutoCloseable {
     private static final String[] ADDED_COLUMNS = {
         // librbd's promotion state of a journal-mirrored image (snapshot mode derives it from snapshots)
         "ALTER TABLE mirror_images ADD COLUMN promotion TEXT NOT NULL DEFAULT 'PRIMARY'",
+        // the peer namespace the pool's default namespace mirrors with (named namespaces have a column already)
+        "ALTER TABLE pools ADD COLUMN remote_namespace TEXT NOT NULL DEFAULT ''",
     };
 
     private final Connection connection;

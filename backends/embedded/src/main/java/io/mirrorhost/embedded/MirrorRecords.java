@@ -78,8 +78,8 @@ final class MirrorRecords {
 
     static String remoteNamespace(Metadata.Tx t, long poolId, String namespace) throws SQLException {
         if (namespace.isEmpty()) {
-            return t.queryOne("SELECT value FROM config_keys WHERE key = ?", r -> r.getString(1),
-                remoteNamespaceKey(poolId)).orElse("");
+            return t.queryOne("SELECT remote_namespace FROM pools WHERE id = ?", r -> r.getString(1), poolId)
+                .orElse("");
         }
         return t.queryOne("SELECT remote_namespace FROM namespaces WHERE pool_id = ? AND name = ?",
             r -> r.getString(1), poolId, namespace).orElse("");
@@ -87,16 +87,11 @@ final class MirrorRecords {
 
     static void setRemoteNamespace(Metadata.Tx t, long poolId, String namespace, String remote) throws SQLException {
         if (namespace.isEmpty()) {
-            // the default namespace has no row of its own: keep it beside the pool's other settings
-            t.update("INSERT OR REPLACE INTO config_keys (key, value) VALUES (?, ?)", remoteNamespaceKey(poolId), remote);
+            t.update("UPDATE pools SET remote_namespace = ? WHERE id = ?", remote, poolId);
         } else {
             t.update("UPDATE namespaces SET remote_namespace = ? WHERE pool_id = ? AND name = ?", remote, poolId,
                 namespace);
         }
-    }
-
-    private static String remoteNamespaceKey(long poolId) {
-        return "rbd/mirror/remote_namespace/" + poolId;
     }
 
     // --- peers ---
