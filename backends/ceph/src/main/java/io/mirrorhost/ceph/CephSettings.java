@@ -28,19 +28,27 @@ record CephSettings(String client, Path confFile, Map<String, String> options, i
         if (conf == null || conf.isBlank()) {
             throw ClusterException.invalid("[ceph] needs conf: the path of the cluster's ceph.conf");
         }
-        Path confFile = Path.of(conf);
+        Path confFile = resolve(s, conf);
         if (!Files.isReadable(confFile)) {
             throw ClusterException.notFound("[ceph] conf file " + confFile + " does not exist or is not readable");
         }
         Map<String, String> options = new LinkedHashMap<>();
         String keyring = s.get("keyring");
         if (keyring != null && !keyring.isBlank()) {
-            if (!Files.isReadable(Path.of(keyring))) {
-                throw ClusterException.notFound("[ceph] keyring " + keyring + " does not exist or is not readable");
+            Path keyringFile = resolve(s, keyring);
+            if (!Files.isReadable(keyringFile)) {
+                throw ClusterException.notFound("[ceph] keyring " + keyringFile + " does not exist or is not readable");
             }
-            options.put("keyring", keyring);
+            options.put("keyring", keyringFile.toString());
         }
         return new CephSettings(client, confFile, options, workerThreads(s.get("worker_threads")));
+    }
+
+    /** Relative paths resolve against the site conf's directory ({@code conf_dir}, added by the host). */
+    private static Path resolve(Map<String, String> section, String path) {
+        Path p = Path.of(path);
+        String confDir = section.get("conf_dir");
+        return p.isAbsolute() || confDir == null ? p : Path.of(confDir).resolve(p).normalize();
     }
 
     static CephSettings forPeer(PeerConnection peer) {

@@ -1,0 +1,169 @@
+package io.mirrorhost.it;
+
+import static io.mirrorhost.it.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mirrorhost.host.Host;
+import io.mirrorhost.host.SiteConf;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real host (in-process, backend = ceph) of both sites driven by the real {@code bin/rbdm}, each
+ * mirror command's effect and output checked against real {@code rbd} on the same cluster. The host runs
+ * the modules of this class path (rbd, mirror-snapshot-schedule, mirror-status; not the replayer: on
+ * Ceph, rbd-mirror does the data path).
+ */
+class RbdmOnCephTest {
+    static final Path RBDM = Path.of(System.getProperty("user.dir")).resolveSibling("bin").resolve("rbdm");
+
+    @TempDir
+    static Path dir;
+    static CephSite siteA;
+    static CephSite siteB;
+    static Vertx vertx;
+    static Host hostA;
+    static Host hostB;
+    static Path cliConfDir;
+    static String pool;
+
+    @BeforeAll
+    static void startHosts() throws IOException {
+        siteA = CephSite.a();
+        siteB = CephSite.b();
+        vertx = Vertx.vertx();
+        cliConfDir = Files.createDirectories(dir.resolve("cli"));
+        hostA = start(siteA);
+        hostB = start(siteB);
+        pool = CephClusters.unique("rbdm");
+        for (CephSite site : List.of(siteA, siteB)) {
+            site.ceph("osd", "pool", "create", pool);
+            site.rbd("pool", "init", pool);
+        }
+    }
+
+    /** Starts a host for the site on a free port and writes the conf bin/rbdm --cluster NAME reads. */
+    private static Host start(CephSite site) throws IOException {
+        String key = UUID.randomUUID().toString();
+        Path hostDir = Files.createDirectories(dir.resolve("host-" + site.name()));
+        String common = "[global]\nsite_name = " + site.name() + "\nbackend = ceph\n\n"
+                + "[host]\nlisten_address = 127.0.0.1\nlisten_port = %d\napi_key = " + key + "\n\n";
+        Path conf = hostDir.resolve(site.name() + ".conf");
+        Files.writeString(conf, String.format(common, 0)
+                + "[ceph]\nconf = " + site.conf() + "\nkeyring = " + site.keyring() + "\nclient = client.admin\n\n"
+                + "[mgr/mirror-snapshot-schedule]\nrefresh_interval = 3\n");
+        Host host = result(Host.start(vertx, SiteConf.load(conf)));
+        Files.writeString(cliConfDir.resolve(site.name() + ".conf"), String.format(common, host.port()));
+        return host;
+    }
+
+    @AfterAll
+    static void stopHosts() {
+        for (Host host : new Host[] {hostA, hostB}) {
+            if (host != null) {
+                result(host.close());
+            }
+        }
+        if (vertx != null) {
+            result(vertx.close());
+        }
+    }
+
+    private static CephSite.Result rbdm(CephSite site, String... args) {
+        List<String> command = new ArrayList<>(List.of("env", "MIRRORHOST_CONF_DIR=" + cliConfDir, RBDM.toString(),
+                "--cluster", site.name()));
+        command.addAll(List.of(args));
+        return CephSite.exec(command);
+    }
+
+    private static CephSite.Result rbdmOk(CephSite site, String... args) {
+        CephSite.Result r = rbdm(site, args);
+        assertEquals(0, r.exit(), () -> "rbdm " + String.join(" ", args) + " failed: " + r.err() + r.out());
+        return r;
+    }
+
+    @Test
+    void mirrorCommandsConfigureRealClustersAndPrintWhatRbdPrints(@TempDir Path tmp) throws IOException {
+        rbdmOk(siteA, "mirror", "pool", "enable", pool, "image", "--site-name", "site-a");
+        rbdmOk(siteB, "mirror", "pool", "enable", pool, "image", "--site-name", "site-b");
+        assertEquals("image", siteA.rbd("mirror", "pool", "info", pool, "--format", "json").json().getString("mode"));
+        assertEquals("site-b", siteB.rbd("mirror", "pool", "info", pool, "--format", "json").json()
+                .getString("site_name"));
+
+        Path token = tmp.resolve("token");
+        Files.writeString(token, rbdmOk(siteA, "mirror", "pool", "peer", "bootstrap", "create", pool).out());
+        rbdmOk(siteB, "mirror", "pool", "peer", "bootstrap", "import", pool, token.toString());
+        JsonArray peersOnB = siteB.rbd("mirror", "pool", "info", pool, "--format", "json").json().getJsonArray("peers");
+        assertEquals("site-a", peersOnB.getJsonObject(0).getString("site_name"));
+
+        for (CephSite site : List.of(siteA, siteB)) {
+            assertEquals(site.rbd("mirror", "pool", "info", pool).out(), rbdmOk(site, "mirror", "pool", "info", pool).out());
+            assertEquals(site.rbd("mirror", "pool", "info", pool, "--format", "json").json(),
+                    new JsonObject(rbdmOk(site, "mirror", "pool", "info", pool, "--format", "json").out()));
+        }
+
+        siteA.rbd("create", "--size", "8M", pool + "/vol");
+        rbdmOk(siteA, "mirror", "image", "enable", pool + "/vol", "snapshot");
+        JsonObject mirroring = siteA.rbd("info", pool + "/vol", "--format", "json").json().getJsonObject("mirroring");
+        assertEquals("snapshot", mirroring.getString("mode"));
+        assertTrue(mirroring.getBoolean("primary"));
+
+        int before = siteA.rbd("snap", "ls", "--all", pool + "/vol", "--format", "json").jsonArray().size();
+        rbdmOk(siteA, "mirror", "image", "snapshot", pool + "/vol");
+        assertEquals(before + 1, siteA.rbd("snap", "ls", "--all", pool + "/vol", "--format", "json").jsonArray().size());
+
+        assertEquals(siteA.rbd("mirror", "image", "status", pool + "/vol").out(),
+                rbdmOk(siteA, "mirror", "image", "status", pool + "/vol").out());
+        assertEquals(siteA.rbd("mirror", "pool", "status", pool, "--verbose").out(),
+                rbdmOk(siteA, "mirror", "pool", "status", pool, "--verbose").out());
+
+        rbdmOk(siteA, "mirror", "image", "demote", pool + "/vol");
+        assertFalse(siteA.rbd("info", pool + "/vol", "--format", "json").json().getJsonObject("mirroring")
+                .getBoolean("primary"));
+        rbdmOk(siteA, "mirror", "image", "promote", pool + "/vol");
+        assertTrue(siteA.rbd("info", pool + "/vol", "--format", "json").json().getJsonObject("mirroring")
+                .getBoolean("primary"));
+    }
+
+    @Test
+    void theScheduleModuleSnapshotsRealImagesOnSchedule() {
+        String schedPool = CephClusters.unique("rbdm-sched");
+        siteA.ceph("osd", "pool", "create", schedPool);
+        siteA.rbd("pool", "init", schedPool);
+        siteA.rbd("mirror", "pool", "enable", schedPool, "image");
+        siteA.rbd("mirror", "pool", "peer", "add", schedPool, "client.rbd-mirror-peer@site-b");
+        siteA.rbd("create", "--size", "4M", schedPool + "/tick");
+        siteA.rbd("mirror", "image", "enable", schedPool + "/tick", "snapshot");
+
+        rbdmOk(siteA, "mirror", "snapshot", "schedule", "add", "--pool", schedPool, "1m");
+        String poolId = siteA.ceph("osd", "pool", "stats", schedPool, "-f", "json").jsonArray().getJsonObject(0)
+                .getValue("pool_id").toString();
+        assertEquals(List.of(poolId), siteA.rados("-p", schedPool, "listomapkeys", "rbd_mirror_snapshot_schedule")
+                .out().lines().toList());
+        assertTrue(rbdmOk(siteA, "mirror", "snapshot", "schedule", "ls", "--pool", schedPool).out().contains("1m"));
+
+        int before = mirrorSnapshots(schedPool + "/tick");
+        Await.until(Duration.ofSeconds(150), () -> "a scheduled mirror-snapshot of " + schedPool + "/tick",
+                () -> mirrorSnapshots(schedPool + "/tick") > before);
+    }
+
+    private static int mirrorSnapshots(String image) {
+        return (int) siteA.rbd("snap", "ls", "--all", image, "--format", "json").jsonArray().stream()
+                .map(JsonObject.class::cast).filter(s -> s.getJsonObject("namespace").getString("type").equals("mirror"))
+                .count();
+    }
+}
