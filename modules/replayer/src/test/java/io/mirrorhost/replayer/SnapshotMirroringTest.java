@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -44,6 +45,7 @@ class SnapshotMirroringTest {
     private final FakeSite a = new FakeSite("site-a");
     private final FakeSite b = new FakeSite("site-b");
     private final List<ReplayerModule> running = new ArrayList<>();
+    private final List<TestModuleContext> contexts = new ArrayList<>();
 
     @BeforeEach
     void start() {
@@ -86,11 +88,17 @@ class SnapshotMirroringTest {
     }
 
     private ReplayerModule startReplayer(FakeSite site, FakeSite peer) throws Exception {
+        return startReplayer(site, peer, Map.of());
+    }
+
+    private ReplayerModule startReplayer(FakeSite site, FakeSite peer, Map<String, String> options) throws Exception {
         ReplayerModule module = new ReplayerModule(new FakeReplicaOps(site));
         TestModuleContext ctx = new TestModuleContext(vertx, site == a ? "site-a" : "site-b", site.cluster(), clock, module)
                 .withOption(ReplayerModule.REFRESH_INTERVAL, "5")
                 .withOption(ReplayerModule.OBJECTS_IN_FLIGHT, "4")
                 .withPeers(conn -> peer.connect());
+        options.forEach(ctx::withOption);
+        contexts.add(ctx);
         await(module.start(ctx));
         running.add(module);
         return module;
@@ -207,7 +215,7 @@ class SnapshotMirroringTest {
     }
 
     @Test
-    void orderlyFailoverAndFailbackLoseNothing() throws Exception {
+    void orderlyFailoverAndFailbackLoopLosesNothingAndPrunesOldSnapshots() throws Exception {
         twoWay();
         FakeImage onB = b.createImage("img", 8 * OBJECT, ORDER);
         onB.fill(0, 5000, 1);
@@ -219,11 +227,11 @@ class SnapshotMirroringTest {
         waitForStatus(b, gid, MirrorImageStatusState.STOPPED, "local image is primary");
         FakeImage onA = a.image("img");
 
-        for (int round = 0; round < 2; round++) {
-            FakeImage from = round == 0 ? onB : onA;
-            FakeImage to = round == 0 ? onA : onB;
-            FakeSite fromSite = round == 0 ? b : a;
-            FakeSite toSite = round == 0 ? a : b;
+        for (int round = 0; round < 6; round++) {
+            FakeImage from = round % 2 == 0 ? onB : onA;
+            FakeImage to = round % 2 == 0 ? onA : onB;
+            FakeSite fromSite = round % 2 == 0 ? b : a;
+            FakeSite toSite = round % 2 == 0 ? a : b;
             from.fill(OBJECT, 100, 10 + round);
             await(from.open().mirrorDemote());
             long demotion = from.mirrorSnaps().get(from.mirrorSnaps().size() - 1).id();
@@ -240,6 +248,8 @@ class SnapshotMirroringTest {
             waitForCopy(fromSite, "img", to, s);
             waitForStatus(fromSite, gid, MirrorImageStatusState.REPLAYING, "replaying, ");
             assertEquals(to.checksum(null), from.checksum(null), "after failover the old primary follows");
+            waitFor("old mirror-snapshots pruned on both sites after round " + round,
+                    () -> onA.mirrorSnaps().size() <= 3 && onB.mirrorSnaps().size() <= 3);
         }
     }
 
@@ -330,6 +340,55 @@ class SnapshotMirroringTest {
         assertEquals(onA.checksum(newest), b.image("img").checksum(null));
         waitForStatus(b, gid, MirrorImageStatusState.REPLAYING, "replaying, ");
         assertTrue(partial > 0);
+    }
+
+    @Test
+    void theCopyGetsItsDataPoolByTheGuidesRules() throws Exception {
+        oneWay();
+        a.pools.add("rbd-data");
+        for (String name : List.of("same", "other")) {
+            FakeImage image = b.createImage(name, 2 * OBJECT, ORDER);
+            image.setDataPool(name.equals("same") ? "rbd-data" : "elsewhere");
+            image.fill(0, 10, 1);
+            image.enableMirroring();
+        }
+        startReplayer(a, b);
+        waitForCopy(a, "same", b.image("same"), b.image("same").mirrorSnaps().get(0).id());
+        waitForCopy(a, "other", b.image("other"), b.image("other").mirrorSnaps().get(0).id());
+        assertEquals("rbd-data", a.image("same").dataPool(), "a local pool of the same name");
+        assertNull(a.image("other").dataPool(), "no local pool of that name: none");
+
+        FakeImage third = b.createImage("third", 2 * OBJECT, ORDER);
+        third.enableMirroring();
+        ReplayerModule module = running.get(0);
+        contexts.get(0).withOption(ReplayerModule.DEFAULT_DATA_POOL, "fast");
+        module.optionChanged(ReplayerModule.DEFAULT_DATA_POOL);
+        waitForCopy(a, "third", third, third.mirrorSnaps().get(0).id());
+        assertEquals("fast", a.image("third").dataPool(), "rbd_default_data_pool comes first");
+    }
+
+    @Test
+    void imageSyncsBeyondTheLimitWaitForASlot() throws Exception {
+        oneWay();
+        Promise<Void> release = Promise.promise();
+        a.onImageCreated(copy -> copy.writeGate = offset -> release.future());
+        for (String name : List.of("x", "y", "z")) {
+            FakeImage image = b.createImage(name, 2 * OBJECT, ORDER);
+            image.fill(0, 10, name.hashCode());
+            image.enableMirroring();
+        }
+        startReplayer(a, b, Map.of(ReplayerModule.CONCURRENT_IMAGE_SYNCS, "2"));
+        waitFor("three local copies", () -> a.image("x") != null && a.image("y") != null && a.image("z") != null);
+        waitFor("two syncs running", () -> List.of("x", "y", "z").stream()
+                .filter(n -> !a.image(n).mirrorSnaps().isEmpty()).count() == 2);
+        String waiting = List.of("x", "y", "z").stream().filter(n -> a.image(n).mirrorSnaps().isEmpty()).findFirst()
+                .orElseThrow();
+        assertEquals(MirrorImageStatusState.STARTING_REPLAY, a.status(b.image(waiting).globalId(), "").state(),
+                "the third one waits for a slot");
+        release.complete();
+        for (String name : List.of("x", "y", "z")) {
+            waitForCopy(a, name, b.image(name), b.image(name).mirrorSnaps().get(0).id());
+        }
     }
 
     @Test

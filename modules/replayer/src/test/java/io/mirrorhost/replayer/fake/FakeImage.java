@@ -70,6 +70,14 @@ public final class FakeImage {
         this.order = order;
     }
 
+    public String dataPool() {
+        return dataPool;
+    }
+
+    public void setDataPool(String pool) {
+        this.dataPool = pool;
+    }
+
     public String id() {
         return id;
     }

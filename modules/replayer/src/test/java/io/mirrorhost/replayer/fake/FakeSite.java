@@ -50,6 +50,7 @@ public final class FakeSite {
     Supplier<Instant> clock = Instant::now;
     Consumer<FakeImage> onImageCreated = image -> { };
     MirrorMode mode = MirrorMode.IMAGE;
+    public final List<String> pools = new CopyOnWriteArrayList<>(List.of(POOL));
     boolean reachable = true;
 
     public FakeSite(String name) {
@@ -163,11 +164,12 @@ public final class FakeSite {
     /** What {@link Cluster} methods the replayer uses, on this site. */
     public final class ClusterView {
         public Future<List<PoolInfo>> listPools() {
-            return call(() -> List.of(new PoolInfo(1, POOL, true)));
+            return call(() -> pools.stream().map(p -> new PoolInfo(pools.indexOf(p) + 1, p, true)).toList());
         }
 
         public Future<MirrorMode> mirrorModeGet(PoolNamespace where) {
-            return call(() -> mode);
+            // only the pool named POOL is mirrored; others are plain (data) pools
+            return call(() -> where.pool().equals(POOL) ? mode : MirrorMode.DISABLED);
         }
 
         public Future<String> mirrorRemoteNamespaceGet(PoolNamespace where) {
