@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -42,6 +43,13 @@ final class ImageCopier {
      */
     Future<Void> copy(Image remoteAtEnd, Long fromSnapId, Image local, long imageSize, long objectSize,
                       SyncProgress progress, LongConsumer onBytes, Consumer<SyncProgress> onProgress) {
+        return copy(remoteAtEnd, fromSnapId, local, imageSize, objectSize, progress, onBytes, onProgress, () -> false);
+    }
+
+    /** As above; once {@code cancelled} says so no further object is started and the copy fails. */
+    Future<Void> copy(Image remoteAtEnd, Long fromSnapId, Image local, long imageSize, long objectSize,
+                      SyncProgress progress, LongConsumer onBytes, Consumer<SyncProgress> onProgress,
+                      BooleanSupplier cancelled) {
         return remoteAtEnd.diff(fromSnapId, 0, imageSize, false).compose(extents -> {
             Map<Long, List<DiffExtent>> byObject = byObject(extents, objectSize, progress.startObject());
             for (long object = progress.startObject(); object < progress.objectCount(); object++) {
@@ -51,7 +59,7 @@ final class ImageCopier {
             }
             Deque<Map.Entry<Long, List<DiffExtent>>> queue = new ArrayDeque<>(byObject.entrySet());
             Promise<Void> done = Promise.promise();
-            Worker worker = new Worker(queue, remoteAtEnd, local, progress, onBytes, onProgress, done);
+            Worker worker = new Worker(queue, remoteAtEnd, local, progress, onBytes, onProgress, cancelled, done);
             int workers = Math.min(objectsInFlight, Math.max(1, queue.size()));
             for (int i = 0; i < workers; i++) {
                 worker.next();
@@ -79,6 +87,13 @@ final class ImageCopier {
         return byObject;
     }
 
+    /** The copy was cancelled (rbd-mirror's {@code image-sync canceled}). */
+    static final class CancelledCopy extends RuntimeException {
+        CancelledCopy() {
+            super("image-sync canceled", null, false, false);
+        }
+    }
+
     private final class Worker {
         private final Deque<Map.Entry<Long, List<DiffExtent>>> queue;
         private final Image remote;
@@ -86,23 +101,31 @@ final class ImageCopier {
         private final SyncProgress progress;
         private final LongConsumer onBytes;
         private final Consumer<SyncProgress> onProgress;
+        private final BooleanSupplier cancelled;
         private final Promise<Void> done;
         private int active;
         private boolean failed;
 
         Worker(Deque<Map.Entry<Long, List<DiffExtent>>> queue, Image remote, Image local, SyncProgress progress,
-               LongConsumer onBytes, Consumer<SyncProgress> onProgress, Promise<Void> done) {
+               LongConsumer onBytes, Consumer<SyncProgress> onProgress, BooleanSupplier cancelled,
+               Promise<Void> done) {
             this.queue = queue;
             this.remote = remote;
             this.local = local;
             this.progress = progress;
             this.onBytes = onBytes;
             this.onProgress = onProgress;
+            this.cancelled = cancelled;
             this.done = done;
         }
 
         synchronized void next() {
             if (failed) {
+                return;
+            }
+            if (cancelled.getAsBoolean()) {
+                failed = true;
+                done.tryFail(new CancelledCopy());
                 return;
             }
             Map.Entry<Long, List<DiffExtent>> item = queue.pollFirst();

@@ -52,6 +52,8 @@ final class ImageReplayer {
     private boolean finished;
     private SyncProgress syncing;
     private SnapInfo syncingSnap;
+    /** Syncing statuses are written when the percent changes, not for every object. */
+    private int publishedPercent = -1;
     private boolean initialSync;
     private ImageSide lastLocal;
     private ImageSide lastRemote;
@@ -313,13 +315,15 @@ final class ImageReplayer {
                 .compose(info -> resizeLocal(info.size()).compose(v -> {
                     SyncProgress progress = new SyncProgress(info.objectCount(), copy.resumeObject());
                     syncing = progress;
+                    publishedPercent = -1;
                     stats.syncStarted(settings.clock().now());
                     publishSyncing();
                     ProgressRecorder recorder = new ProgressRecorder(localSnapId);
                     ImageCopier copier = new ImageCopier(settings.clock(), settings.objectsInFlight().getAsInt(),
                             settings.bandwidth());
                     return copier.copy(atEnd, copy.remoteStart(), localImage, info.size(), info.objectSize(), progress,
-                                    bytes -> stats.bytesRead(settings.clock().now(), bytes), recorder::progressed)
+                                    bytes -> stats.bytesRead(settings.clock().now(), bytes), recorder::progressed,
+                                    () -> stopped)
                             .compose(x -> on(localImage.flush()))
                             .compose(x -> recorder.idle())
                             .compose(x -> on(localImage.mirrorSnapshotSetCopyProgress(localSnapId, true,
@@ -380,9 +384,10 @@ final class ImageReplayer {
 
     private void publishSyncing() {
         SyncProgress p = syncing;
-        if (p == null) {
+        if (p == null || p.percent() == publishedPercent) {
             return;
         }
+        publishedPercent = p.percent();
         if (initialSync) {
             publish(StatusTracker.initialSync(p.percent()));
         } else {

@@ -139,6 +139,26 @@ class EmbeddedSitesTest {
     }
 
     @Test
+    void aCancelledCopyStartsNoFurtherObject() throws Exception {
+        long size = 8 * OBJECT;
+        Image source = create(siteB, "src", size);
+        await(source.write(0, random(1, (int) size)));
+        long s1 = await(source.createSnap("s1"));
+        Image atS1 = await(siteB.openImageAtSnap(RBD, await(source.info()).id(), s1));
+        Image target = create(siteA, "dst", size);
+        SyncProgress progress = new SyncProgress(8, 0);
+        AtomicLong copied = new AtomicLong();
+        Future<Void> copy = new ImageCopier(clock, 1, new BandwidthLimiter(0)).copy(atS1, null, target, size, OBJECT,
+                progress, copied::addAndGet, p -> { }, () -> copied.get() >= 3 * OBJECT);
+        Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> await(copy));
+        assertTrue(failure.getCause() instanceof ImageCopier.CancelledCopy, failure.toString());
+        assertEquals(3, progress.copiedPrefix(), "one object in flight, stopped after the third");
+        for (Image i : List.of(atS1, source, target)) {
+            await(i.close());
+        }
+    }
+
+    @Test
     void aBandwidthLimitPacesTheCopyOnTheClock() throws Exception {
         long size = 4 * OBJECT;
         Image source = create(siteB, "src", size);
