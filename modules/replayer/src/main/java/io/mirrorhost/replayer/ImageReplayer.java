@@ -141,6 +141,9 @@ final class ImageReplayer {
         if (action instanceof ReplayAction.CopySnapshot) {
             return "failed to copy remote image";
         }
+        if (action instanceof ReplayAction.RenameLocalImage) {
+            return "failed to apply remote image state";
+        }
         if (action instanceof ReplayAction.DeleteLocalImage) {
             return "failed to delete local image";
         }
@@ -223,7 +226,8 @@ final class ImageReplayer {
         if (info == null || image == null) {
             return Future.succeededFuture(null);
         }
-        return on(image.listSnaps()).map(snaps -> new ImageSide(info, snaps));
+        return on(image.info()).compose(about -> on(image.listSnaps())
+                .map(snaps -> new ImageSide(about.name(), info, snaps)));
     }
 
     private Future<Boolean> resync() {
@@ -241,6 +245,10 @@ final class ImageReplayer {
         if (action instanceof ReplayAction.DeleteLocalImage delete) {
             publish(new StatusTracker.Status(MirrorImageStatusState.STOPPED, delete.description()));
             return deleteLocalImage().map(delete.resync());
+        }
+        if (action instanceof ReplayAction.RenameLocalImage rename) {
+            return on(settings.local().renameImage(new ImageSpec(settings.localNamespace(), lastLocal.name()),
+                    rename.newName())).compose(v -> closeImages()).map(true);
         }
         if (action instanceof ReplayAction.PruneLocalSnapshot prune) {
             return on(localImage.removeSnapById(prune.localSnapId())).map(true);

@@ -177,9 +177,14 @@ class SnapshotMirroringTest {
         assertEquals(2 * OBJECT, await(a.image("img").open().info()).size(), "shrinking is replayed too");
 
         waitFor("old non-primary snapshots pruned", () -> a.image("img").mirrorSnaps().size() == 1);
+
+        b.cluster().renameImage(io.mirrorhost.api.cluster.ImageSpec.of("rbd", "", "img"), "img_RENAMED");
+        long s6 = snapshot(primary);
+        waitForCopy(a, "img_RENAMED", primary, s6);
+        assertNull(a.image("img"), "the copy follows a rename");
         waitFor("stale primary snapshots unlinked from this peer", () -> primary.mirrorSnaps().stream()
                 .filter(s -> s.mirror().mirrorPeerUuids().contains("peer-site-a-at-site-b")).count() == 1);
-        assertEquals(s5, primary.mirrorSnaps().get(primary.mirrorSnaps().size() - 1).id());
+        assertEquals(s6, primary.mirrorSnaps().get(primary.mirrorSnaps().size() - 1).id());
     }
 
     @Test

@@ -8,10 +8,14 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * One copy of a mirrored image as the replayer sees it at one moment: its mirroring record and its
- * mirror-snapshots (other snapshots are dropped), oldest first.
+ * One copy of a mirrored image as the replayer sees it at one moment: its name (null when not
+ * read), its mirroring record and its mirror-snapshots (other snapshots are dropped), oldest first.
  */
-public record ImageSide(MirrorImageInfo info, List<SnapInfo> mirrorSnaps) {
+public record ImageSide(String name, MirrorImageInfo info, List<SnapInfo> mirrorSnaps) {
+    public ImageSide(MirrorImageInfo info, List<SnapInfo> mirrorSnaps) {
+        this(null, info, mirrorSnaps);
+    }
+
     public ImageSide {
         mirrorSnaps = mirrorSnaps.stream()
                 .filter(s -> s.namespace() == SnapNamespace.MIRROR && s.mirror() != null)

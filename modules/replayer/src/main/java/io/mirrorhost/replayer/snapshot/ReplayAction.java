@@ -12,6 +12,10 @@ public sealed interface ReplayAction {
     record DeleteLocalImage(String description, boolean resync) implements ReplayAction {
     }
 
+    /** The remote image was renamed: the copy follows (ApplyImageStateRequest). */
+    record RenameLocalImage(String newName) implements ReplayAction {
+    }
+
     /** Remove a local mirror-snapshot nobody needs any more. */
     record PruneLocalSnapshot(long localSnapId) implements ReplayAction {
     }

@@ -87,6 +87,10 @@ public final class SnapshotReplayer {
     }
 
     private static ReplayAction replay(ReplayInput in) {
+        String remoteName = in.remote().name();
+        if (remoteName != null && in.local().name() != null && !remoteName.equals(in.local().name())) {
+            return new ReplayAction.RenameLocalImage(remoteName);
+        }
         LocalScan local = LocalScan.of(in.local().mirrorSnaps());
         if (local.error != null) {
             return error(local.error);

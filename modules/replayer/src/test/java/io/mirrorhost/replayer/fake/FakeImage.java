@@ -39,7 +39,7 @@ public final class FakeImage {
 
     final FakeSite site;
     final String id;
-    final String name;
+    String name;
     final int order;
     long size;
     String dataPool;

@@ -258,6 +258,22 @@ public final class FakeSite {
             }
         }
 
+        public Future<Void> renameImage(ImageSpec spec, String newName) {
+            synchronized (FakeSite.this) {
+                return call(() -> {
+                    FakeImage image = image(spec.name());
+                    if (image == null) {
+                        throw ClusterException.notFound("image " + spec);
+                    }
+                    if (image(newName) != null) {
+                        throw ClusterException.exists("image " + newName);
+                    }
+                    image.name = newName;
+                    return null;
+                });
+            }
+        }
+
         public Future<Void> removeImage(ImageSpec spec) {
             synchronized (FakeSite.this) {
                 return call(() -> {

@@ -267,6 +267,17 @@ class SnapshotReplayerTest {
     }
 
     @Test
+    void aRenamedRemoteIsFollowedBeforeAnythingElse() {
+        ImageSide local = new ImageSide("old", null, List.of(nonPrimary(5, REMOTE_UUID, 3)));
+        ImageSide remote = new ImageSide("new", side(primary(3, US)).info(), List.of(primary(3, US), primary(4, US)));
+        assertEquals(new ReplayAction.RenameLocalImage("new"), next(local, remote));
+        ImageSide renamed = new ImageSide("new", null, List.of(nonPrimary(5, REMOTE_UUID, 3)));
+        assertEquals(CopySnapshot.class, next(renamed, remote).getClass());
+        assertEquals(stop(MirrorImageStatusState.STOPPED, "local image is primary"),
+                next(new ImageSide("old", null, List.of(primary(1))), remote), "a primary keeps its name");
+    }
+
+    @Test
     void promotionFollowsTheNewestMirrorSnapshot() {
         assertEquals(Promotion.UNKNOWN, side(user(1)).promotion());
         assertEquals(Promotion.PRIMARY, side(demoted(1), primary(2)).promotion());
