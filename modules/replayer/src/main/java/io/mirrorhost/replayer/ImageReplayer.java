@@ -269,9 +269,11 @@ final class ImageReplayer {
             return Future.succeededFuture(false);
         }
         if (action instanceof ReplayAction.Stop stop) {
+            // the images stay watched: a change on either side (the peer copying our demotion after
+            // a transient split-brain, a promotion) is looked at at once, not at the next refresh
             replaying = false;
             publish(new StatusTracker.Status(stop.state(), stop.description()));
-            return closeImages().map(false);
+            return Future.succeededFuture(false);
         }
         finished = true;
         return closeImages().compose(v -> removeStatuses()).map(false);

@@ -397,6 +397,29 @@ class SnapshotMirroringTest {
     }
 
     @Test
+    void imagesOfEveryMirroredNamespaceAreReplayedIntoTheirNamespace() throws Exception {
+        oneWay();
+        a.namespaces.add("ns1");
+        b.namespaces.add("ns1");
+        FakeImage inDefault = b.createImage("img", 2 * OBJECT, ORDER);
+        FakeImage inNs1 = b.createImage("ns1", "img", 3 * OBJECT, ORDER);
+        inDefault.fill(0, 100, 1);
+        inNs1.fill(OBJECT, 100, 2);
+        inDefault.enableMirroring();
+        inNs1.enableMirroring();
+        startReplayer(a, b);
+        waitFor("both copies", () -> a.image("", "img") != null && a.image("ns1", "img") != null);
+        waitFor("both synced", () -> a.image("", "img").mirrorSnaps().stream().anyMatch(s -> s.mirror().complete())
+                && a.image("ns1", "img").mirrorSnaps().stream().anyMatch(s -> s.mirror().complete()));
+        long s1 = inNs1.mirrorSnaps().get(0).id();
+        SnapInfo copied = a.image("ns1", "img").mirrorSnaps().get(0);
+        assertEquals(s1, copied.mirror().primarySnapId());
+        assertEquals(inNs1.checksum(s1), a.image("ns1", "img").checksum(copied.id()));
+        assertEquals(inNs1.globalId(), a.image("ns1", "img").globalId());
+        assertEquals(inDefault.globalId(), a.image("", "img").globalId());
+    }
+
+    @Test
     void disablingMirroringOrRemovingThePrimaryDeletesTheCopy() throws Exception {
         oneWay();
         FakeImage one = b.createImage("one", 4 * OBJECT, ORDER);

@@ -40,6 +40,7 @@ public final class FakeImage {
     final FakeSite site;
     final String id;
     String name;
+    String namespace = "";
     final int order;
     long size;
     String dataPool;
@@ -303,7 +304,7 @@ public final class FakeImage {
         }
 
         public ImageSpec spec() {
-            return ImageSpec.of(FakeSite.POOL, "", name);
+            return ImageSpec.of(FakeSite.POOL, namespace, name);
         }
 
         public Long snapId() {

@@ -22,7 +22,7 @@ public final class FakeReplicaOps implements ReplicaOps {
     public Future<Void> createNonPrimaryImage(Cluster local, ImageSpec spec, ImageOptions options, String globalId,
                                               String primaryMirrorUuid) {
         synchronized (site) {
-            FakeImage image = site.createImage(spec.name(), options.size(), options.order());
+            FakeImage image = site.createImage(spec.namespace(), spec.name(), options.size(), options.order());
             image.dataPool = options.dataPool();
             site.records.put(image.id, new MirrorImageInfo(globalId, MirrorImageState.ENABLED,
                     MirrorImageMode.SNAPSHOT, false));

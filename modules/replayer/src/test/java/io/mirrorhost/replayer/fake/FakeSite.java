@@ -51,6 +51,8 @@ public final class FakeSite {
     Consumer<FakeImage> onImageCreated = image -> { };
     MirrorMode mode = MirrorMode.IMAGE;
     public final List<String> pools = new CopyOnWriteArrayList<>(List.of(POOL));
+    /** Namespaces of the pool besides the default one, each mirrored to the same-named namespace. */
+    public final List<String> namespaces = new CopyOnWriteArrayList<>();
     boolean reachable = true;
 
     public FakeSite(String name) {
@@ -127,11 +129,21 @@ public final class FakeSite {
     }
 
     public synchronized FakeImage image(String imageName) {
-        return images.values().stream().filter(i -> i.name.equals(imageName)).findFirst().orElse(null);
+        return image("", imageName);
+    }
+
+    public synchronized FakeImage image(String namespace, String imageName) {
+        return images.values().stream().filter(i -> i.name.equals(imageName) && i.namespace.equals(namespace))
+                .findFirst().orElse(null);
     }
 
     public synchronized FakeImage createImage(String imageName, long size, int order) {
+        return createImage("", imageName, size, order);
+    }
+
+    public synchronized FakeImage createImage(String namespace, String imageName, long size, int order) {
         FakeImage image = new FakeImage(this, "id" + ids.incrementAndGet(), imageName, size, order);
+        image.namespace = namespace;
         images.put(image.id, image);
         onImageCreated.accept(image);
         return image;
@@ -177,7 +189,7 @@ public final class FakeSite {
         }
 
         public Future<List<String>> listNamespaces(String pool) {
-            return call(List::of);
+            return call(() -> List.copyOf(namespaces));
         }
 
         public Future<String> mirrorUuidGet(String pool) {
@@ -210,7 +222,15 @@ public final class FakeSite {
 
         public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
             synchronized (FakeSite.this) {
-                return call(() -> Map.copyOf(records));
+                return call(() -> {
+                    Map<String, MirrorImageInfo> inNamespace = new LinkedHashMap<>();
+                    records.forEach((id, info) -> {
+                        if (images.containsKey(id) && images.get(id).namespace.equals(where.namespace())) {
+                            inNamespace.put(id, info);
+                        }
+                    });
+                    return inNamespace;
+                });
             }
         }
 
@@ -230,7 +250,7 @@ public final class FakeSite {
 
         public Future<Image> openImage(ImageSpec spec) {
             synchronized (FakeSite.this) {
-                FakeImage image = image(spec.name());
+                FakeImage image = image(spec.namespace(), spec.name());
                 return image == null ? Future.failedFuture(ClusterException.notFound("image " + spec))
                         : Future.succeededFuture(image.handle(null));
             }
@@ -249,10 +269,10 @@ public final class FakeSite {
         public Future<Void> createImage(ImageSpec spec, ImageOptions options) {
             synchronized (FakeSite.this) {
                 return call(() -> {
-                    if (image(spec.name()) != null) {
+                    if (image(spec.namespace(), spec.name()) != null) {
                         throw ClusterException.exists("image " + spec.name());
                     }
-                    FakeSite.this.createImage(spec.name(), options.size(), options.order()).dataPool = options.dataPool();
+                    FakeSite.this.createImage(spec.namespace(), spec.name(), options.size(), options.order()).dataPool = options.dataPool();
                     return null;
                 });
             }
@@ -261,11 +281,11 @@ public final class FakeSite {
         public Future<Void> renameImage(ImageSpec spec, String newName) {
             synchronized (FakeSite.this) {
                 return call(() -> {
-                    FakeImage image = image(spec.name());
+                    FakeImage image = image(spec.namespace(), spec.name());
                     if (image == null) {
                         throw ClusterException.notFound("image " + spec);
                     }
-                    if (image(newName) != null) {
+                    if (image(spec.namespace(), newName) != null) {
                         throw ClusterException.exists("image " + newName);
                     }
                     image.name = newName;
@@ -277,7 +297,7 @@ public final class FakeSite {
         public Future<Void> removeImage(ImageSpec spec) {
             synchronized (FakeSite.this) {
                 return call(() -> {
-                    FakeImage image = image(spec.name());
+                    FakeImage image = image(spec.namespace(), spec.name());
                     if (image == null) {
                         throw ClusterException.notFound("image " + spec);
                     }

@@ -252,6 +252,16 @@ class SnapshotReplayerTest {
         }
 
         @Test
+        void anOlderDemotionOfThePeerIsSplitBrainOnlyUntilItCopiesOurs() {
+            ImageSide local = side(primary(4, "peer-them"), demoted(5, "peer-them"));
+            ImageSide copying = side(demoted(20, US), nonPrimary(21, LOCAL_UUID, 4));
+            assertEquals(error("split-brain"), next(local, copying), "after a failover loop, before the peer caught up");
+            ImageSide caughtUp = side(demoted(20, US), nonPrimary(21, LOCAL_UUID, 4),
+                    nonPrimaryDemoted(22, LOCAL_UUID, 5, US));
+            assertEquals(stop(MirrorImageStatusState.UNKNOWN, "remote image demoted"), next(local, caughtUp));
+        }
+
+        @Test
         void aForcePromotedPeerAfterOurDemotionIsSplitBrain() {
             ImageSide local = side(primary(6, "peer-them"), demoted(7, "peer-them"));
             assertEquals(error("split-brain"), next(local, side(primary(3, US), primary(8, US))));
