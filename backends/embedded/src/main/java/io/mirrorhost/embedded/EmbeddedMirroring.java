@@ -279,6 +279,10 @@ final class EmbeddedMirroring {
             if (site.equals(siteName(t))) {
                 throw ClusterException.invalid(API + "peer_site_add: cannot add self as remote peer");
             }
+            if (MirrorRecords.mode(t, poolId, "") == MirrorMode.DISABLED) {
+                throw ClusterException.invalid("cls_rbd: mirror_peer_add: mirroring must be enabled on the pool\n"
+                    + API + "peer_site_add: failed to add mirror peer '" + site + "': " + Errno.EINVAL.describe());
+            }
             if (direction == MirrorPeerDirection.TX_ONLY) {
                 throw ClusterException.invalid(API + "peer_site_add: a tx-only peer cannot be added; a peer's daemon"
                     + " announces itself as one");

@@ -31,6 +31,9 @@ class MirrorPeersAndStatusesTest extends StoreTestBase {
 
     @Test
     void peersAreAddedOncePerSiteAndNeverAsSelf() throws Exception {
+        ClusterExceptionText.assertMessage("cls_rbd: mirror_peer_add: mirroring must be enabled on the pool\n"
+                + "librbd::api::Mirror: peer_site_add: failed to add mirror peer 'site-b': (22) Invalid argument",
+            Await.failure(Errno.EINVAL, cluster.mirrorPeerSiteAdd("rbd", "site-b", "client.x", MirrorPeerDirection.RX_TX)));
         Await.result(cluster.mirrorModeSet(RBD, MirrorMode.IMAGE));
         Await.result(cluster.mirrorSiteNameSet("site-a"));
         String uuid = Await.result(cluster.mirrorPeerSiteAdd("rbd", "site-b", "client.rbd-mirror-peer",
