@@ -218,7 +218,7 @@ public final class EmbeddedCluster implements Cluster {
                 // mirror-snapshots go with the image, as librbd removes them
                 if (t.queryOne("SELECT 1 FROM snaps WHERE image_id = ? AND snap_namespace <> 'MIRROR' LIMIT 1",
                         r -> true, found.id()).isPresent()) {
-                    throw new ClusterException(Errno.EBUSY, "image has snapshots - these must be deleted"
+                    throw new ClusterException(Errno.ENOTEMPTY, "image has snapshots - these must be deleted"
                         + " with 'rbd snap purge' before the image can be removed.");
                 }
                 announce[0] = EmbeddedMirroring.onImageRemoved(t, store, found.id());

@@ -104,7 +104,7 @@ class ImageLifecycleTest extends StoreTestBase {
         Await.result(img.createSnap("s"));
         Await.result(img.close());
         ClusterExceptionText.assertMessage("image has snapshots - these must be deleted with 'rbd snap purge' before"
-            + " the image can be removed.", Await.failure(Errno.EBUSY, cluster.removeImage(spec("a"))));
+            + " the image can be removed.", Await.failure(Errno.ENOTEMPTY, cluster.removeImage(spec("a"))));
         Image again = Await.result(cluster.openImage(spec("a")));
         Await.result(again.removeSnap("s"));
         Await.result(again.close());

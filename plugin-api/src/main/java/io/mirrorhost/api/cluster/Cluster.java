@@ -44,7 +44,7 @@ public interface Cluster {
 
     Future<Void> createImage(ImageSpec spec, ImageOptions options);
 
-    /** Removes an image; EBUSY while it has snapshots, as rbd refuses then. */
+    /** Removes an image; ENOTEMPTY while it has user snapshots, EBUSY while it is open elsewhere (librbd). */
     Future<Void> removeImage(ImageSpec spec);
 
     Future<Void> renameImage(ImageSpec spec, String newName);
