@@ -23,6 +23,7 @@ import io.mirrorhost.replayer.snapshot.SnapshotReplayStatus;
 import io.mirrorhost.replayer.snapshot.SnapshotReplayer;
 import io.mirrorhost.replayer.snapshot.StatusTracker;
 import io.mirrorhost.replayer.snapshot.SyncProgress;
+import io.mirrorhost.replayer.snapshot.UserSnapshotPlan;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
@@ -320,27 +321,73 @@ final class ImageReplayer {
                 ? Future.succeededFuture(copy.resumeLocalSnapId())
                 : on(settings.replicaOps().createNonPrimarySnapshot(localImage, settings.remoteMirrorUuid(),
                         copy.remoteEnd(), copy.demoted()));
-        return localSnap.compose(localSnapId -> on(settings.remote().openImageAtSnap(settings.remoteNamespace(),
-                remoteImageId, copy.remoteEnd())).compose(atEnd -> on(atEnd.info())
-                .compose(info -> resizeLocal(info.size()).compose(v -> {
-                    SyncProgress progress = new SyncProgress(info.objectCount(), copy.resumeObject());
-                    syncing = progress;
-                    publishedPercent = -1;
-                    stats.syncStarted(settings.clock().now());
-                    publishSyncing();
-                    ProgressRecorder recorder = new ProgressRecorder(localSnapId);
-                    ImageCopier copier = new ImageCopier(settings.clock(), settings.objectsInFlight().getAsInt(),
-                            settings.bandwidth());
-                    return copier.copy(atEnd, copy.remoteStart(), localImage, info.size(), info.objectSize(), progress,
-                                    bytes -> stats.bytesRead(settings.clock().now(), bytes), recorder::progressed,
-                                    () -> stopped)
-                            .compose(x -> on(localImage.flush()))
-                            .compose(x -> recorder.idle())
-                            .compose(x -> on(localImage.mirrorSnapshotSetCopyProgress(localSnapId, true,
-                                    progress.objectCount())));
-                })).eventually(() -> on(atEnd.close()))))
+        return localSnap.compose(localSnapId -> plan(copy).compose(plan -> {
+            stats.syncStarted(settings.clock().now());
+            return copyUserSnapshots(plan.segments(), plan.from()).compose(from -> {
+                long resumeAt = plan.segments().isEmpty() ? copy.resumeObject() : 0;
+                return copyFinal(copy.remoteEnd(), from, localSnapId, resumeAt);
+            }).compose(v -> applySnapshotState(plan));
+        }).compose(v -> on(localImage.mirrorSnapshotSetCopyProgress(localSnapId, true,
+                syncing == null ? 0 : syncing.objectCount()))))
                 .onSuccess(v -> stats.syncFinished(settings.clock().now()))
                 .onComplete(ar -> syncing = null);
+    }
+
+    private Future<UserSnapshotPlan> plan(ReplayAction.CopySnapshot copy) {
+        return on(remoteImage.listSnaps()).compose(remote -> on(localImage.listSnaps())
+                .map(local -> UserSnapshotPlan.of(copy.remoteStart(), copy.remoteEnd(), remote, local)));
+    }
+
+    /** Copies up to each pending user snapshot in turn and takes it; answers where the rest starts. */
+    private Future<Long> copyUserSnapshots(List<SnapInfo> segments, Long from) {
+        if (segments.isEmpty() || stopped) {
+            return Future.succeededFuture(from);
+        }
+        SnapInfo next = segments.get(0);
+        return copyRange(next.id(), from, null, 0).compose(v -> on(localImage.createSnap(next.name())))
+                .compose(id -> copyUserSnapshots(segments.subList(1, segments.size()), next.id()));
+    }
+
+    private Future<Void> copyFinal(long remoteEnd, Long from, long localSnapId, long resumeObject) {
+        return copyRange(remoteEnd, from, new ProgressRecorder(localSnapId), resumeObject);
+    }
+
+    /** Copies the remote image at {@code toSnap} over the local head, as the delta from {@code from}. */
+    private Future<Void> copyRange(long toSnap, Long from, ProgressRecorder recorder, long resumeObject) {
+        return on(settings.remote().openImageAtSnap(settings.remoteNamespace(), remoteImageId, toSnap))
+                .compose(atSnap -> on(atSnap.info()).compose(info -> resizeLocal(info.size()).compose(v -> {
+                    SyncProgress progress = new SyncProgress(info.objectCount(), resumeObject);
+                    if (recorder != null) {
+                        syncing = progress;
+                        publishedPercent = -1;
+                        publishSyncing();
+                    }
+                    ImageCopier copier = new ImageCopier(settings.clock(), settings.objectsInFlight().getAsInt(),
+                            settings.bandwidth());
+                    return copier.copy(atSnap, from, localImage, info.size(), info.objectSize(), progress,
+                                    bytes -> stats.bytesRead(settings.clock().now(), bytes),
+                                    recorder == null ? p -> { } : recorder::progressed, () -> stopped)
+                            .compose(x -> on(localImage.flush()))
+                            .compose(x -> recorder == null ? Future.succeededFuture() : recorder.idle());
+                })).eventually(() -> on(atSnap.close())));
+    }
+
+    /** Removes user snapshots the primary dropped and protects those it protects. */
+    private Future<Void> applySnapshotState(UserSnapshotPlan plan) {
+        return on(localImage.listSnaps()).compose(local -> {
+            Future<Void> chain = Future.succeededFuture();
+            for (String name : plan.toRemove()) {
+                boolean isProtected = local.stream().anyMatch(s -> s.name().equals(name) && s.isProtected());
+                chain = chain.compose(v -> isProtected ? on(localImage.unprotectSnap(name)) : Future.succeededFuture())
+                        .compose(v -> on(localImage.removeSnap(name)));
+            }
+            for (String name : plan.toProtect()) {
+                if (local.stream().anyMatch(s -> s.name().equals(name))) {
+                    chain = chain.compose(v -> on(localImage.protectSnap(name)));
+                }
+            }
+            return chain;
+        });
     }
 
     private Future<Void> resizeLocal(long size) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
 import io.mirrorhost.api.cluster.MirrorImageStatusState;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
@@ -417,6 +418,44 @@ class SnapshotMirroringTest {
         assertEquals(inNs1.checksum(s1), a.image("ns1", "img").checksum(copied.id()));
         assertEquals(inNs1.globalId(), a.image("ns1", "img").globalId());
         assertEquals(inDefault.globalId(), a.image("", "img").globalId());
+    }
+
+    @Test
+    void userSnapshotsTakenBetweenMirrorSnapshotsAreReplicatedWithTheirContent() throws Exception {
+        oneWay();
+        FakeImage primary = b.createImage("img", 8 * OBJECT, ORDER);
+        Image head = primary.open();
+        primary.fill(0, 5000, 1);
+        await(head.createSnap("before"));
+        primary.enableMirroring();
+        startReplayer(a, b);
+        waitForCopy(a, "img", primary, primary.mirrorSnaps().get(0).id());
+        assertEquals(primary.checksum(primary.userSnap("before").id()),
+                a.image("img").checksum(a.image("img").userSnap("before").id()), "a snapshot older than mirroring");
+
+        primary.fill(OBJECT, 100, 2);
+        await(head.createSnap("snap1"));
+        await(head.protectSnap("snap1"));
+        primary.fill(OBJECT, 100, 3);
+        primary.fill(4 * OBJECT, 100, 3);
+        await(head.createSnap("snap2"));
+        primary.fill(6 * OBJECT, 100, 4);
+        long s2 = snapshot(primary);
+        waitForCopy(a, "img", primary, s2);
+        FakeImage copy = a.image("img");
+        for (String name : List.of("snap1", "snap2")) {
+            assertNotNull(copy.userSnap(name), name + " replicated");
+            assertEquals(primary.checksum(primary.userSnap(name).id()), copy.checksum(copy.userSnap(name).id()),
+                    name + " holds the primary's content");
+        }
+        assertTrue(copy.userSnap("snap1").isProtected(), "protection replicated");
+
+        await(head.unprotectSnap("snap1"));
+        await(head.removeSnap("snap1"));
+        long s3 = snapshot(primary);
+        waitForCopy(a, "img", primary, s3);
+        assertNull(a.image("img").userSnap("snap1"), "a snapshot removed on the primary goes");
+        assertNotNull(a.image("img").userSnap("snap2"));
     }
 
     @Test

@@ -108,6 +108,13 @@ public final class FakeImage {
         }
     }
 
+    public SnapInfo userSnap(String snapName) {
+        synchronized (site) {
+            return snaps.values().stream().map(x -> x.info).filter(i -> i.name().equals(snapName)).findFirst()
+                    .orElse(null);
+        }
+    }
+
     public List<SnapInfo> mirrorSnaps() {
         synchronized (site) {
             return snaps.values().stream().map(s -> s.info).filter(i -> i.mirror() != null).toList();
@@ -399,6 +406,61 @@ public final class FakeImage {
             }
         }
 
+        public Future<Long> createSnap(String snapName) {
+            Future<Long> done;
+            synchronized (site) {
+                done = call(() -> {
+                    checkWritable();
+                    if (snaps.values().stream().anyMatch(x -> x.info.name().equals(snapName))) {
+                        throw ClusterException.exists("snapshot " + snapName);
+                    }
+                    return FakeImage.this.createSnap(snapName, null, true);
+                });
+            }
+            changed();
+            return done;
+        }
+
+        public Future<Void> protectSnap(String snapName) {
+            return setProtected(snapName, true);
+        }
+
+        public Future<Void> unprotectSnap(String snapName) {
+            return setProtected(snapName, false);
+        }
+
+        private Future<Void> setProtected(String snapName, boolean value) {
+            synchronized (site) {
+                return call(() -> {
+                    Snap s = named(snapName);
+                    SnapInfo i = s.info;
+                    s.info = new SnapInfo(i.id(), i.name(), i.size(), i.timestamp(), i.namespace(), value, i.mirror());
+                    return null;
+                });
+            }
+        }
+
+        public Future<Void> removeSnap(String snapName) {
+            Future<Void> done;
+            synchronized (site) {
+                done = call(() -> {
+                    Snap s = named(snapName);
+                    if (s.info.isProtected()) {
+                        throw new ClusterException(Errno.EBUSY, "snapshot " + snapName + " is protected");
+                    }
+                    snaps.remove(s.info.id());
+                    return null;
+                });
+            }
+            changed();
+            return done;
+        }
+
+        private Snap named(String snapName) {
+            return snaps.values().stream().filter(x -> x.info.name().equals(snapName)).findFirst()
+                    .orElseThrow(() -> ClusterException.notFound("snapshot " + snapName));
+        }
+
         public Future<Void> removeSnapById(long id) {
             Future<Void> done;
             synchronized (site) {
@@ -482,7 +544,7 @@ public final class FakeImage {
                             objects = copy(complete.frozen);
                             size = complete.info.size();
                         }
-                        createSnap(".mirror.non_primary.orphan." + site.ids.get(), new MirrorSnapshotInfo(
+                        FakeImage.this.createSnap(".mirror.non_primary.orphan." + site.ids.get(), new MirrorSnapshotInfo(
                                 MirrorSnapshotState.NON_PRIMARY, true, Set.of(), "", 0, 0, Map.of()), true);
                     }
                     createPrimarySnapshot(false);
