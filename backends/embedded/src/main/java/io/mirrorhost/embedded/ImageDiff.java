@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * {@code rbd_diff_iterate2} over the version index: an object changed between two points when
- * the versions they see differ. Exact per object from the index alone (fast-diff, or whole-object
- * extents); otherwise the changed objects' data is compared in 4 KiB blocks to narrow the extents.
+ * the versions they see differ. Whole-object diffs come from the index alone, without reading data
+ * (what fast-diff gives librbd); otherwise, as librbd does, the changed objects' data is compared
+ * in 4 KiB blocks to narrow the extents.
  */
 final class ImageDiff {
     /** The point "before anything": no version is visible there. */
@@ -39,8 +40,8 @@ final class ImageDiff {
      * Extents of {@code [offset, offset + length)} (cut at {@code toSize}) that differ between the
      * points {@code from} and {@code to}.
      */
-    List<DiffExtent> between(long from, long to, long toSize, long offset, long length, boolean wholeObject,
-                             boolean fromIndexOnly) throws IOException {
+    List<DiffExtent> between(long from, long to, long toSize, long offset, long length, boolean wholeObject)
+        throws IOException {
         long objectSize = 1L << order;
         long end = Math.min(toSize, offset + length);
         List<DiffExtent> extents = new ArrayList<>();
@@ -53,7 +54,7 @@ final class ImageDiff {
             if (a != b) {
                 long s = wholeObject ? objStart : start;
                 long e = wholeObject ? Math.min(objStart + objectSize, toSize) : objEnd;
-                if (wholeObject || fromIndexOnly || b == null) {
+                if (wholeObject || b == null) {
                     add(extents, s, e - s, b != null);
                 } else {
                     compareData(extents, a, b, objStart, s, e);

@@ -860,7 +860,7 @@ final class ImageStore {
             throw ClusterException.invalid("diff range must not be negative");
         }
         return new ImageDiff(order, this::visibleAt, this::readFully)
-            .between(from, to, sizeAt(to), offset, length, wholeObject, hasFeature(ImageFeature.FAST_DIFF));
+            .between(from, to, sizeAt(to), offset, length, wholeObject);
     }
 
     // --- exclusive lock ---

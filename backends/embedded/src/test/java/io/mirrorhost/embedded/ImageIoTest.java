@@ -117,20 +117,27 @@ class ImageIoTest extends StoreTestBase {
     }
 
     @Test
-    void diffFromObjectMapsAtObjectGranularity() {
+    void diffIsExactAndWholeObjectDiffComesFromTheObjectMaps() {
         Image img = create("a", 4L * OBJ + 500, 16, ImageFeature.defaults());
         Await.result(img.write(10, random(1, 10)));
         Await.result(img.write(4L * OBJ, random(2, 100)));
         assertEquals(List.of(new DiffExtent(0, OBJ, true), new DiffExtent(4L * OBJ, 500, true)),
+            Await.result(img.diff(null, 0, 4L * OBJ + 500, true)));
+        // as librbd, fast-diff serves whole-object diffs only; otherwise extents are exact (4 KiB blocks)
+        assertEquals(List.of(new DiffExtent(0, 4096, true), new DiffExtent(4L * OBJ, 500, true)),
             Await.result(img.diff(null, 0, 4L * OBJ + 500, false)));
         long s1 = Await.result(img.createSnap("s1"));
         assertEquals(List.of(), Await.result(img.diff(s1, 0, 4L * OBJ + 500, false)));
+        assertEquals(List.of(), Await.result(img.diff(s1, 0, 4L * OBJ + 500, true)));
         Await.result(img.write(OBJ + 5, random(3, 10)));
         Await.result(img.discard(0, OBJ));
-        assertEquals(List.of(new DiffExtent(0, OBJ, false), new DiffExtent(OBJ, OBJ, true)),
+        assertEquals(List.of(new DiffExtent(0, OBJ, false), new DiffExtent(OBJ, 4096, true)),
             Await.result(img.diff(s1, 0, 4L * OBJ + 500, false)));
+        assertEquals(List.of(new DiffExtent(0, OBJ, false), new DiffExtent(OBJ, OBJ, true)),
+            Await.result(img.diff(s1, 0, 4L * OBJ + 500, true)));
         // a range cuts the extents unless whole objects are asked for
-        assertEquals(List.of(new DiffExtent(OBJ + 100, 50, true)), Await.result(img.diff(s1, OBJ + 100, 50, false)));
+        assertEquals(List.of(new DiffExtent(OBJ, 50, true)), Await.result(img.diff(s1, OBJ, 50, false)));
+        assertEquals(List.of(), Await.result(img.diff(s1, OBJ + 100, 50, false)));
         assertEquals(List.of(new DiffExtent(OBJ, OBJ, true)), Await.result(img.diff(s1, OBJ + 100, 50, true)));
         long s2 = Await.result(img.createSnap("s2"));
         Image atS2 = Await.result(cluster.openImageAtSnap(img.spec().poolNamespace(), Await.result(img.info()).id(), s2));
