@@ -105,6 +105,8 @@ final class ImageCopier {
         private final Promise<Void> done;
         private int active;
         private boolean failed;
+        private int wanted;
+        private boolean draining;
 
         Worker(Deque<Map.Entry<Long, List<DiffExtent>>> queue, Image remote, Image local, SyncProgress progress,
                LongConsumer onBytes, Consumer<SyncProgress> onProgress, BooleanSupplier cancelled,
@@ -119,7 +121,24 @@ final class ImageCopier {
             this.done = done;
         }
 
+        /** Asks for one more object to start; a loop, not recursion, when I/O completes synchronously. */
         synchronized void next() {
+            wanted++;
+            if (draining) {
+                return;
+            }
+            draining = true;
+            try {
+                while (wanted > 0) {
+                    wanted--;
+                    startOne();
+                }
+            } finally {
+                draining = false;
+            }
+        }
+
+        private void startOne() {
             if (failed) {
                 return;
             }

@@ -1,0 +1,72 @@
+package io.mirrorhost.replayer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mirrorhost.api.cluster.DiffExtent;
+import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.testing.FakeClock;
+import io.mirrorhost.api.testing.PartialFake;
+import io.mirrorhost.replayer.snapshot.BandwidthLimiter;
+import io.mirrorhost.replayer.snapshot.SyncProgress;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ImageCopierTest {
+    /** A source whose every object changed, answering at once (as an in-process backend may). */
+    public static final class Source {
+        final long objects;
+
+        Source(long objects) {
+            this.objects = objects;
+        }
+
+        public Future<List<DiffExtent>> diff(Long fromSnapId, long offset, long length, boolean wholeObject) {
+            List<DiffExtent> extents = new ArrayList<>();
+            for (long i = 0; i < objects; i++) {
+                extents.add(new DiffExtent(i * 4096, 4096, i % 7 != 3));
+            }
+            return Future.succeededFuture(extents);
+        }
+
+        public Future<Buffer> read(long offset, int length) {
+            return Future.succeededFuture(Buffer.buffer(new byte[length]));
+        }
+    }
+
+    public static final class Target {
+        final AtomicInteger writes = new AtomicInteger();
+        final AtomicInteger discards = new AtomicInteger();
+
+        public Future<Void> write(long offset, Buffer data) {
+            writes.incrementAndGet();
+            return Future.succeededFuture();
+        }
+
+        public Future<Void> discard(long offset, long length) {
+            discards.incrementAndGet();
+            return Future.succeededFuture();
+        }
+    }
+
+    @Test
+    void synchronousCompletionsDoNotDeepenTheStack() throws Exception {
+        long objects = 200_000;
+        Target target = new Target();
+        SyncProgress progress = new SyncProgress(objects, 0);
+        List<Long> prefixes = new ArrayList<>();
+        Future<Void> copy = new ImageCopier(new FakeClock(Instant.EPOCH), 10, new BandwidthLimiter(0))
+                .copy(PartialFake.of(Image.class, new Source(objects)), null, PartialFake.of(Image.class, target),
+                        objects * 4096, 4096, progress, b -> { }, p -> prefixes.add(p.copiedPrefix()));
+        assertTrue(copy.succeeded(), String.valueOf(copy.cause()));
+        assertTrue(progress.complete());
+        assertEquals(objects, target.writes.get() + target.discards.get());
+        assertEquals(objects / 7 + (objects % 7 > 3 ? 1 : 0), target.discards.get(), "zeroed extents are discarded");
+        assertEquals(objects, prefixes.get(prefixes.size() - 1));
+    }
+}
