@@ -82,6 +82,20 @@ class CephClusterSpiTest {
     }
 
     @Test
+    void aWrongKeyIsRefusedWithEaccesNamingTheCluster() throws Exception {
+        String monHost = Files.readAllLines(site.conf()).stream().filter(l -> l.startsWith("mon host = "))
+                .map(l -> l.substring("mon host = ".length()).trim()).findFirst().orElseThrow();
+        String wrongKey = "AQDFyQZrp6UVBBAA6V5Sb4SDnRaUfAR9P+quWg==";
+        io.mirrorhost.api.cluster.ClusterException refused = failure(Errno.EACCES, CephClusters.provider()
+                .connectPeer(vertx, new io.mirrorhost.api.cluster.PeerConnection("site-a", "client.admin", monHost,
+                        wrongKey)));
+        assertEquals("cannot connect to the Ceph cluster as client.admin (mon_host " + monHost
+                + "): (13) Permission denied", refused.getMessage());
+        assertEquals("[ceph] conf file /nonexistent.conf does not exist or is not readable", failure(Errno.ENOENT,
+                CephClusters.provider().connect(vertx, Map.of("conf", "/nonexistent.conf"))).getMessage());
+    }
+
+    @Test
     void poolsAreCreatedListedInitialisedAndRemovedAsCephSeesThem() {
         String extra = CephClusters.unique("pool");
         result(cluster.createPool(extra));

@@ -3,6 +3,13 @@ package io.mirrorhost.ceph.jna;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.mirrorhost.api.cluster.ImageFeature;
+import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.cluster.MirrorImageState;
+import io.mirrorhost.api.cluster.MirrorImageStatusState;
+import io.mirrorhost.api.cluster.MirrorMode;
+import io.mirrorhost.api.cluster.MirrorSnapshotState;
+import io.mirrorhost.api.cluster.SnapNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Checks every struct we bind against the real {@code librbd.h}: a small C program compiled with gcc
- * prints {@code sizeof} and {@code offsetof} of each field, and JNA's layout must match exactly.
+ * prints {@code sizeof} and {@code offsetof} of each field, and JNA's layout must match exactly; it also
+ * prints the enum constants and flag bits we rely on.
  * Needs gcc and the librbd-dev headers ({@code apt-get install librbd-dev}); skipped without them.
  */
 class StructLayoutTest {
@@ -45,6 +53,44 @@ class StructLayoutTest {
                             "primary_snap_id", "last_copied_object_number")),
             new Binding("struct timespec", Timespec::new, List.of("tv_sec", "tv_nsec")));
 
+    /** librbd's enum constants and the value our mapping assumes (the SPI enums' ordinals, LibRbd's constants). */
+    static final Map<String, Integer> ENUMS = enums();
+
+    private static Map<String, Integer> enums() {
+        Map<String, Integer> e = new LinkedHashMap<>();
+        e.put("RBD_MIRROR_MODE_DISABLED", MirrorMode.DISABLED.ordinal());
+        e.put("RBD_MIRROR_MODE_IMAGE", MirrorMode.IMAGE.ordinal());
+        e.put("RBD_MIRROR_MODE_POOL", MirrorMode.POOL.ordinal());
+        e.put("RBD_MIRROR_IMAGE_MODE_JOURNAL", MirrorImageMode.JOURNAL.ordinal());
+        e.put("RBD_MIRROR_IMAGE_MODE_SNAPSHOT", MirrorImageMode.SNAPSHOT.ordinal());
+        e.put("RBD_MIRROR_IMAGE_DISABLING", MirrorImageState.DISABLING.ordinal());
+        e.put("RBD_MIRROR_IMAGE_ENABLED", MirrorImageState.ENABLED.ordinal());
+        e.put("RBD_MIRROR_IMAGE_DISABLED", MirrorImageState.DISABLED.ordinal());
+        for (MirrorImageStatusState state : MirrorImageStatusState.values()) {
+            e.put("MIRROR_IMAGE_STATUS_STATE_" + state.name(), state.ordinal());
+        }
+        for (SnapNamespace ns : SnapNamespace.values()) {
+            e.put("RBD_SNAP_NAMESPACE_TYPE_" + ns.name(), ns.ordinal());
+        }
+        for (MirrorSnapshotState state : MirrorSnapshotState.values()) {
+            e.put("RBD_SNAP_MIRROR_STATE_" + state.name(), state.ordinal());
+        }
+        e.put("RBD_MIRROR_PEER_DIRECTION_RX", LibRbd.RBD_MIRROR_PEER_DIRECTION_RX);
+        e.put("RBD_MIRROR_PEER_DIRECTION_TX", LibRbd.RBD_MIRROR_PEER_DIRECTION_TX);
+        e.put("RBD_MIRROR_PEER_DIRECTION_RX_TX", LibRbd.RBD_MIRROR_PEER_DIRECTION_RX_TX);
+        e.put("RBD_IMAGE_OPTION_FORMAT", LibRbd.RBD_IMAGE_OPTION_FORMAT);
+        e.put("RBD_IMAGE_OPTION_FEATURES", LibRbd.RBD_IMAGE_OPTION_FEATURES);
+        e.put("RBD_IMAGE_OPTION_ORDER", LibRbd.RBD_IMAGE_OPTION_ORDER);
+        e.put("RBD_IMAGE_OPTION_DATA_POOL", LibRbd.RBD_IMAGE_OPTION_DATA_POOL);
+        e.put("RBD_LOCK_MODE_EXCLUSIVE", LibRbd.RBD_LOCK_MODE_EXCLUSIVE);
+        e.put("RBD_FLAG_OBJECT_MAP_INVALID", (int) LibRbd.RBD_FLAG_OBJECT_MAP_INVALID);
+        e.put("RBD_FLAG_FAST_DIFF_INVALID", (int) LibRbd.RBD_FLAG_FAST_DIFF_INVALID);
+        for (ImageFeature f : ImageFeature.values()) {
+            e.put("RBD_FEATURE_" + f.name(), (int) f.bit());
+        }
+        return e;
+    }
+
     static Map<String, Long> native_;
 
     @BeforeAll
@@ -60,6 +106,9 @@ class StructLayoutTest {
                 c.append("  printf(\"%s ").append(f).append(" %zu\\n\", \"").append(b.cType()).append("\", offsetof(")
                         .append(b.cType()).append(", ").append(f).append("));\n");
             }
+        }
+        for (Map.Entry<String, Integer> e : ENUMS.entrySet()) {
+            c.append("  printf(\"enum ").append(e.getKey()).append(" %d\\n\", (int) ").append(e.getKey()).append(");\n");
         }
         c.append("  return 0;\n}\n");
         Path source = dir.resolve("layout.c");
@@ -99,6 +148,13 @@ class StructLayoutTest {
             for (String f : b.fields()) {
                 assertEquals(native_.get(b.cType() + " " + f), (long) s.offsetOf(f), "offsetof(" + b.cType() + ", " + f + ")");
             }
+        }
+    }
+
+    @Test
+    void enumValuesAndFlagsAreLibrbds() {
+        for (Map.Entry<String, Integer> e : ENUMS.entrySet()) {
+            assertEquals(native_.get("enum " + e.getKey()), (long) e.getValue(), e.getKey());
         }
     }
 
