@@ -40,6 +40,10 @@ public final class EmbeddedImage implements Image {
         this.snapId = snapId;
     }
 
+    ImageStore store() {
+        return store;
+    }
+
     private <T> Future<T> run(StoreExecutor.Work<T> work) {
         return store.cluster().executor.run(store.lane(), work);
     }
