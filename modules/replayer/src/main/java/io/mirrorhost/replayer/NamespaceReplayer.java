@@ -5,6 +5,8 @@ import io.mirrorhost.api.cluster.MirrorImageMode;
 import io.mirrorhost.api.cluster.Watch;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +42,8 @@ final class NamespaceReplayer {
     }
 
     Future<Void> start() {
-        Future<Watch> remote = settings.remote().watch(settings.remoteNamespace(), MIRRORING_OBJECT, b -> refresh());
-        Future<Watch> local = settings.local().watch(settings.localNamespace(), MIRRORING_OBJECT, b -> refresh());
+        Future<Watch> remote = settings.remote().watch(settings.remoteNamespace(), MIRRORING_OBJECT, this::notified);
+        Future<Watch> local = settings.local().watch(settings.localNamespace(), MIRRORING_OBJECT, this::notified);
         return Future.join(remote, local).transform(ar -> {
             if (remote.succeeded()) {
                 watches.add(remote.result());
@@ -52,6 +54,39 @@ final class NamespaceReplayer {
             refresh();
             return Future.succeededFuture();
         });
+    }
+
+    /**
+     * A change of one image (its global id named in the notification) kicks that image only; any
+     * other change (mode, peers, a payload this backend words differently) looks at every image.
+     */
+    private void notified(Buffer payload) {
+        String globalId = imageOf(payload);
+        if (globalId == null) {
+            refresh();
+            return;
+        }
+        settings.context().runOnContext(v -> {
+            ImageReplayer known = images.get(globalId);
+            if (known != null) {
+                known.kick();
+            } else {
+                refresh();
+            }
+        });
+    }
+
+    /** The global id an {@code image_updated} notification names, or null. */
+    static String imageOf(Buffer payload) {
+        try {
+            JsonObject json = payload == null || payload.length() == 0 ? null : payload.toJsonObject();
+            if (json != null && "image_updated".equals(json.getString("type"))) {
+                return json.getString("global_image_id");
+            }
+        } catch (RuntimeException notJson) {
+            // another backend's wording: treated as "something changed"
+        }
+        return null;
     }
 
     /** Lists both sites' mirrored images, starts replayers for new ones and kicks every replayer. */
