@@ -463,6 +463,9 @@ final class ImageReplayer {
     }
 
     private void publish(StatusTracker.Status wanted) {
+        if (stopped) {
+            return; // a stopping replayer's failing I/O says nothing about the image
+        }
         StatusTracker.Status before = status.current();
         StatusTracker.Status now = status.update(wanted.state(), wanted.description());
         if (now.equals(before)) {
