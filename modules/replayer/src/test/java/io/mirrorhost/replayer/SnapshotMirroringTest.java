@@ -221,6 +221,31 @@ class SnapshotMirroringTest {
     }
 
     @Test
+    void aDeltaBeingCopiedShowsReplayStateSyncingWithItsPercent() throws Exception {
+        oneWay();
+        FakeImage primary = b.createImage("img", 10 * OBJECT, ORDER);
+        primary.fill(0, 10, 1);
+        primary.enableMirroring();
+        startReplayer(a, b);
+        waitForCopy(a, "img", primary, primary.mirrorSnaps().get(0).id());
+        Promise<Void> held = Promise.promise();
+        a.image("img").writeGate = offset -> offset >= 5 * OBJECT ? held.future() : null;
+        for (int i = 0; i < 10; i++) {
+            primary.fill(i * OBJECT, 10, 10 + i);
+        }
+        long s2 = snapshot(primary);
+        String gid = primary.globalId();
+        waitForStatus(a, gid, MirrorImageStatusState.REPLAYING, "replaying, ");
+        waitFor("a syncing status at 50%", () -> a.status(gid, "").description().contains("\"syncing_percent\":50"));
+        String description = a.status(gid, "").description();
+        assertTrue(description.contains("\"replay_state\":\"syncing\""), description);
+        assertTrue(description.contains("\"syncing_snapshot_timestamp\":"), description);
+        held.complete();
+        waitForCopy(a, "img", primary, s2);
+        waitFor("idle again", () -> a.status(gid, "").description().contains("\"replay_state\":\"idle\""));
+    }
+
+    @Test
     void orderlyFailoverAndFailbackLoopLosesNothingAndPrunesOldSnapshots() throws Exception {
         twoWay();
         FakeImage onB = b.createImage("img", 8 * OBJECT, ORDER);
