@@ -52,6 +52,14 @@ public record EmbeddedSettings(String monHost, String client, String adminKey, P
                 peerTrust);
     }
 
+    /** Without the key, so that logging the settings leaks nothing. */
+    @Override
+    public String toString() {
+        return "EmbeddedSettings[" + (monHost != null ? "mon_host=" + monHost + " client=" + client
+                : "data_dir=" + dataDir + (listenPort != null ? " listen=" + listenAddress + ":" + listenPort : ""))
+                + (tls.enabled() ? " tls" : "") + "]";
+    }
+
     public RemoteClusterOptions remoteOptions() {
         return RemoteClusterOptions.of(monHost, client, adminKey, tls);
     }

@@ -35,6 +35,13 @@ public record TlsSettings(boolean enabled, Path cert, Path key, Path keystore, S
         return new TlsSettings(true, null, null, null, null, ca);
     }
 
+    /** Without the keystore password. */
+    @Override
+    public String toString() {
+        return "TlsSettings[" + (enabled ? "enabled" : "disabled") + (cert != null ? " cert=" + cert : "")
+                + (keystore != null ? " keystore=" + keystore : "") + (ca != null ? " ca=" + ca : "") + "]";
+    }
+
     /** The same settings with TLS switched on. */
     public TlsSettings enable() {
         return new TlsSettings(true, cert, key, keystore, keystorePassword, ca);

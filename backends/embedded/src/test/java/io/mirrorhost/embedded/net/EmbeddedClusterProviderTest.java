@@ -106,6 +106,15 @@ class EmbeddedClusterProviderTest {
     }
 
     @Test
+    void settingsNeverPrintSecrets() {
+        EmbeddedSettings settings = EmbeddedSettings.parse(Map.of("data_dir", "/d", "listen_port", "6791",
+                "key", "secret-admin-key", "tls", "true", "tls_keystore", "/k.p12", "tls_keystore_password", "secret-pw"));
+        assertTrue(!settings.toString().contains("secret"), settings.toString());
+        assertTrue(!settings.tls().toString().contains("secret"), settings.tls().toString());
+        assertTrue(!RemoteClusterOptions.of("h:1", "client.admin", "secret-key").toString().contains("secret"));
+    }
+
+    @Test
     void settingsMistakesAreNamed() {
         ClusterException neither = failure(provider.connect(vertx, Map.of()));
         assertEquals(Errno.EINVAL, neither.errno());
