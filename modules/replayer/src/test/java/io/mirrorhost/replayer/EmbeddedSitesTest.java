@@ -179,7 +179,9 @@ class EmbeddedSitesTest {
             }
         }
         await(copy);
-        assertEquals(3, seconds, "4 objects at one object per second after a one-second burst");
+        // 4 objects at one object per second after a one-second burst: 3 s; a second more when extents
+        // split objects and completions interleave with the clock's steps
+        assertTrue(seconds >= 3 && seconds <= 4, "copied in " + seconds + " s");
         assertEquals(checksum(atS1, size), checksum(target, size));
         for (Image i : List.of(atS1, source, target)) {
             await(i.close());
