@@ -275,6 +275,17 @@ final class CephCluster implements Cluster {
     }
 
     @Override
+    public Future<Image> openImageForReplay(PoolNamespace where, String imageId) {
+        return Future.failedFuture(CephErrors.unsupported("replaying into a non-primary image"));
+    }
+
+    @Override
+    public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
+                                                    String primaryMirrorUuid) {
+        return Future.failedFuture(CephErrors.unsupported("creating the non-primary copy of an image"));
+    }
+
+    @Override
     public Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId) {
         return blocking(() -> {
             PointerByReference ref = new PointerByReference();

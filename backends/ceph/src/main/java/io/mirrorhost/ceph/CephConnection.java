@@ -11,7 +11,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.mirrorhost.ceph.jna.LibRados;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,13 +26,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class CephConnection {
     private static final AtomicInteger EXECUTORS = new AtomicInteger();
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
     private final Vertx vertx;
     private final ClusterHandle rados;
     private final String client;
     private final WorkerExecutor executor;
     private final Map<PoolNamespace, IoCTX> ioContexts = new ConcurrentHashMap<>();
+    /** Open images and registered watches, released before rados_shutdown (which crashes with them live). */
+    private final Set<NativeResource> resources = ConcurrentHashMap.newKeySet();
+    private final Object drained = new Object();
+    private int inFlight;
     private volatile boolean closed;
+
+    /** Something holding librados/librbd state that must be released before the client shuts down. */
+    interface NativeResource {
+        /** Releases it (blocking, on a worker thread). */
+        void release();
+    }
 
     /** rados-java keeps the {@code rados_t} protected; librbd's cluster-wide calls need it. */
     private static final class ClusterHandle extends Rados {
@@ -93,12 +108,33 @@ final class CephConnection {
 
     /** Runs a blocking call on the Ceph worker executor; the future completes on the caller's context. */
     <T> Future<T> blocking(Callable<T> call) {
-        if (closed) {
-            return Future.failedFuture(new ClusterException(Errno.ESHUTDOWN, "the connection to the Ceph cluster is closed"));
+        synchronized (drained) {
+            if (closed) {
+                return Future.failedFuture(new ClusterException(Errno.ESHUTDOWN,
+                        "the connection to the Ceph cluster is closed"));
+            }
+            inFlight++;
         }
-        return executor.executeBlocking(call, false).recover(failure -> Future.failedFuture(
+        return executor.executeBlocking(() -> {
+            try {
+                return call.call();
+            } finally {
+                synchronized (drained) {
+                    inFlight--;
+                    drained.notifyAll();
+                }
+            }
+        }, false).recover(failure -> Future.failedFuture(
                 failure instanceof ClusterException ? failure
                         : new ClusterException(Errno.EIO, "Ceph call failed: " + failure, failure)));
+    }
+
+    void register(NativeResource resource) {
+        resources.add(resource);
+    }
+
+    void unregister(NativeResource resource) {
+        resources.remove(resource);
     }
 
     /** The context callbacks from librados threads are delivered on. */
@@ -146,17 +182,46 @@ final class CephConnection {
         });
     }
 
+    /**
+     * Refuses new calls, waits (bounded) for the calls in flight, releases open images and watches, then
+     * shuts the client down: rados_shutdown with live operations, images or watches crashes the process.
+     */
     Future<Void> close() {
-        if (closed) {
-            return Future.succeededFuture();
+        synchronized (drained) {
+            if (closed) {
+                return Future.succeededFuture();
+            }
+            closed = true;
         }
-        Future<Void> shutdown = blocking(() -> {
+        return executor.<Void>executeBlocking(() -> {
+            awaitDrained();
+            for (NativeResource resource : List.copyOf(resources)) {
+                try {
+                    resource.release();
+                } catch (RuntimeException e) {
+                    // keep releasing the others; the shutdown below must not find them live
+                }
+            }
+            resources.clear();
+            LibRados.INSTANCE.rados_watch_flush(cluster());
             ioContexts.values().forEach(rados::ioCtxDestroy);
             ioContexts.clear();
             rados.shutDown();
             return null;
-        });
-        closed = true;
-        return shutdown.eventually(() -> executor.close());
+        }, false).eventually(() -> executor.close());
+    }
+
+    private void awaitDrained() throws InterruptedException {
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        synchronized (drained) {
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new ClusterException(Errno.EBUSY, "cannot close the Ceph connection: " + inFlight
+                            + " call(s) still running after " + DRAIN_TIMEOUT.toSeconds() + " s");
+                }
+                drained.wait(Math.max(1, left / 1_000_000));
+            }
+        }
     }
 }

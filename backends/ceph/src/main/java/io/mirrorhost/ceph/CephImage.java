@@ -38,7 +38,7 @@ import java.util.function.Function;
  * An open librbd image ({@code rbd_image_t}). rados-java's {@link RbdImage} does the basic calls
  * (write, resize, user snapshots); the JNA bindings the rest. Closing twice is harmless.
  */
-final class CephImage implements Image {
+final class CephImage implements Image, CephConnection.NativeResource {
     private static final LibRbd RBD = LibRbd.INSTANCE;
 
     private final CephConnection connection;
@@ -48,6 +48,7 @@ final class CephImage implements Image {
     /** rados-java's wrapper; it takes the address of a cell holding the {@code rbd_image_t}. */
     private final RbdImage image;
     private volatile boolean closed;
+    private final java.util.Set<UpdateWatch> updateWatches = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     CephImage(CephConnection connection, ImageSpec spec, Pointer handle, Long snapId) {
         this.connection = connection;
@@ -57,6 +58,7 @@ final class CephImage implements Image {
         Memory cell = new Memory(Native.POINTER_SIZE);
         cell.setPointer(0, handle);
         this.image = new RbdImage(cell, spec.name());
+        connection.register(this);
     }
 
     /** The name of an image opened by id ({@code rbd_get_name}). */
@@ -347,7 +349,9 @@ final class CephImage implements Image {
             LongByReference handle = new LongByReference();
             CephErrors.check(RBD.rbd_update_watch(handle(), handle, callback, null),
                     errno -> describe("watch", errno));
-            return new UpdateWatch(callback, handle.getValue());
+            UpdateWatch watch = new UpdateWatch(callback, handle.getValue());
+            updateWatches.add(watch);
+            return watch;
         });
     }
 
@@ -369,6 +373,7 @@ final class CephImage implements Image {
                 return Future.succeededFuture();
             }
             closed = true;
+            updateWatches.remove(this);
             return run("unwatch", h -> RBD.rbd_update_unwatch(h, handle));
         }
     }
@@ -450,8 +455,13 @@ final class CephImage implements Image {
 
     @Override
     public Future<Long> mirrorCreateNonPrimarySnapshot(String primaryMirrorUuid, long primarySnapId,
-                                                       Map<Long, Long> snapSeqs) {
+                                                       Map<Long, Long> snapSeqs, boolean demoted) {
         return Future.failedFuture(CephErrors.unsupported("creating a non-primary mirror-snapshot"));
+    }
+
+    @Override
+    public Future<Boolean> mirrorResyncRequested() {
+        return Future.failedFuture(CephErrors.unsupported("reading the resync flag of a mirror copy"));
     }
 
     @Override
@@ -473,11 +483,23 @@ final class CephImage implements Image {
             return Future.succeededFuture();
         }
         return blocking(() -> {
-            if (!closed) {
-                closed = true;
-                CephErrors.check(RBD.rbd_close(handle), errno -> describe("close", errno));
-            }
+            release();
             return null;
         });
+    }
+
+    /** Unregisters the update watches and closes the handle (blocking); also used when the connection closes. */
+    @Override
+    public synchronized void release() {
+        if (closed) {
+            return;
+        }
+        for (UpdateWatch watch : List.copyOf(updateWatches)) {
+            RBD.rbd_update_unwatch(handle, watch.handle);
+        }
+        updateWatches.clear();
+        closed = true;
+        connection.unregister(this);
+        CephErrors.check(RBD.rbd_close(handle), errno -> describe("close", errno));
     }
 }

@@ -39,6 +39,7 @@ final class ObjectWatches {
                     "watch " + oid, "object " + oid);
             watch.cookie = cookie.getValue();
             live.add(watch);
+            connection.register(watch);
             return watch;
         });
     }
@@ -58,7 +59,7 @@ final class ObjectWatches {
         });
     }
 
-    private final class RadosWatch implements Watch {
+    private final class RadosWatch implements Watch, CephConnection.NativeResource {
         private final Pointer io;
         private final String oid;
         volatile long cookie;
@@ -81,13 +82,21 @@ final class ObjectWatches {
 
         @Override
         public Future<Void> close() {
-            if (!live.remove(this)) {
+            if (!live.contains(this)) {
                 return Future.succeededFuture();
             }
             return connection.blocking(() -> {
-                CephErrors.check(RADOS.rados_unwatch2(io, cookie), "unwatch " + oid);
+                release();
                 return null;
             });
+        }
+
+        @Override
+        public void release() {
+            if (live.remove(this)) {
+                connection.unregister(this);
+                CephErrors.check(RADOS.rados_unwatch2(io, cookie), "unwatch " + oid);
+            }
         }
     }
 }
