@@ -37,6 +37,7 @@ import java.util.Map;
  * one pass at a time.
  */
 final class ImageReplayer {
+    static final int MAX_STEPS_PER_PASS = 10_000;
     private final ReplaySettings settings;
     private final String globalId;
     private final StatusTracker status = new StatusTracker();
@@ -120,11 +121,19 @@ final class ImageReplayer {
 
     /** Decides and executes actions until the replayer has to wait. */
     private Future<Void> pass() {
+        return pass(0);
+    }
+
+    private Future<Void> pass(int step) {
+        if (step == MAX_STEPS_PER_PASS) {
+            // every step changes one copy; this many in a row means the two sides never settle
+            return Future.failedFuture(new StepFailure("replay does not converge", null));
+        }
         return gather().compose(input -> {
             ReplayAction action = SnapshotReplayer.next(input);
             return execute(action)
                     .recover(failure -> Future.failedFuture(new StepFailure(failureText(action), failure)))
-                    .compose(more -> more && !stopped ? pass() : Future.succeededFuture());
+                    .compose(more -> more && !stopped ? pass(step + 1) : Future.succeededFuture());
         });
     }
 
