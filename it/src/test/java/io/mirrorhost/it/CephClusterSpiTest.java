@@ -276,7 +276,8 @@ class CephClusterSpiTest {
         result(image.rollbackSnap("s1"));
         assertArrayEquals(new byte[1], result(image.read(12 * MiB, 1)).getBytes());
         result(image.close());
-        failure(Errno.EBUSY, cluster.removeImage(spec));
+        assertEquals("image has snapshots - these must be deleted with 'rbd snap purge' before the image can be removed.",
+                failure(Errno.ENOTEMPTY, cluster.removeImage(spec)).getMessage());
         site.rbd("snap", "purge", pool + "/snaps");
         result(cluster.removeImage(spec));
     }

@@ -453,15 +453,30 @@ final class CephImage implements Image, CephConnection.NativeResource {
         });
     }
 
-    @Override
+    // No @Override on the two below: they implement SPI additions being made alongside, and compile either way.
+
     public Future<Long> mirrorCreateNonPrimarySnapshot(String primaryMirrorUuid, long primarySnapId,
                                                        Map<Long, Long> snapSeqs, boolean demoted) {
         return Future.failedFuture(CephErrors.unsupported("creating a non-primary mirror-snapshot"));
     }
 
-    @Override
+    /**
+     * Whether {@code rbd mirror image resync} flagged this copy: in snapshot mode librbd keeps the flag in
+     * the image metadata {@code .rbd_mirror.<local pool mirror uuid>} as {@code {"resync_requested": true}}.
+     */
     public Future<Boolean> mirrorResyncRequested() {
-        return Future.failedFuture(CephErrors.unsupported("reading the resync flag of a mirror copy"));
+        return blocking(() -> {
+            String key = ".rbd_mirror." + PoolMirroring.uuid(connection.io(spec.poolNamespace()), spec.pool());
+            byte[] value = new byte[256];
+            LongByReference length = new LongByReference(value.length);
+            int rc = RBD.rbd_metadata_get(handle(), key, value, length);
+            if (rc == -Errno.ENOENT.code()) {
+                return false;
+            }
+            CephErrors.check(rc, errno -> describe("read the resync flag", errno));
+            String json = NativeText.cString(value).trim();
+            return !json.isEmpty() && new io.vertx.core.json.JsonObject(json).getBoolean("resync_requested", false);
+        });
     }
 
     @Override

@@ -125,6 +125,9 @@ public interface LibRbd extends Library {
     int rbd_diff_iterate2(Pointer image, String fromSnapName, long offset, long length, byte includeParent,
                           byte wholeObject, DiffCallback callback, Pointer arg);
 
+    // image metadata
+    int rbd_metadata_get(Pointer image, String key, byte[] value, LongByReference valueLen);
+
     // exclusive lock
     int rbd_lock_acquire(Pointer image, int lockMode);
 
