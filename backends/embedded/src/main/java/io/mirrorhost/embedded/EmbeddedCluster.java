@@ -262,6 +262,20 @@ public final class EmbeddedCluster implements Cluster {
     }
 
     @Override
+    public Future<Image> openImageForReplay(PoolNamespace where, String imageId) {
+        return onLane(() -> {
+            store.metadata.transaction(t -> ImageCatalog.locateById(t, where, imageId));
+            return (Image) new EmbeddedImage(acquireImageStore(imageId), clientName, null, true);
+        });
+    }
+
+    @Override
+    public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
+                                                    String primaryMirrorUuid) {
+        return EmbeddedReplicas.createNonPrimaryImage(this, spec, options, globalId);
+    }
+
+    @Override
     public Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId) {
         return onLane(() -> {
             store.metadata.transaction(t -> ImageCatalog.locateById(t, where, imageId));

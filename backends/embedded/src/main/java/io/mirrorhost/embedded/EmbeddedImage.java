@@ -31,13 +31,24 @@ public final class EmbeddedImage implements Image {
     private final String clientName;
     private final Long snapId;
     private final long serial = SERIAL.incrementAndGet();
+    private final boolean replay;
     private volatile boolean closed;
     private volatile boolean blocklisted;
 
     EmbeddedImage(ImageStore store, String clientName, Long snapId) {
+        this(store, clientName, snapId, false);
+    }
+
+    EmbeddedImage(ImageStore store, String clientName, Long snapId, boolean replay) {
         this.store = store;
         this.clientName = clientName;
         this.snapId = snapId;
+        this.replay = replay;
+    }
+
+    /** Whether this handle is the mirror daemon's, opened with {@code openImageForReplay}. */
+    boolean replays() {
+        return replay;
     }
 
     ImageStore store() {
@@ -310,8 +321,13 @@ public final class EmbeddedImage implements Image {
 
     @Override
     public Future<Long> mirrorCreateNonPrimarySnapshot(String primaryMirrorUuid, long primarySnapId,
-                                                       Map<Long, Long> snapSeqs) {
-        return run(() -> store.mirrorCreateNonPrimarySnapshot(this, primaryMirrorUuid, primarySnapId, snapSeqs));
+                                                       Map<Long, Long> snapSeqs, boolean demoted) {
+        return EmbeddedReplicas.createNonPrimarySnapshot(this, primaryMirrorUuid, primarySnapId, snapSeqs, demoted);
+    }
+
+    @Override
+    public Future<Boolean> mirrorResyncRequested() {
+        return EmbeddedReplicas.resyncRequested(this);
     }
 
     @Override

@@ -56,6 +56,14 @@ public interface Cluster {
     /** Opens an image read-only at a snapshot ({@code rbd_open_by_id} then {@code rbd_snap_set_by_id}). */
     Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId);
 
+    /**
+     * Opens a non-primary image for the mirror daemon that replays into it: while its newest
+     * mirror-snapshot is an incomplete non-primary one, the handle may write, discard, resize and
+     * create user snapshots, which other clients of a non-primary image may not (librbd's
+     * {@code read_only_mask} without {@code IMAGE_READ_ONLY_FLAG_NON_PRIMARY}, as rbd-mirror opens it).
+     */
+    Future<Image> openImageForReplay(PoolNamespace where, String imageId);
+
     // --- key-value objects (rados omap) ---
 
     Future<Map<String, String>> omapGet(PoolNamespace where, String object);
@@ -123,6 +131,15 @@ public interface Cluster {
     Future<Void> mirrorPeerPing(String pool, String siteName, String mirrorUuid);
 
     // --- mirroring: images and statuses ---
+
+    /**
+     * Creates {@code spec} as the snapshot-mode, non-primary mirror copy of the image with
+     * {@code globalId} whose primary lives in the pool with mirror uuid {@code primaryMirrorUuid}
+     * (rbd-mirror's {@code CreateImageRequest}; librbd's {@code mirror::EnableRequest} with a
+     * non-primary global id). EEXIST if the pool already has a copy of that global id.
+     */
+    Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
+                                             String primaryMirrorUuid);
 
     /** Every mirror-enabled image of a pool or namespace, by image id. */
     Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where);

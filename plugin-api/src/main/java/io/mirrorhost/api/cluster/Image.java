@@ -107,8 +107,21 @@ public interface Image {
      * Creates a non-primary mirror-snapshot recording which primary snapshot it copies; incomplete
      * until {@link #mirrorSnapshotSetCopyProgress} marks it complete.
      */
+    default Future<Long> mirrorCreateNonPrimarySnapshot(String primaryMirrorUuid, long primarySnapId,
+                                                        Map<Long, Long> snapSeqs) {
+        return mirrorCreateNonPrimarySnapshot(primaryMirrorUuid, primarySnapId, snapSeqs, false);
+    }
+
+    /**
+     * As {@link #mirrorCreateNonPrimarySnapshot(String, long, Map)}; with {@code demoted} the snapshot
+     * copies a demotion (NON_PRIMARY_DEMOTED, linked to the pool's tx peers), after which the copy
+     * may be promoted without force (librbd's {@code CreateNonPrimaryRequest}).
+     */
     Future<Long> mirrorCreateNonPrimarySnapshot(String primaryMirrorUuid, long primarySnapId,
-                                                Map<Long, Long> snapSeqs);
+                                                Map<Long, Long> snapSeqs, boolean demoted);
+
+    /** Whether {@code rbd mirror image resync} flagged this copy (librbd's {@code resync_requested}). */
+    Future<Boolean> mirrorResyncRequested();
 
     Future<Void> mirrorSnapshotSetCopyProgress(long snapId, boolean complete, long lastCopiedObjectNumber);
 

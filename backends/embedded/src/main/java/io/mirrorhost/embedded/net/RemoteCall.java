@@ -67,7 +67,8 @@ record RemoteCall(String name, Method method, List<Param> params, Result result,
         for (Class<?> type : List.of(Cluster.class, Image.class, Watch.class)) {
             for (Method method : type.getMethods()) {
                 String name = qualifiedName(method);
-                if (!LOCAL.contains(name)) {
+                // default methods are overloads answered by the proxy through the abstract ones
+                if (!LOCAL.contains(name) && !method.isDefault()) {
                     calls.put(name, describe(name, method));
                 }
             }

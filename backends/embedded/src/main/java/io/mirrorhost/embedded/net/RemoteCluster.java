@@ -119,6 +119,9 @@ public final class RemoteCluster {
             if (method.getDeclaringClass() == Object.class) {
                 return objectMethod(proxy, method, args, "RemoteCluster[" + options + "]");
             }
+            if (method.isDefault()) {
+                return InvocationHandler.invokeDefault(proxy, method, args);
+            }
             return switch (method.getName()) {
                 case "fsid" -> fsid;
                 case "clientName" -> options.client();
@@ -282,9 +285,13 @@ public final class RemoteCluster {
         }
 
         @Override
-        public Object invoke(Object proxy, Method method, Object[] args) {
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             if (method.getDeclaringClass() == Object.class) {
                 return objectMethod(proxy, method, args, "RemoteImage[" + spec + (snapId == null ? "" : "@" + snapId) + "]");
+            }
+            if (method.isDefault()) {
+                // a convenience overload: it calls the interface's other methods, which go remote
+                return InvocationHandler.invokeDefault(proxy, method, args);
             }
             return switch (method.getName()) {
                 case "spec" -> spec;
