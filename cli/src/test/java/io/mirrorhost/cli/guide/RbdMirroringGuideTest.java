@@ -157,6 +157,7 @@ class RbdMirroringGuideTest {
         guide.check("site-a", "mirror pool enable image-pool bogus");
         guide.check("site-a", "mirror pool enable image-pool");
         guide.check("site-a", "mirror pool enable no-such-pool image");
+        assertEquals("image", poolInfo("site-a", "image-pool").getString("mode"), "refused enables change nothing");
         guide.check("site-a", "mirror pool info image-pool");
         guide.check("site-a", "mirror pool info image-pool --format json");
         guide.check("site-a", "mirror pool info image-pool --format json --pretty-format");
@@ -252,6 +253,7 @@ class RbdMirroringGuideTest {
         guide.check("site-a", "mirror pool peer add manual-pool client.rbd-mirror-peer@site-b");
         guide.check("site-a", "mirror pool peer add manual-pool site-b");
         guide.check("site-a", "mirror pool peer add manual-pool client.admin@site-a");
+        assertEquals(aUuid, onlyPeer(poolInfo("site-a", "manual-pool")).getString("uuid"), "one RX peer at most");
         guide.check("site-a", "mirror pool info manual-pool");
         guide.check("site-a", "mirror pool info manual-pool --all");
         guide.check("site-a", "mirror pool info manual-pool --format json --pretty-format");
@@ -296,6 +298,7 @@ class RbdMirroringGuideTest {
         guide.check("site-a", "mirror image enable image-pool/image-3");
         guide.check("site-a", "mirror image enable image-pool/image-1 snapshot");
         guide.check("site-a", "mirror image enable image-pool/image-1 journal");
+        assertEquals("snapshot", mirroring("site-a", "image-pool/image-1").getString("mode"));
         guide.check("site-a", "create --size 1G image-pool/image-bad-mode");
         guide.check("site-a", "mirror image enable image-pool/image-bad-mode bogus");
         guide.check("site-a", "mirror image enable image-pool/no-such-image snapshot");
@@ -413,6 +416,7 @@ class RbdMirroringGuideTest {
     private void promotionOnOneSite() {
         guide.check("site-a", "mirror image promote image-pool/image-1");
         guide.check("site-a", "mirror image resync image-pool/image-1");
+        assertEquals(true, mirroring("site-a", "image-pool/image-1").getBoolean("primary"));
         guide.check("site-a", "mirror image promote image-pool/no-such-image");
         guide.check("site-a", "mirror image demote image-pool/image-bad-mode");
         guide.check("site-a", "mirror image demote image-pool/image-1");
@@ -464,6 +468,8 @@ class RbdMirroringGuideTest {
         guide.check("site-a", "mirror image enable image-pool/ns-1/ns-image snapshot");
         assertEquals("enabled", mirroring("site-a", "image-pool/ns-1/ns-image").getString("state"));
         guide.check("site-a", "mirror pool disable image-pool/ns-1");
+        assertEquals("image", poolInfo("site-a", "image-pool/ns-1").getString("mode"));
+        assertEquals("enabled", mirroring("site-a", "image-pool/ns-1/ns-image").getString("state"));
         guide.check("site-a", "mirror image disable image-pool/ns-1/ns-image");
         guide.check("site-a", "mirror pool disable image-pool/ns-1");
         guide.check("site-a", "mirror pool info image-pool/ns-1");
