@@ -150,6 +150,51 @@ class MirrorImageOnCephTest {
         result(image.close());
     }
 
+    /**
+     * The librbd log lines rbd printed on stderr, without timestamp, thread and level, and without the
+     * request's address and handler name ({@code 0x7f21b804d960 handle_get_info: }), as the backends word them.
+     */
+    private static String librbdLog(CephSite.Result rbd) {
+        return rbd.err().lines().filter(l -> l.contains(" librbd::"))
+                .map(l -> l.substring(l.indexOf("librbd::")).replaceFirst("^(librbd::[\\w:]+: )0x[0-9a-f]+ \\w+: ", "$1"))
+                .collect(Collectors.joining("\n"));
+    }
+
+    @Test
+    void librbdsRefusalsReadAsRbdPrintsThem() {
+        Image image = created("refusals");
+        result(image.mirrorEnable(MirrorImageMode.SNAPSHOT));
+
+        CephSite.Result rbdResync = sites.siteA.tool("rbd", "mirror", "image", "resync", pool + "/refusals");
+        assertEquals(22, rbdResync.exit());
+        assertEquals(librbdLog(rbdResync), failure(Errno.EINVAL, image.mirrorResync()).getMessage());
+
+        CephSite.Result rbdPromote = sites.siteA.tool("rbd", "mirror", "image", "promote", pool + "/refusals");
+        assertEquals(22, rbdPromote.exit());
+        assertEquals(librbdLog(rbdPromote), failure(Errno.EINVAL, image.mirrorPromote(false)).getMessage());
+
+        result(image.mirrorDemote());
+        CephSite.Result rbdDemote = sites.siteA.tool("rbd", "mirror", "image", "demote", pool + "/refusals");
+        assertEquals(22, rbdDemote.exit());
+        assertEquals(librbdLog(rbdDemote), failure(Errno.EINVAL, image.mirrorDemote()).getMessage());
+
+        CephSite.Result rbdSnapshot = sites.siteA.tool("rbd", "mirror", "image", "snapshot", pool + "/refusals");
+        assertEquals(22, rbdSnapshot.exit());
+        assertEquals(librbdLog(rbdSnapshot), failure(Errno.EINVAL, image.mirrorCreateSnapshot()).getMessage());
+
+        CephSite.Result rbdDisable = sites.siteA.tool("rbd", "mirror", "image", "disable", pool + "/refusals");
+        assertEquals(22, rbdDisable.exit());
+        assertEquals(librbdLog(rbdDisable), failure(Errno.EINVAL, image.mirrorDisable(false)).getMessage());
+
+        // the pool still has its peer: EBUSY, "mirror peers still registered"
+        CephSite.Result rbdPoolDisable = sites.siteA.tool("rbd", "mirror", "pool", "disable", pool);
+        assertEquals(16, rbdPoolDisable.exit());
+        assertEquals(librbdLog(rbdPoolDisable), failure(Errno.EBUSY,
+                sites.a.mirrorModeSet(PoolNamespace.of(pool), io.mirrorhost.api.cluster.MirrorMode.DISABLED)).getMessage());
+        result(image.mirrorPromote(false));
+        result(image.close());
+    }
+
     @Test
     void statusesAreWhatRbdMirrorStatusReports() {
         Image image = created("status");

@@ -17,6 +17,11 @@ import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.cluster.MirrorImageState;
+import io.mirrorhost.api.cluster.MirrorMode;
+import io.mirrorhost.api.cluster.MirrorPeerDirection;
+import io.mirrorhost.api.cluster.MirrorSnapshotState;
+import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.Watch;
 import io.mirrorhost.ceph.jna.LibRbd;
@@ -30,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -85,10 +91,15 @@ final class CephImage implements Image, CephConnection.NativeResource {
         });
     }
 
-    /** For calls whose EROFS is not about writing (mirroring state changes): librbd's errno as it is. */
-    private Future<Void> runMirror(String operation, Function<Pointer, Integer> call) {
+    /**
+     * For mirroring state changes: the text librbd logs for the failure where we know it (computed after
+     * the call, from the state that made librbd refuse), else librbd's errno as it is.
+     */
+    private Future<Void> runMirror(String operation, Function<Pointer, Integer> call,
+                                   Function<Errno, String> librbdLog) {
         return blocking(() -> {
-            CephErrors.check(call.apply(handle()), errno -> CephErrors.failed(operation + " image " + spec, errno));
+            CephErrors.check(call.apply(handle()), errno -> Objects.requireNonNullElseGet(librbdLog.apply(errno),
+                    () -> CephErrors.failed(operation + " image " + spec, errno)));
             return null;
         });
     }
@@ -382,37 +393,71 @@ final class CephImage implements Image, CephConnection.NativeResource {
 
     @Override
     public Future<Void> mirrorEnable(MirrorImageMode mode) {
-        return runMirror("enable " + mode.label() + " mirroring", h -> RBD.rbd_mirror_image_enable2(h, mode.ordinal()));
+        return runMirror("enable " + mode.label() + " mirroring", h -> RBD.rbd_mirror_image_enable2(h, mode.ordinal()),
+                errno -> LibrbdLogTexts.imageEnable(errno, poolMode()));
     }
 
     @Override
     public Future<Void> mirrorDisable(boolean force) {
-        return runMirror("disable mirroring", h -> RBD.rbd_mirror_image_disable(h, (byte) (force ? 1 : 0)));
+        return runMirror("disable mirroring", h -> RBD.rbd_mirror_image_disable(h, (byte) (force ? 1 : 0)),
+                errno -> LibrbdLogTexts.imageDisable(errno, poolMode()));
     }
 
     @Override
     public Future<Void> mirrorPromote(boolean force) {
-        return runMirror("promote", h -> RBD.rbd_mirror_image_promote(h, (byte) (force ? 1 : 0)));
+        return runMirror("promote", h -> RBD.rbd_mirror_image_promote(h, (byte) (force ? 1 : 0)),
+                LibrbdLogTexts::promote);
     }
 
     @Override
     public Future<Void> mirrorDemote() {
-        return runMirror("demote", RBD::rbd_mirror_image_demote);
+        return runMirror("demote", RBD::rbd_mirror_image_demote, LibrbdLogTexts::demote);
     }
 
     @Override
     public Future<Void> mirrorResync() {
-        return runMirror("flag for resync", RBD::rbd_mirror_image_resync);
+        return runMirror("flag for resync", RBD::rbd_mirror_image_resync,
+                errno -> LibrbdLogTexts.resync(errno, mirrorState(handle()) == MirrorImageState.ENABLED));
     }
 
     @Override
     public Future<Long> mirrorCreateSnapshot() {
         return blocking(() -> {
             LongByReference id = new LongByReference();
-            CephErrors.check(RBD.rbd_mirror_image_create_snapshot(handle(), id),
-                    errno -> describe("create a mirror-snapshot", errno));
+            Pointer h = handle();
+            CephErrors.check(RBD.rbd_mirror_image_create_snapshot(h, id), errno -> Objects.requireNonNullElseGet(
+                    LibrbdLogTexts.createPrimarySnapshot(errno, newestMirrorSnapshot(h), hasTxPeers()),
+                    () -> describe("create a mirror-snapshot", errno)));
             return id.getValue();
         });
+    }
+
+    private MirrorMode poolMode() {
+        return PoolMirroring.modeGet(connection.io(spec.poolNamespace()), spec.poolNamespace().toString());
+    }
+
+    private static MirrorImageState mirrorState(Pointer h) {
+        RbdMirrorImageInfo info = new RbdMirrorImageInfo();
+        if (RBD.rbd_mirror_image_get_info(h, info, info.size()) < 0) {
+            return MirrorImageState.DISABLED;
+        }
+        RBD.rbd_mirror_image_get_info_cleanup(info);
+        return MirrorEnums.imageState(info.state);
+    }
+
+    private static MirrorSnapshotState newestMirrorSnapshot(Pointer h) {
+        List<SnapInfo> snaps = Snapshots.list(h);
+        for (int i = snaps.size() - 1; i >= 0; i--) {
+            if (snaps.get(i).mirror() != null) {
+                return snaps.get(i).mirror().state();
+            }
+        }
+        return null;
+    }
+
+    private boolean hasTxPeers() {
+        return PoolMirroring.peerList(connection.io(PoolNamespace.of(spec.pool())), spec.pool()).stream()
+                .anyMatch(p -> p.direction() != MirrorPeerDirection.RX_ONLY);
     }
 
     @Override

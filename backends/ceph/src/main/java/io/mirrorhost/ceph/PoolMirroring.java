@@ -39,11 +39,9 @@ final class PoolMirroring {
     }
 
     static void modeSet(Pointer io, String where, MirrorMode mode) {
-        CephErrors.check(RBD.rbd_mirror_mode_set(io, MirrorEnums.mode(mode)), errno -> switch (errno) {
-            case EBUSY -> "cannot set the mirror mode of " + where + " to " + mode.label()
-                    + ": mirroring is enabled on some images or peers are still configured: " + errno.describe();
-            default -> CephErrors.failed("set the mirror mode of " + where + " to " + mode.label(), errno);
-        });
+        CephErrors.check(RBD.rbd_mirror_mode_set(io, MirrorEnums.mode(mode)), errno -> java.util.Objects
+                .requireNonNullElseGet(LibrbdLogTexts.modeSet(mode, errno),
+                        () -> CephErrors.failed("set the mirror mode of " + where + " to " + mode.label(), errno)));
     }
 
     static String uuid(Pointer io, String pool) {
