@@ -502,10 +502,13 @@ final class EmbeddedMirroring {
 
     Future<Void> imageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
         return tx(t -> {
+            // cls_rbd's mirror_image_status_set keys the status by global id and does not look for the
+            // image: rbd-mirror reports a copy before creating it. Listings go by image, so a status
+            // shows once an image has that global id; disabling or removing a pool drops it.
             long poolId = ClusterStore.poolNamespace(t, where.pool(), where.namespace());
-            MirrorRecords.imageByGlobalId(t, poolId, where.namespace(), globalId)
-                .orElseThrow(() -> ClusterException.notFound("no mirrored image with global id " + globalId + " in "
-                    + where));
+            if (globalId == null || globalId.isBlank()) {
+                throw ClusterException.invalid("a mirror image status needs a global id");
+            }
             MirrorStatuses.set(t, poolId, where.namespace(), globalId, status, clock.instant());
             return null;
         });

@@ -67,6 +67,8 @@ final class ImageStore {
     private Instant accessed;
     private Instant modified;
     private final ConcurrentSkipListMap<Long, Snap> snaps = new ConcurrentSkipListMap<>();
+    /** The same snapshots by {@link Snap#point()}, the order in which they see object versions. */
+    private final ConcurrentSkipListMap<Long, Snap> byPoint = new ConcurrentSkipListMap<>();
     private final Map<Long, List<ObjectVersion>> objects = new HashMap<>();
     private long nextGen;
 
@@ -123,12 +125,13 @@ final class ImageStore {
                     r.getLong(12), r.getLong(13)), imageId)
                 .orElseThrow(() -> ClusterException.notFound("image id " + imageId + " does not exist"));
             ImageStore image = new ImageStore(cluster, imageId, onRelease, h);
-            tx.query("SELECT snap_id, name, snap_namespace, size, created, protected, mirror FROM snaps"
-                    + " WHERE image_id = ? ORDER BY snap_id", r -> {
-                    String mirror = r.getString(7);
-                    Snap s = new Snap(r.getLong(1), r.getString(2), SnapNamespace.valueOf(r.getString(3)), r.getLong(4),
-                        Instant.ofEpochMilli(r.getLong(5)), r.getInt(6) != 0,
+            tx.query("SELECT snap_id, COALESCE(point, snap_id), name, snap_namespace, size, created, protected, mirror"
+                    + " FROM snaps WHERE image_id = ? ORDER BY snap_id", r -> {
+                    String mirror = r.getString(8);
+                    Snap s = new Snap(r.getLong(1), r.getLong(2), r.getString(3), SnapNamespace.valueOf(r.getString(4)),
+                        r.getLong(5), Instant.ofEpochMilli(r.getLong(6)), r.getInt(7) != 0,
                         mirror == null ? null : MirrorSnapshotCodec.decode(mirror));
+                    image.byPoint.put(s.point(), s);
                     return image.snaps.put(s.id(), s);
                 }, imageId);
             long[] maxGen = {0};
@@ -217,6 +220,16 @@ final class ImageStore {
         return journalNonPrimary || MirrorSnapshots.isNonPrimary(features, snaps);
     }
 
+    /** Whether a replay handle may change the head: the newest mirror-snapshot is a copy in progress. */
+    private boolean isBeingReplayed() {
+        for (Snap s : snaps.descendingMap().values()) {
+            if (s.mirror() != null) {
+                return s.isIncompleteNonPrimaryMirror();
+            }
+        }
+        return false;
+    }
+
     // --- hooks for the mirroring rules (ImageMirroring), on the image lane ---
 
     void setJournalNonPrimary(boolean nonPrimary) {
@@ -282,7 +295,7 @@ final class ImageStore {
         if (handle.isBlocklisted()) {
             throw new ClusterException(Errno.ESHUTDOWN, "cannot " + what + ": the exclusive lock of this client was broken");
         }
-        if (isNonPrimary()) {
+        if (isNonPrimary() && !(handle.replays() && isBeingReplayed())) {
             throw new ClusterException(Errno.EROFS, "cannot " + what + ": image " + spec() + " is not primary");
         }
         if (hasFeature(ImageFeature.EXCLUSIVE_LOCK)) {
@@ -319,22 +332,23 @@ final class ImageStore {
 
     /** Whether an existing snapshot sees this head version (so it must not change in place). */
     private boolean isShared(ObjectVersion head) {
-        return snaps.higherKey(head.born) != null;
+        return byPoint.higherKey(head.born) != null;
     }
 
-    private static long pointOf(Long snapId) {
-        return snapId == null ? ObjectVersion.HEAD : snapId;
+    /** Where the head ({@code null}) or a snapshot sees object versions. */
+    private long pointOf(Long snapId) {
+        return snapId == null ? ObjectVersion.HEAD : snap(snapId).point();
     }
 
     private long sizeAt(long point) {
-        return point == ObjectVersion.HEAD ? size : snap(point).size();
+        return point == ObjectVersion.HEAD ? size : byPoint.get(point).size();
     }
 
     /** The object map at {@code snapId} (null: head), from the version index. */
     ObjectState[] objectMap(Long snapId) {
         long point = pointOf(snapId);
         long count = (sizeAt(point) + objectSize - 1) / objectSize;
-        Long previous = snaps.lowerKey(point);
+        Long previous = byPoint.lowerKey(point);
         long since = previous == null ? Long.MIN_VALUE : previous;
         ObjectState[] map = new ObjectState[(int) count];
         for (int objno = 0; objno < count; objno++) {
@@ -620,6 +634,18 @@ final class ImageStore {
             });
         }
 
+        /** Drops the versions the point just left saw, that no remaining snapshot sees. */
+        void dropUnseenAfterLeaving(long point) {
+            for (Map.Entry<Long, List<ObjectVersion>> e : objects.entrySet()) {
+                for (ObjectVersion v : e.getValue()) {
+                    if (!v.isHead() && v.visibleAt(point) && byPoint.subMap(v.born, false, v.died, true).isEmpty()) {
+                        listOf(e.getKey()).removeIf(c -> c.gen == v.gen);
+                        dropped.add(v.fileName());
+                    }
+                }
+            }
+        }
+
         /** Ends the head of {@code objno} in the plan (kept if shared, else dropped). */
         void endHead(long objno) {
             List<ObjectVersion> list = listOf(objno);
@@ -743,16 +769,16 @@ final class ImageStore {
         flush();
         Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
         long id = cluster.metadata.transaction(tx -> {
-            tx.update("UPDATE pools SET snap_seq = snap_seq + 1 WHERE id = ?", poolId);
-            long allocated = tx.queryOne("SELECT snap_seq FROM pools WHERE id = ?", r -> r.getLong(1), poolId)
-                .orElseThrow(() -> ClusterException.notFound("pool of image " + spec() + " does not exist"));
+            long allocated = allocateSnapSeq(tx);
             tx.update("INSERT INTO snaps (image_id, snap_id, name, snap_namespace, size, created, protected, mirror)"
                     + " VALUES (?, ?, ?, ?, ?, ?, 0, ?)", imageId, allocated, snapName, ns.name(), size,
                 now.toEpochMilli(), mirror == null ? null : MirrorSnapshotCodec.encode(mirror));
             tx.update("UPDATE images SET snap_seq = ? WHERE id = ?", allocated, imageId);
             return allocated;
         });
-        snaps.put(id, new Snap(id, snapName, ns, size, now, false, mirror));
+        Snap created = new Snap(id, snapName, ns, size, now, false, mirror);
+        snaps.put(id, created);
+        byPoint.put(id, created);
         snapSeq = id;
         notifyHeader();
         return id;
@@ -774,25 +800,57 @@ final class ImageStore {
         }
         flush();
         snaps.remove(s.id());
-        VersionPlan plan = new VersionPlan();
+        byPoint.remove(s.point());
         try {
-            for (Map.Entry<Long, List<ObjectVersion>> e : objects.entrySet()) {
-                for (ObjectVersion v : e.getValue()) {
-                    if (!v.isHead() && v.visibleAt(s.id()) && snaps.subMap(v.born, false, v.died, true).isEmpty()) {
-                        plan.listOf(e.getKey()).removeIf(c -> c.gen == v.gen);
-                        plan.dropped.add(v.fileName());
-                    }
-                }
-            }
+            VersionPlan plan = new VersionPlan();
+            plan.dropUnseenAfterLeaving(s.point());
             plan.commit(tx -> {
                 tx.update("DELETE FROM snaps WHERE image_id = ? AND snap_id = ?", imageId, s.id());
                 return null;
             });
         } catch (Exception e) {
             snaps.put(s.id(), s);
+            byPoint.put(s.point(), s);
             throw e;
         }
         notifyHeader();
+    }
+
+    /**
+     * A copy into a non-primary snapshot is complete: the snapshot becomes what the head is now, as
+     * if taken at this moment. It gets a new point from the pool's sequence (later writes copy on
+     * write relative to it) and its size is the head's; versions only its old point saw are dropped.
+     * One transaction, after a flush, like every header change.
+     */
+    private void completeCopy(Snap s, MirrorSnapshotInfo completed) throws Exception {
+        flush();
+        byPoint.remove(s.point());
+        long[] allocated = new long[1];
+        try {
+            VersionPlan plan = new VersionPlan();
+            plan.dropUnseenAfterLeaving(s.point());
+            plan.commit(tx -> {
+                allocated[0] = allocateSnapSeq(tx);
+                tx.update("UPDATE snaps SET point = ?, size = ?, mirror = ? WHERE image_id = ? AND snap_id = ?",
+                    allocated[0], size, MirrorSnapshotCodec.encode(completed), imageId, s.id());
+                tx.update("UPDATE images SET snap_seq = ? WHERE id = ?", allocated[0], imageId);
+                return null;
+            });
+        } catch (Exception e) {
+            byPoint.put(s.point(), s);
+            throw e;
+        }
+        Snap retaken = s.retakenAt(allocated[0], size, completed);
+        snaps.put(s.id(), retaken);
+        byPoint.put(retaken.point(), retaken);
+        snapSeq = retaken.point();
+        notifyHeader();
+    }
+
+    private long allocateSnapSeq(Metadata.Tx tx) throws Exception {
+        tx.update("UPDATE pools SET snap_seq = snap_seq + 1 WHERE id = ?", poolId);
+        return tx.queryOne("SELECT snap_seq FROM pools WHERE id = ?", r -> r.getLong(1), poolId)
+            .orElseThrow(() -> ClusterException.notFound("pool of image " + spec() + " does not exist"));
     }
 
     void rollbackSnap(EmbeddedImage handle, String snapName) throws Exception {
@@ -805,7 +863,7 @@ final class ImageStore {
         flush();
         VersionPlan plan = new VersionPlan();
         for (long objno : new TreeSet<>(objects.keySet())) {
-            ObjectVersion target = visibleAt(objno, s.id());
+            ObjectVersion target = visibleAt(objno, s.point());
             ObjectVersion head = head(objno);
             if (target == head) {
                 continue;
@@ -838,8 +896,13 @@ final class ImageStore {
         }
         cluster.metadata.transaction(tx -> tx.update("UPDATE snaps SET protected = ? WHERE image_id = ? AND snap_id = ?",
             protect ? 1 : 0, imageId, s.id()));
-        snaps.put(s.id(), s.withProtected(protect));
+        replaceSnap(s.withProtected(protect));
         notifyHeader();
+    }
+
+    private void replaceSnap(Snap s) {
+        snaps.put(s.id(), s);
+        byPoint.put(s.point(), s);
     }
 
     // --- diff ---
@@ -851,7 +914,7 @@ final class ImageStore {
         long to = pointOf(handle.snapId());
         long from = ImageDiff.BEGINNING;
         if (fromSnapId != null) {
-            from = snap(fromSnapId).id();
+            from = snap(fromSnapId).point();
             if (from > to) {
                 throw ClusterException.invalid("snapshot id " + fromSnapId + " is newer than the end of the diff");
             }
@@ -921,7 +984,12 @@ final class ImageStore {
         throws Exception {
         handle.checkOpen();
         Snap s = snap(snapId);
-        updateMirror(s, MirrorSnapshots.withCopyProgress(s, complete, lastCopied));
+        MirrorSnapshotInfo updated = MirrorSnapshots.withCopyProgress(s, complete, lastCopied);
+        if (complete && !s.mirror().complete()) {
+            completeCopy(s, updated);
+        } else {
+            updateMirror(s, updated);
+        }
     }
 
     void mirrorSnapshotUnlinkPeer(EmbeddedImage handle, long snapId, String peerUuid) throws Exception {
@@ -941,7 +1009,7 @@ final class ImageStore {
     private void updateMirror(Snap s, MirrorSnapshotInfo info) throws Exception {
         cluster.metadata.transaction(tx -> tx.update("UPDATE snaps SET mirror = ? WHERE image_id = ? AND snap_id = ?",
             MirrorSnapshotCodec.encode(info), imageId, s.id()));
-        snaps.put(s.id(), s.withMirror(info));
+        replaceSnap(s.withMirror(info));
         notifyHeader();
     }
 
@@ -1003,7 +1071,7 @@ final class ImageStore {
                     problems.add("overlapping versions at " + v);
                 }
                 previousDied = v.died;
-                if (!v.isHead() && snaps.subMap(v.born, false, v.died, true).isEmpty()) {
+                if (!v.isHead() && byPoint.subMap(v.born, false, v.died, true).isEmpty()) {
                     problems.add("version seen by no snapshot and not head: " + v);
                 }
                 long length = Files.exists(channels.path(v.fileName())) ? Files.size(channels.path(v.fileName())) : 0;

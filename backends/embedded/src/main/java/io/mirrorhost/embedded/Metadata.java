@@ -64,6 +64,8 @@ final class Metadata implements AutoCloseable {
         "ALTER TABLE mirror_images ADD COLUMN promotion TEXT NOT NULL DEFAULT 'PRIMARY'",
         // the peer namespace the pool's default namespace mirrors with (named namespaces have a column already)
         "ALTER TABLE pools ADD COLUMN remote_namespace TEXT NOT NULL DEFAULT ''",
+        // where a snapshot sees object versions when that is not its id (a completed non-primary copy)
+        "ALTER TABLE snaps ADD COLUMN point INTEGER",
     };
 
     private final Connection connection;

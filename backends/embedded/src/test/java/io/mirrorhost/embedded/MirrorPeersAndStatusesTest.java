@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageFeature;
+import io.mirrorhost.api.cluster.ImageOptions;
+import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageMode;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
@@ -146,8 +148,20 @@ class MirrorPeersAndStatusesTest extends StoreTestBase {
         Await.result(cluster.mirrorImageStatusRemove(RBD, globalA, ""));
         Await.result(cluster.mirrorImageStatusRemove(RBD, globalA, "b-uuid"));
         assertEquals(List.of(), Await.result(a.mirrorGlobalStatus()).siteStatuses());
-        Await.failure(Errno.ENOENT, cluster.mirrorImageStatusSet(RBD, "unknown-global-id", new MirrorImageSiteStatus("",
-            MirrorImageStatusState.STOPPED, "", reported, true)));
+        // as cls_rbd keys statuses by global id alone: a daemon reports a copy it has yet to create
+        Map<MirrorImageStatusState, Integer> before = Await.result(cluster.mirrorImageStatusSummary(RBD));
+        Await.result(cluster.mirrorImageStatusSet(RBD, "copy-to-come", new MirrorImageSiteStatus("",
+            MirrorImageStatusState.STARTING_REPLAY, "starting replay", reported, true)));
+        assertEquals(before, Await.result(cluster.mirrorImageStatusSummary(RBD)), "listed only with its image");
+        Await.result(cluster.mirrorCreateNonPrimaryImage(ImageSpec.of("rbd", "", "copy"),
+            new ImageOptions(1 << 22, 22, ImageFeature.defaults(),
+                null), "copy-to-come", "primary-uuid"));
+        Image copy = Await.result(cluster.openImage(ImageSpec.of("rbd", "", "copy")));
+        assertEquals(List.of(MirrorImageStatusState.STARTING_REPLAY),
+            Await.result(copy.mirrorGlobalStatus()).siteStatuses().stream().map(MirrorImageSiteStatus::state).toList());
+        Await.result(copy.close());
+        Await.failure(Errno.ENOENT, cluster.mirrorImageStatusSet(new PoolNamespace("rbd", "missing"), "g",
+            new MirrorImageSiteStatus("", MirrorImageStatusState.STOPPED, "", reported, true)));
         Await.failure(Errno.ENOENT, cluster.mirrorImageStatusSummary(new PoolNamespace("rbd", "missing")));
         assertFalse(peer.isEmpty());
         Await.result(a.close());
