@@ -22,6 +22,12 @@ import java.util.concurrent.TimeUnit;
 record CephSite(String name, Path dir) {
     static final long COMMAND_TIMEOUT_SECONDS = 60;
 
+    static {
+        // Load every registered backend now, as the host will later: on a shared machine another build may
+        // rewrite a jar in ~/.m2 while these minutes-long tests run, and a class loaded late then fails.
+        java.util.ServiceLoader.load(io.mirrorhost.api.cluster.ClusterProvider.class).forEach(p -> { });
+    }
+
     static CephSite fromEnv(String name, String variable) {
         String dir = System.getenv(variable);
         if (dir == null || dir.isBlank()) {
