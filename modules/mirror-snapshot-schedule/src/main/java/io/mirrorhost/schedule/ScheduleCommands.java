@@ -115,6 +115,7 @@ final class ScheduleCommands {
         }
         String start = request.string("start-time").orElse("");
         ScheduleRuntime r = started();
+        long rounds = r.scheduler().refreshRounds();
         return r.store().resolveName(name).compose(level -> {
             ScheduleItem item = ScheduleItem.parse(interval, start);
             return r.store().loadLevel(level).compose(current -> {
@@ -122,7 +123,7 @@ final class ScheduleCommands {
                     set.put(level, current);
                     return set.add(level, item).copy();
                 });
-                return r.store().save(level, updated).compose(v -> r.changed(level));
+                return r.store().save(level, updated).compose(v -> r.changed(level, true, rounds));
             });
         }).map(v -> CommandResult.ok());
     }
@@ -132,6 +133,7 @@ final class ScheduleCommands {
         String interval = request.string("interval").orElse("");
         String start = request.string("start-time").orElse("");
         ScheduleRuntime r = started();
+        long rounds = r.scheduler().refreshRounds();
         return r.store().resolveName(name).compose(level -> r.store().loadLevel(level).compose(current -> {
             ScheduleItem item = current == null || interval.isEmpty() ? null : ScheduleItem.parse(interval, start);
             Schedule left = r.scheduler().withSchedules(set -> {
@@ -139,7 +141,7 @@ final class ScheduleCommands {
                 Schedule rest = current == null ? null : set.remove(level, item);
                 return rest == null ? null : rest.copy();
             });
-            return r.store().save(level, left).compose(v -> r.changed(level));
+            return r.store().save(level, left).compose(v -> r.changed(level, false, rounds));
         })).map(v -> CommandResult.ok());
     }
 

@@ -9,10 +9,13 @@ import io.vertx.core.buffer.Buffer;
 record ScheduleRuntime(Cluster cluster, ScheduleStore store, SnapshotScheduler scheduler) {
 
     /**
-     * A command changed the schedule at {@code level}: tell other instances (a notify on the pool's
-     * schedule object, of every pool for the global level), recompute next runs here and rescan for images the level now covers.
+     * A command changed the schedule at {@code level} ({@code added}: an item was added;
+     * {@code roundsBefore}: the scheduler's refresh rounds when the command began): tell other
+     * instances (a notify on the pool's schedule object, of every pool for the global level),
+     * recompute next runs here and, unless every image the level may govern is tracked already,
+     * rescan for them before answering.
      */
-    Future<Void> changed(LevelSpec level) {
+    Future<Void> changed(LevelSpec level, boolean added, long roundsBefore) {
         scheduler.schedulesChanged();
         Future<Void> notified = store.rbdPools().compose(pools -> Future.all(pools.stream()
                         .filter(p -> level.isGlobal() || String.valueOf(p.id()).equals(level.poolId()))
@@ -20,6 +23,7 @@ record ScheduleRuntime(Cluster cluster, ScheduleStore store, SnapshotScheduler s
                         .toList()))
                 .<Void>mapEmpty()
                 .recover(e -> Future.succeededFuture());
-        return notified.compose(v -> scheduler.refresh());
+        return notified.compose(v -> scheduler.knowsImagesOf(level, added, roundsBefore) ? Future.<Void>succeededFuture()
+                : scheduler.refresh());
     }
 }

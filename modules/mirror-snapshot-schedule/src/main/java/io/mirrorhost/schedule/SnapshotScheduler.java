@@ -77,6 +77,16 @@ final class SnapshotScheduler {
         private final Map<String, Set<String>> namespaces = new HashMap<>();
         private final Map<String, Set<String>> keys = new HashMap<>();
         private final Set<String> failedPools = new HashSet<>();
+        private final Set<String> scanned = new HashSet<>();
+
+        /** A namespace whose mirrored images were all read (by pool id: {@code POOLID/NS}). */
+        synchronized void scanned(String poolId, String namespace) {
+            scanned.add(poolId + "/" + namespace);
+        }
+
+        synchronized Set<String> scanned() {
+            return Set.copyOf(scanned);
+        }
 
         synchronized void failed(String pool) {
             failedPools.add(pool);
@@ -125,6 +135,9 @@ final class SnapshotScheduler {
     private final Set<ImageKey> running = new HashSet<>();
     private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
     private final Map<String, Future<Watch>> watches = new HashMap<>();
+    /** Namespaces ({@code POOLID/NS}) the last refresh read completely. */
+    private Set<String> scannedNamespaces = Set.of();
+    private long roundsStarted;
     private long sequence;
     private Clock.Timer wakeup;
     private LocalDateTime wakeupAt;
@@ -200,6 +213,7 @@ final class SnapshotScheduler {
             }
             return refreshAgain.future();
         }
+        roundsStarted++;
         Future<Void> round = store.loadAll(schedules)
                 .compose(set -> {
                     Directory directory = new Directory();
@@ -296,10 +310,12 @@ final class SnapshotScheduler {
         watch(where, "rbd_mirroring");
         return cluster.mirrorImageInfoList(where).compose(infos -> {
             if (infos.isEmpty()) {
+                directory.scanned(poolId, where.namespace());
                 return Future.succeededFuture(List.<Found>of());
             }
             return cluster.listImages(where).map(entries -> {
                 directory.listed(where, entries);
+                directory.scanned(poolId, where.namespace());
                 List<Found> found = new ArrayList<>();
                 for (ImageEntry e : entries) {
                     MirrorImageInfo info = infos.get(e.id());
@@ -355,6 +371,7 @@ final class SnapshotScheduler {
             return;
         }
         schedules = set;
+        scannedNamespaces = directory.scanned();
         Set<ImageKey> present = new HashSet<>();
         LocalDateTime now = wallNow();
         Map<String, Map<String, RunRecord>> baselines = new HashMap<>();
@@ -400,6 +417,32 @@ final class SnapshotScheduler {
                             e.getMessage())));
         }
         arm();
+    }
+
+    /**
+     * Whether a schedule change at {@code level} can be taken from memory, without rescanning
+     * images: no refresh started since {@code roundsBefore} (it could have applied schedules read
+     * before the change), and every
+     * image the level may now govern is already tracked (a scanned namespace, a tracked image).
+     * Removals never bring in images. Keeps a command at one level from costing a scan of every
+     * pool (seconds with 100,000 images).
+     */
+    synchronized boolean knowsImagesOf(LevelSpec level, boolean added, long roundsBefore) {
+        if (refreshing != null || roundsStarted != roundsBefore) {
+            return false;
+        }
+        if (!added) {
+            return true;
+        }
+        if (level.isImage()) {
+            return images.containsKey(new ImageKey(level.poolId(), level.namespace(), level.imageId()));
+        }
+        return level.namespace() != null && scannedNamespaces.contains(level.poolId() + "/" + level.namespace());
+    }
+
+    /** Refresh rounds started so far; a command reads it before it changes schedules. */
+    synchronized long refreshRounds() {
+        return roundsStarted;
     }
 
     /** Schedules changed by a command: recompute every next run (Ceph's {@code rebuild_queue}). */

@@ -55,6 +55,8 @@ final class FakeCluster {
     final List<Runnable> heldSnapshots = new ArrayList<>();
     /** Makes mirrorImageInfoList fail (a flaky cluster), or null. */
     ClusterException mirrorListFailure;
+    /** Image directory listings so far (each refresh lists every namespace it scans). */
+    int listImagesCalls;
     /** Makes writes of this object fail (an instance dying between two steps), or null. */
     String failWritesOf;
 
@@ -188,6 +190,7 @@ final class FakeCluster {
     }
 
     public synchronized Future<List<ImageEntry>> listImages(PoolNamespace where) {
+        listImagesCalls++;
         pool(where.pool());
         return Future.succeededFuture(images.getOrDefault(where, Map.of()).values().stream()
                 .map(i -> new ImageEntry(i.name, i.id)).toList());

@@ -129,6 +129,29 @@ class SnapshotSchedulerTest {
     }
 
     @Test
+    void aChangeAtALevelWhoseImagesAreTrackedAnswersWithoutARescan() {
+        ModuleHarness h = host();
+        h.run("add", "pool", "rbd", "interval", "1h");
+        int listings = cluster.listImagesCalls;
+        assertEquals(0, h.run("add", "pool", "rbd", "image", "primary", "interval", "15m").code());
+        assertEquals(listings, cluster.listImagesCalls, "the image was tracked already");
+        assertEquals("2026-01-01 10:15:00", statusJson(h).getJsonObject(0).getString("schedule_time"));
+        assertEquals(0, h.run("remove", "pool", "rbd", "image", "primary").code());
+        assertEquals(listings, cluster.listImagesCalls, "a removal brings in no image");
+        assertEquals("2026-01-01 11:00:00", statusJson(h).getJsonObject(0).getString("schedule_time"));
+
+        cluster.addPool("other");
+        cluster.addImage("other", "", "far", MirrorImageMode.SNAPSHOT, true);
+        assertEquals(0, h.run("add", "pool", "other", "interval", "30m").code());
+        assertTrue(cluster.listImagesCalls > listings, "a pool nobody scanned is scanned before the answer");
+        assertEquals(List.of("other/far", "rbd/primary"), images(h));
+        advance(Duration.ofMinutes(30));
+        assertEquals(0, primary.created);
+        advance(Duration.ofMinutes(30));
+        assertEquals(1, primary.created);
+    }
+
+    @Test
     void demotedAndDisabledImagesLeaveTheQueue() {
         ModuleHarness h = host();
         h.run("add", "pool", "rbd", "image", "primary", "interval", "1h");
