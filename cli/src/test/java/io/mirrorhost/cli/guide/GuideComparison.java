@@ -72,7 +72,7 @@ final class GuideComparison {
 
     private static String render(int exitCode, String stdout, String stderr) {
         return "exit code: " + exitCode + "\nstdout:\n" + RbdNormalizer.normalize(stdout) + "\nstderr:\n"
-                + RbdNormalizer.normalize(stderr) + "\n";
+                + RbdNormalizer.normalizeStderr(stderr) + "\n";
     }
 
     List<Difference> differences() {

@@ -47,6 +47,35 @@ final class RbdNormalizer {
         return new Rule(Pattern.compile(regex), replacement);
     }
 
+    /**
+     * A standard error stream normalised, with librbd's log lines (and the blank line each is followed by)
+     * moved after rbd's own messages: librbd logs from its own thread, so where they land among rbd's lines
+     * varies from run to run on real rbd itself.
+     */
+    static String normalizeStderr(String text) {
+        String[] lines = normalize(text).split("\n", -1);
+        StringBuilder own = new StringBuilder();
+        StringBuilder logged = new StringBuilder();
+        for (int i = 0; i < lines.length; i++) {
+            boolean last = i == lines.length - 1;
+            if (LOG_LINE.matcher(lines[i]).lookingAt()) {
+                logged.append(lines[i]).append('\n');
+                if (i + 1 < lines.length - 1 && lines[i + 1].isEmpty()) {
+                    logged.append('\n');
+                    i++;
+                }
+            } else {
+                own.append(lines[i]);
+                if (!last) {
+                    own.append('\n');
+                }
+            }
+        }
+        return own.toString() + logged;
+    }
+
+    private static final Pattern LOG_LINE = Pattern.compile("(librbd::|cls_rbd:)");
+
     static String normalize(String text) {
         String result = text;
         for (Rule rule : RULES) {
