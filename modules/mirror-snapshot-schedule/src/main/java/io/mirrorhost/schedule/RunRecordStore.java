@@ -14,12 +14,24 @@ import org.slf4j.Logger;
  * Per-image {@link RunRecord}s in the cluster: the omap of {@code mirrorhost_snapshot_schedule_runs}
  * in each pool's default namespace (next to Ceph's schedule object, ignored by Ceph), keyed
  * {@code NAMESPACE/IMAGEID}. Records are written before a snapshot (the claim) and after it.
+ *
+ * <p>Writes to a pool are group-committed: while one is in flight, later puts to that pool are
+ * merged into one next write (later values win), and each put's future completes when the write
+ * holding its records has. With {@code max_concurrent_snap_create} snapshots running this turns up
+ * to two omap transactions per snapshot into a few per batch of completions.
  */
 final class RunRecordStore {
     static final String RUNS_OID = "mirrorhost_snapshot_schedule_runs";
 
     private final Cluster cluster;
     private final Logger log;
+    /** Pools with a write in flight, and the records waiting for the next one (null: none yet). */
+    private final Map<String, PendingWrite> inFlight = new HashMap<>();
+
+    private static final class PendingWrite {
+        final Map<String, String> values = new HashMap<>();
+        final io.vertx.core.Promise<Void> written = io.vertx.core.Promise.promise();
+    }
 
     RunRecordStore(Cluster cluster, Logger log) {
         this.cluster = cluster;
@@ -54,7 +66,36 @@ final class RunRecordStore {
         }
         Map<String, String> values = new HashMap<>();
         records.forEach((k, r) -> values.put(k, r.toJson()));
-        return cluster.omapSet(PoolNamespace.of(pool), RUNS_OID, values);
+        synchronized (inFlight) {
+            if (inFlight.containsKey(pool)) {
+                PendingWrite next = inFlight.get(pool);
+                if (next == null) {
+                    next = new PendingWrite();
+                    inFlight.put(pool, next);
+                }
+                next.values.putAll(values);
+                return next.written.future();
+            }
+            inFlight.put(pool, null);
+        }
+        return write(pool, values);
+    }
+
+    private Future<Void> write(String pool, Map<String, String> values) {
+        return cluster.omapSet(PoolNamespace.of(pool), RUNS_OID, values).andThen(r -> writeNext(pool));
+    }
+
+    private void writeNext(String pool) {
+        PendingWrite next;
+        synchronized (inFlight) {
+            next = inFlight.get(pool);
+            if (next == null) {
+                inFlight.remove(pool);
+                return;
+            }
+            inFlight.put(pool, null);
+        }
+        write(pool, next.values).onComplete(next.written);
     }
 
     Future<Void> remove(String pool, Set<String> keys) {
