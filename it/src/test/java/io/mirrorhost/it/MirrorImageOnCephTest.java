@@ -143,6 +143,12 @@ class MirrorImageOnCephTest {
         List<SnapInfo> snaps = result(image.listSnaps());
         assertEquals(MirrorSnapshotState.PRIMARY_DEMOTED, snaps.get(snaps.size() - 1).mirror().state());
 
+        assertFalse(result(image.mirrorResyncRequested()));
+        result(image.mirrorResync());
+        assertTrue(result(image.mirrorResyncRequested()));
+        assertTrue(sites.siteA.rbd("image-meta", "list", pool + "/failover", "--format", "json").out()
+                .contains("resync_requested"));
+
         result(image.mirrorPromote(false));
         assertTrue(rbdInfo("failover").getJsonObject("mirroring").getBoolean("primary"));
         assertTrue(result(image.mirrorInfo()).primary());

@@ -269,14 +269,14 @@ final class CephCluster implements Cluster {
         });
     }
 
-    // No @Override on the two below: they implement SPI additions being made alongside, and compile either way.
-
     /** rbd-mirror opens non-primary images for replay on Ceph. */
+    @Override
     public Future<Image> openImageForReplay(PoolNamespace where, String imageId) {
         return Future.failedFuture(CephErrors.unsupported("replaying into a non-primary image"));
     }
 
     /** rbd-mirror creates the non-primary copies on Ceph. */
+    @Override
     public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
                                                     String primaryMirrorUuid) {
         return Future.failedFuture(CephErrors.unsupported("creating the non-primary copy of an image"));

@@ -498,8 +498,7 @@ final class CephImage implements Image, CephConnection.NativeResource {
         });
     }
 
-    // No @Override on the two below: they implement SPI additions being made alongside, and compile either way.
-
+    @Override
     public Future<Long> mirrorCreateNonPrimarySnapshot(String primaryMirrorUuid, long primarySnapId,
                                                        Map<Long, Long> snapSeqs, boolean demoted) {
         return Future.failedFuture(CephErrors.unsupported("creating a non-primary mirror-snapshot"));
@@ -509,6 +508,7 @@ final class CephImage implements Image, CephConnection.NativeResource {
      * Whether {@code rbd mirror image resync} flagged this copy: in snapshot mode librbd keeps the flag in
      * the image metadata {@code .rbd_mirror.<local pool mirror uuid>} as {@code {"resync_requested": true}}.
      */
+    @Override
     public Future<Boolean> mirrorResyncRequested() {
         return blocking(() -> {
             String key = ".rbd_mirror." + PoolMirroring.uuid(connection.io(spec.poolNamespace()), spec.pool());
