@@ -19,7 +19,8 @@ record ScheduleRuntime(Cluster cluster, ScheduleStore store, SnapshotScheduler s
         scheduler.schedulesChanged();
         Future<Void> notified = store.rbdPools().compose(pools -> Future.all(pools.stream()
                         .filter(p -> level.isGlobal() || String.valueOf(p.id()).equals(level.poolId()))
-                        .map(p -> cluster.notify(PoolNamespace.of(p.name()), ScheduleStore.SCHEDULE_OID, Buffer.buffer()))
+                        .map(p -> cluster.notify(PoolNamespace.of(p.name()), ScheduleStore.SCHEDULE_OID,
+                                scheduler.changeNotice()))
                         .toList()))
                 .<Void>mapEmpty()
                 .recover(e -> Future.succeededFuture());

@@ -335,7 +335,12 @@ final class SnapshotScheduler {
         if (stopped || watches.containsKey(key)) {
             return;
         }
-        Future<Watch> w = cluster.watch(where, object, payload -> requestRefresh());
+        Future<Watch> w = cluster.watch(where, object, payload -> {
+            // A command of this instance has already applied its change (and rescanned if needed).
+            if (!changeNotice().equals(payload)) {
+                requestRefresh();
+            }
+        });
         watches.put(key, w);
         w.onFailure(e -> {
             // No object yet (nothing mirrored there): try again at the next scan.
@@ -438,6 +443,11 @@ final class SnapshotScheduler {
             return images.containsKey(new ImageKey(level.poolId(), level.namespace(), level.imageId()));
         }
         return level.namespace() != null && scannedNamespaces.contains(level.poolId() + "/" + level.namespace());
+    }
+
+    /** What this instance's commands notify other instances with (they rescan; this one ignores it). */
+    io.vertx.core.buffer.Buffer changeNotice() {
+        return io.vertx.core.buffer.Buffer.buffer("schedule changed by " + owner);
     }
 
     /** Refresh rounds started so far; a command reads it before it changes schedules. */

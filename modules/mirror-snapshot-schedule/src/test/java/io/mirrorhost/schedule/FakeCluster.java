@@ -161,8 +161,12 @@ final class FakeCluster {
     }
 
     private void notifyObject(PoolNamespace where, String object) {
+        notifyObject(where, object, Buffer.buffer());
+    }
+
+    private void notifyObject(PoolNamespace where, String object, Buffer payload) {
         for (Consumer<Buffer> w : List.copyOf(watchers.getOrDefault(objectKey(where, object), List.of()))) {
-            w.accept(Buffer.buffer());
+            w.accept(payload.copy());
         }
     }
 
@@ -261,7 +265,7 @@ final class FakeCluster {
     }
 
     public synchronized Future<Void> notify(PoolNamespace where, String object, Buffer payload) {
-        notifyObject(where, object);
+        notifyObject(where, object, payload);
         return Future.succeededFuture();
     }
 

@@ -139,6 +139,17 @@ class SnapshotSchedulerTest {
         assertEquals(0, h.run("remove", "pool", "rbd", "image", "primary").code());
         assertEquals(listings, cluster.listImagesCalls, "a removal brings in no image");
         assertEquals("2026-01-01 11:00:00", statusJson(h).getJsonObject(0).getString("schedule_time"));
+        advance(Duration.ofSeconds(2));
+        assertEquals(listings, cluster.listImagesCalls, "an instance ignores the notifications of its own commands");
+        ModuleHarness other = host();
+        listings = cluster.listImagesCalls;
+        assertEquals(0, other.run("add", "pool", "rbd", "image", "primary", "interval", "20m").code());
+        advance(Duration.ofSeconds(1));
+        assertTrue(cluster.listImagesCalls > listings, "another instance's change is read");
+        assertEquals("2026-01-01 10:20:00", statusJson(h).getJsonObject(0).getString("schedule_time"));
+        assertEquals(0, other.run("remove", "pool", "rbd", "image", "primary").code());
+        advance(Duration.ofSeconds(1));
+        listings = cluster.listImagesCalls;
 
         cluster.addPool("other");
         cluster.addImage("other", "", "far", MirrorImageMode.SNAPSHOT, true);
