@@ -6,7 +6,7 @@ import io.mirrorhost.api.CommandResult;
 import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.OutputFormat;
 import io.mirrorhost.api.cluster.Cluster;
-import io.mirrorhost.api.testing.FakeClock;
+import io.mirrorhost.api.Clock;
 import io.mirrorhost.api.testing.TestModuleContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,8 +24,13 @@ final class SiteModule {
     private final TestModuleContext context;
     private MirrorSnapshotScheduleModule module = new MirrorSnapshotScheduleModule();
 
-    SiteModule(Vertx vertx, String siteName, Cluster cluster, FakeClock clock) {
+    SiteModule(Vertx vertx, String siteName, Cluster cluster, Clock clock) {
         context = new TestModuleContext(vertx, siteName, cluster, clock, module);
+    }
+
+    /** The module's store, which outlives module instances as the host's does. */
+    io.mirrorhost.api.KeyValueStore store() {
+        return context.store();
     }
 
     SiteModule start() {
