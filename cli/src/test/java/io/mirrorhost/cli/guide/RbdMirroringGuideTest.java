@@ -125,6 +125,9 @@ class RbdMirroringGuideTest {
             "embedded (ImageMirroring): log line lacks librbd's method name 'handle_get_mirror_image: '",
             "rbd --cluster site-a mirror image promote image-pool/image-1",
             "embedded (ImageMirroring): log line lacks librbd's method name 'handle_get_info: '",
+            "rbd --cluster site-a info image-pool/image-1",
+            "embedded (ImageMirroring): a demoted snapshot-mirrored image lacks the feature 'non-primary' that"
+                    + " librbd sets on demotion",
             "rbd --cluster site-b mirror image disable image-pool/image-1",
             "embedded (ImageMirroring): log line lacks librbd's method name 'handle_get_mirror_info: '");
 
@@ -421,6 +424,7 @@ class RbdMirroringGuideTest {
         guide.check("site-a", "mirror image demote image-pool/image-bad-mode");
         guide.check("site-a", "mirror image demote image-pool/image-1");
         assertEquals(false, mirroring("site-a", "image-pool/image-1").getBoolean("primary"));
+        guide.check("site-a", "info image-pool/image-1");
         Run onDemoted = rbdm.run("--cluster site-a mirror image snapshot image-pool/image-1");
         assertEquals(22, onDemoted.status(), onDemoted.toString());
         assertEquals("librbd::mirror::snapshot::util:  can_create_primary_snapshot: trying to create primary"
