@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Replaces what differs between any two runs of one command (ids, uuids and fsids, keys and tokens, mon
+hosts, timestamps, librbd's log-line prefix) by placeholders, so rbd's and rbdm's outputs compare as text.
+The same rules as cli/src/test/java/io/mirrorhost/cli/guide/RbdNormalizer.java. Reads stdin, writes stdout."""
+import re
+import sys
+
+RULES = [
+    (r"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+[+-]\d{4} [0-9a-f]+ +-?\d+ ", ""),
+    (r"0x[0-9a-f]+ ", ""),
+    (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uuid>"),
+    (r"(?m)^[A-Za-z0-9+/]{80,}={0,2}$", "<token>"),
+    (r"(?m)^(\s*Key: )\S+$", r"\1<key>"),
+    (r"\"key\":( ?)\"[^\"]*\"", r'"key":\1"<key>"'),
+    (r"(?m)^(\s*Mon Host: )\S+$", r"\1<mon_host>"),
+    (r"\"mon_host\":( ?)\"[^\"]+\"", r'"mon_host":\1"<mon_host>"'),
+    (r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "<time>"),
+    (r"[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}", "<time>"),
+    (r"(\"[a-z_]*timestamp\\?\":)\d+", r"\1<time>"),
+    (r"Snapshot ID: \d+", "Snapshot ID: <id>"),
+    (r"(?m)^(\s+)\d+ (\.mirror\.)", r"\1<id> \2"),
+    (r"(?m)^(\s+)\d+(  \.mirror\.)", r"\1<id>\2"),
+    (r"\"(id|primary_snap_id|service_id|instance_id)\":( ?)(\d+|\"[0-9a-f]*\")", r'"\1":\2<id>'),
+    (r"(?m)^(\s*(id|journal|block_name_prefix|instance_id): (rbd_data\.)?)[0-9a-f]+$", r"\1<id>"),
+    (r"(?m)^service \d+:$", "service <id>:"),
+    (r"(?m)^(\s*(service|hostname|client_id): ).+$", r"\1<daemon>"),
+    (r"\"(hostname|daemon_id|client_id)\":( ?)\"[^\"]*\"", r'"\1":\2"<daemon>"'),
+    (r"\"(block_name_prefix|journal)\":( ?)\"(rbd_data\.)?[0-9a-f]+\"", r'"\1":\2"\3<id>"'),
+    (r"(?m)^(\s*version: ).+$", r"\1<version>"),
+    (r"\"ceph_version\":( ?)\"[^\"]*\"", r'"ceph_version":\1"<version>"'),
+]
+
+LOG_LINE = re.compile(r"(librbd::|cls_rbd:)")
+
+
+def normalize(text):
+    for pattern, replacement in RULES:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
+def librbd_logs_last(stderr):
+    """librbd logs from its own thread, so where its lines land among rbd's own varies from run to run on
+    real rbd itself: its lines (each with the blank line after it) go after rbd's messages."""
+    lines = stderr.split("\n")
+    own, logged = [], []
+    i = 0
+    while i < len(lines):
+        if LOG_LINE.match(lines[i]):
+            logged.append(lines[i] + "\n")
+            if i + 1 < len(lines) - 1 and lines[i + 1] == "":
+                logged.append("\n")
+                i += 1
+        else:
+            own.append(lines[i] + ("" if i == len(lines) - 1 else "\n"))
+        i += 1
+    return "".join(own) + "".join(logged)
+
+
+# a record: "exit code: N\nstdout:\n<stdout>\nstderr:\n<stderr>\n"
+text = normalize(sys.stdin.read())
+head, sep, stderr = text.partition("\nstderr:\n")
+if sep:
+    text = head + sep + librbd_logs_last(stderr[:-1]) + "\n"
+sys.stdout.write(text)
