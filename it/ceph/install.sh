@@ -3,7 +3,8 @@
 # Idempotent: does nothing when every package is already installed. Never starts system services.
 set -euo pipefail
 
-PACKAGES=(ceph-mon ceph-osd ceph-mgr ceph-common rbd-mirror librbd1)
+# librbd-dev: the headers backend-ceph's StructLayoutTest compiles against, to check its JNA struct layouts.
+PACKAGES=(ceph-mon ceph-osd ceph-mgr ceph-common rbd-mirror librbd1 librbd-dev)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
