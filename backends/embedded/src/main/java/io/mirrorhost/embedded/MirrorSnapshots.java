@@ -64,8 +64,9 @@ final class MirrorSnapshots {
     }
 
     static MirrorSnapshotInfo withoutPeer(Snap s, String peerUuid) {
-        if (!s.isPrimaryMirror()) {
-            throw ClusterException.invalid("snapshot id " + s.id() + " is not a primary mirror snapshot");
+        // librbd's UnlinkPeerRequest takes any mirror-snapshot: a copied demotion lists tx peers too
+        if (s.mirror() == null) {
+            throw ClusterException.invalid("snapshot id " + s.id() + " is not a mirror snapshot");
         }
         MirrorSnapshotInfo m = s.mirror();
         if (!m.mirrorPeerUuids().contains(peerUuid)) {
