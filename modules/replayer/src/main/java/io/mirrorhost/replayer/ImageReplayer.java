@@ -1,5 +1,6 @@
 package io.mirrorhost.replayer;
 
+import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageInfo;
@@ -26,6 +27,7 @@ import io.mirrorhost.replayer.snapshot.SyncProgress;
 import io.mirrorhost.replayer.snapshot.UserSnapshotPlan;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +40,18 @@ import java.util.Map;
  */
 final class ImageReplayer {
     static final int MAX_STEPS_PER_PASS = 10_000;
+    /** How often the local copy's removal is tried while the peer's daemon holds it open, a second apart. */
+    static final int REMOVE_ATTEMPTS = 30;
     private final ReplaySettings settings;
     private final String globalId;
     private final StatusTracker status = new StatusTracker();
     private final ReplayStats stats = new ReplayStats();
-    private final List<Watch> watches = new ArrayList<>();
+    // One header watch per side, kept while the handles are closed between passes (a stopped
+    // replayer holds no handle: the peer's daemon could not remove an image held open here).
+    private Watch localWatch;
+    private Watch remoteWatch;
+    private String localWatchedId;
+    private String remoteWatchedId;
     private Image remoteImage;
     private String remoteImageId;
     private Image localImage;
@@ -211,7 +220,15 @@ final class ImageReplayer {
         }
         return on(settings.remote().openImageById(settings.remoteNamespace(), remoteImageId)).compose(image -> {
             remoteImage = image;
-            return watch(image);
+            if (remoteImageId.equals(remoteWatchedId)) {
+                return Future.succeededFuture();
+            }
+            String watched = remoteImageId;
+            return rewatch(remoteWatch, image).map(w -> {
+                remoteWatch = w;
+                remoteWatchedId = watched;
+                return null;
+            });
         });
     }
 
@@ -219,17 +236,24 @@ final class ImageReplayer {
         if (info == null || localImage != null) {
             return Future.succeededFuture();
         }
-        return on(settings.local().openImageById(settings.localNamespace(), localImageId)).compose(image -> {
+        return on(settings.local().openImageForReplay(settings.localNamespace(), localImageId)).compose(image -> {
             localImage = image;
-            return watch(image);
+            if (localImageId.equals(localWatchedId)) {
+                return Future.succeededFuture();
+            }
+            String watched = localImageId;
+            return rewatch(localWatch, image).map(w -> {
+                localWatch = w;
+                localWatchedId = watched;
+                return null;
+            });
         });
     }
 
-    private Future<Void> watch(Image image) {
-        return on(image.updateWatch(this::kick)).map(w -> {
-            watches.add(w);
-            return null;
-        });
+    /** Watches {@code image}'s header instead of the one {@code old} watched (if any). */
+    private Future<Watch> rewatch(Watch old, Image image) {
+        Future<Void> closed = old == null ? Future.succeededFuture() : on(old.close()).otherwiseEmpty();
+        return closed.compose(v -> on(image.updateWatch(this::kick)));
     }
 
     private Future<ImageSide> side(Image image, MirrorImageInfo info) {
@@ -244,7 +268,7 @@ final class ImageReplayer {
         if (localImage == null) {
             return Future.succeededFuture(false);
         }
-        return on(settings.replicaOps().resyncRequested(settings.local(), localImage));
+        return on(localImage.mirrorResyncRequested());
     }
 
     /** Executes one action; true when the replayer should look again at once. */
@@ -265,8 +289,10 @@ final class ImageReplayer {
         }
         if (action instanceof ReplayAction.UnlinkRemoteSnapshot unlink) {
             Future<Void> unlinked = on(remoteImage.mirrorSnapshotUnlinkPeer(unlink.remoteSnapId(), settings.remotePeerUuid()));
+            // the backend removes a snapshot left with no peer and no longer newest (librbd's
+            // UnlinkPeerRequest), or the primary's pruning got there first: gone is done
             return (unlink.removeSnapshot() ? unlinked.compose(v -> on(remoteImage.removeSnapById(unlink.remoteSnapId())))
-                    : unlinked).map(true);
+                    : unlinked).recover(ImageReplayer::goneIsDone).map(true);
         }
         if (action instanceof ReplayAction.CopySnapshot copy) {
             replaying = true;
@@ -280,10 +306,12 @@ final class ImageReplayer {
         }
         if (action instanceof ReplayAction.Stop stop) {
             // the images stay watched: a change on either side (the peer copying our demotion after
-            // a transient split-brain, a promotion) is looked at at once, not at the next refresh
+            // a transient split-brain, a promotion) is looked at at once, not at the next refresh;
+            // the handles go, as rbd-mirror holds none while stopped (a peer removing its copy of
+            // the image would find it in use otherwise)
             replaying = false;
             publish(new StatusTracker.Status(stop.state(), stop.description()));
-            return Future.succeededFuture(false);
+            return closeHandles().map(false);
         }
         finished = true;
         return closeImages().compose(v -> removeStatuses()).map(false);
@@ -298,12 +326,12 @@ final class ImageReplayer {
                     settings.remoteNamespace().pool(), pools.result().stream().map(PoolInfo::name).toList());
             ImageOptions options = new ImageOptions(remote.size(), remote.order(), remote.features(), dataPool);
             ImageSpec spec = new ImageSpec(settings.localNamespace(), remote.name());
-            return on(settings.replicaOps().createNonPrimaryImage(settings.local(), spec, options, globalId,
+            return on(settings.local().mirrorCreateNonPrimaryImage(spec, options, globalId,
                     settings.remoteMirrorUuid()));
         });
     }
 
-    /** Moves the local copy away (snapshots first: an image with snapshots cannot be removed). */
+    /** Removes the local copy (snapshots first: an image with snapshots cannot be removed). */
     private Future<Void> deleteLocalImage() {
         Image image = localImage;
         return on(image.info()).compose(info -> on(image.listSnaps()).compose(snaps -> {
@@ -312,8 +340,27 @@ final class ImageReplayer {
                 chain = chain.compose(v -> on(image.removeSnapById(s.id())));
             }
             ImageSpec spec = new ImageSpec(settings.localNamespace(), info.name());
-            return chain.compose(v -> closeImages()).compose(v -> on(settings.local().removeImage(spec)));
+            // rbd-mirror's ImageDeleter disables mirroring with force first: a non-primary image
+            // cannot be removed while mirrored
+            return chain.compose(v -> on(image.mirrorDisable(true))).compose(v -> closeImages())
+                    .compose(v -> removeLocal(spec, REMOVE_ATTEMPTS));
         }));
+    }
+
+    /**
+     * Removes the local copy, again a second later while it is in use: the peer's daemon opens it
+     * briefly on every change it sees (rbd-mirror's ImageDeleter retries "image has watchers" too).
+     */
+    private Future<Void> removeLocal(ImageSpec spec, int attemptsLeft) {
+        return on(settings.local().removeImage(spec)).recover(failure -> {
+            if (attemptsLeft > 1 && failure instanceof ClusterException e && e.errno() == Errno.EBUSY) {
+                Promise<Void> later = Promise.promise();
+                settings.clock().schedule(Duration.ofSeconds(1),
+                        () -> settings.context().runOnContext(v -> later.complete()));
+                return later.future().compose(v -> removeLocal(spec, attemptsLeft - 1));
+            }
+            return Future.failedFuture(failure);
+        });
     }
 
     private Future<Void> copySnapshot(ReplayAction.CopySnapshot copy) {
@@ -328,8 +375,8 @@ final class ImageReplayer {
         syncingSnap = lastRemote.byId(copy.remoteEnd());
         Future<Long> localSnap = copy.resumeLocalSnapId() != null
                 ? Future.succeededFuture(copy.resumeLocalSnapId())
-                : on(settings.replicaOps().createNonPrimarySnapshot(localImage, settings.remoteMirrorUuid(),
-                        copy.remoteEnd(), copy.demoted()));
+                : on(localImage.mirrorCreateNonPrimarySnapshot(settings.remoteMirrorUuid(),
+                        copy.remoteEnd(), Map.of(), copy.demoted()));
         return localSnap.compose(localSnapId -> plan(copy).compose(plan -> {
             stats.syncStarted(settings.clock().now());
             return copyUserSnapshots(plan.segments(), plan.from()).compose(from -> {
@@ -514,10 +561,22 @@ final class ImageReplayer {
 
     private Future<Void> closeImages() {
         List<Future<Void>> closing = new ArrayList<>();
-        for (Watch w : watches) {
-            closing.add(w.close());
+        for (Watch w : new Watch[] {localWatch, remoteWatch}) {
+            if (w != null) {
+                closing.add(w.close());
+            }
         }
-        watches.clear();
+        localWatch = null;
+        remoteWatch = null;
+        localWatchedId = null;
+        remoteWatchedId = null;
+        closing.add(closeHandles());
+        return on(Future.join(closing).otherwiseEmpty().mapEmpty());
+    }
+
+    /** Closes the image handles; the header watches stay, so a change on either side still kicks. */
+    private Future<Void> closeHandles() {
+        List<Future<Void>> closing = new ArrayList<>();
         if (remoteImage != null) {
             closing.add(remoteImage.close());
         }
@@ -544,6 +603,11 @@ final class ImageReplayer {
     }
 
     /** Brings a result back onto the module's context, where this replayer's state lives. */
+    private static Future<Void> goneIsDone(Throwable failure) {
+        return failure instanceof ClusterException e && e.errno() == Errno.ENOENT ? Future.succeededFuture()
+                : Future.failedFuture(failure);
+    }
+
     private <T> Future<T> on(Future<T> future) {
         Promise<T> promise = Promise.promise();
         future.onComplete(ar -> settings.context().runOnContext(v -> promise.handle(ar)));

@@ -166,7 +166,7 @@ public final class PoolReplayer {
     private ReplaySettings settings(String localNs, String remoteNs) {
         return new ReplaySettings(vertxContext, context.clock(), context.logger(), context.cluster(), remote,
                 new PoolNamespace(target.pool(), localNs), new PoolNamespace(target.pool(), remoteNs), localMirrorUuid,
-                remoteMirrorUuid, remotePeerUuid, shared.replicaOps(), shared.syncs(), shared.bandwidth(),
+                remoteMirrorUuid, remotePeerUuid, shared.syncs(), shared.bandwidth(),
                 shared.objectsInFlight(), shared.maxSnapshots(), shared.defaultDataPool());
     }
 

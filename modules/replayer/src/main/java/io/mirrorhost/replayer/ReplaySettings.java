@@ -16,7 +16,7 @@ import org.slf4j.Logger;
  */
 record ReplaySettings(Context context, Clock clock, Logger logger, Cluster local, Cluster remote,
                       PoolNamespace localNamespace, PoolNamespace remoteNamespace, String localMirrorUuid,
-                      String remoteMirrorUuid, String remotePeerUuid, ReplicaOps replicaOps, SyncThrottle syncs,
+                      String remoteMirrorUuid, String remotePeerUuid, SyncThrottle syncs,
                       BandwidthLimiter bandwidth, IntSupplier objectsInFlight, IntSupplier maxSnapshots,
                       Supplier<String> defaultDataPool) {
 }

@@ -33,7 +33,6 @@ public final class ReplayerModule implements MgrModule {
     static final String DEFAULT_DATA_POOL = "default_data_pool";
 
     private final Map<String, PoolReplayer> replayers = new LinkedHashMap<>();
-    private final ReplicaOps replicaOps;
     private final SyncThrottle syncs = new SyncThrottle(5);
     private final BandwidthLimiter bandwidth = new BandwidthLimiter(0);
     private ReplayerShared shared;
@@ -42,15 +41,6 @@ public final class ReplayerModule implements MgrModule {
     private String lastError;
     private boolean refreshing;
     private Future<Void> lastRefresh = Future.succeededFuture();
-
-    public ReplayerModule() {
-        this(ReplicaOps.spi());
-    }
-
-    /** With the replica-side operations a backend (or a test) provides beyond the cluster SPI. */
-    public ReplayerModule(ReplicaOps replicaOps) {
-        this.replicaOps = replicaOps;
-    }
 
     @Override
     public String name() {
@@ -88,7 +78,7 @@ public final class ReplayerModule implements MgrModule {
     public Future<Void> start(ModuleContext ctx) {
         this.context = ctx;
         applyThrottles();
-        shared = new ReplayerShared(replicaOps, syncs, bandwidth, () -> (int) ctx.longOption(OBJECTS_IN_FLIGHT),
+        shared = new ReplayerShared(syncs, bandwidth, () -> (int) ctx.longOption(OBJECTS_IN_FLIGHT),
                 () -> (int) ctx.longOption(MAX_MIRRORING_SNAPSHOTS), () -> ctx.option(DEFAULT_DATA_POOL));
         schedule();
         return refresh();

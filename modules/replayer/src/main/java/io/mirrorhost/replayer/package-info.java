@@ -11,15 +11,11 @@
  * copy, copy a delta, unlink, prune, stop with a status, delete the copy) and carries it out with
  * {@link io.mirrorhost.replayer.ImageCopier}; statuses go to both sites.
  *
- * <p>What a backend must do for a replayer to work on it, beyond the cluster SPI's documented calls
- * (the SPI gaps are behind {@link io.mirrorhost.replayer.ReplicaOps}):
- * <ul>
- *   <li>create an image as the mirror-enabled, snapshot-mode, non-primary copy of a given global id;</li>
- *   <li>accept the replayer's writes, discards and resizes on a non-primary image while its newest
- *       mirror-snapshot is an incomplete non-primary one, and give that snapshot the image's content
- *       as it is when {@code mirrorSnapshotSetCopyProgress(id, true, n)} marks it complete;</li>
- *   <li>report the resync flag set by {@code mirrorResync};</li>
- *   <li>create a non-primary snapshot as demoted (copying a demotion), listing the pool's tx peers.</li>
- * </ul>
+ * <p>The replica side uses the SPI's replay calls: {@code Cluster.mirrorCreateNonPrimaryImage},
+ * {@code Cluster.openImageForReplay} (the local copy is always opened that way, so it accepts the
+ * replayer's writes, discards, resizes and user snapshots while its newest mirror-snapshot is an
+ * incomplete non-primary one), {@code Image.mirrorCreateNonPrimarySnapshot(..., demoted)} and
+ * {@code Image.mirrorResyncRequested}. A backend gives an incomplete non-primary snapshot the
+ * image's content as it is when {@code mirrorSnapshotSetCopyProgress(id, true, n)} completes it.
  */
 package io.mirrorhost.replayer;

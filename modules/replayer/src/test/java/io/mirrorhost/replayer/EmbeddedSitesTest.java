@@ -216,13 +216,16 @@ class EmbeddedSitesTest {
                 List<MirrorImageGlobalStatus> statuses = await(siteB.mirrorImageGlobalStatusList(RBD));
                 seen = statuses.stream().filter(s -> s.info().globalId().equals(globalId))
                         .flatMap(s -> s.siteStatuses().stream())
-                        .filter(s -> s.mirrorUuid().equals(localUuid) && s.state() == MirrorImageStatusState.ERROR)
+                        .filter(s -> s.mirrorUuid().equals(localUuid) && s.state() == MirrorImageStatusState.REPLAYING)
                         .findFirst();
                 Thread.onSpinWait();
             }
             assertTrue(seen.isPresent(), "site-a's status for the image appears on site-b");
-            // until the SPI can create a non-primary copy of a global id, bootstrap stops here
-            assertEquals("error bootstrapping replay", seen.get().description());
+            assertTrue(seen.get().description().startsWith("replaying, {"), seen.get().description());
+            Image copy = await(siteA.openImage(ImageSpec.of("rbd", "", "img")));
+            assertEquals(globalId, await(copy.mirrorInfo()).globalId(), "the copy was created by global id");
+            assertEquals(checksum(primary, 4 * OBJECT), checksum(copy, 4 * OBJECT));
+            await(copy.close());
             assertEquals("site-a", await(siteB.mirrorPeerSiteList("rbd")).stream()
                     .filter(p -> p.mirrorUuid().equals(localUuid)).findFirst().orElseThrow().siteName(),
                     "the ping recorded this site's mirror uuid on the peer");

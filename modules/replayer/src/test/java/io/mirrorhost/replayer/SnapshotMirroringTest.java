@@ -14,7 +14,6 @@ import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.testing.FakeClock;
 import io.mirrorhost.api.testing.TestModuleContext;
 import io.mirrorhost.replayer.fake.FakeImage;
-import io.mirrorhost.replayer.fake.FakeReplicaOps;
 import io.mirrorhost.replayer.fake.FakeSite;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -93,7 +92,7 @@ class SnapshotMirroringTest {
     }
 
     private ReplayerModule startReplayer(FakeSite site, FakeSite peer, Map<String, String> options) throws Exception {
-        ReplayerModule module = new ReplayerModule(new FakeReplicaOps(site));
+        ReplayerModule module = new ReplayerModule();
         TestModuleContext ctx = new TestModuleContext(vertx, site == a ? "site-a" : "site-b", site.cluster(), clock, module)
                 .withOption(ReplayerModule.REFRESH_INTERVAL, "5")
                 .withOption(ReplayerModule.OBJECTS_IN_FLIGHT, "4")

@@ -88,7 +88,12 @@ public final class FakeImage {
     }
 
     Image handle(Long snapId) {
-        return PartialFake.of(Image.class, new Handle(snapId));
+        return PartialFake.of(Image.class, new Handle(snapId, false));
+    }
+
+    /** A handle as {@code openImageForReplay} gives the mirror daemon. */
+    Image replayHandle() {
+        return PartialFake.of(Image.class, new Handle(null, true));
     }
 
     public Image open() {
@@ -155,11 +160,12 @@ public final class FakeImage {
                 : m.state() == MirrorSnapshotState.PRIMARY;
     }
 
-    private boolean headWritable() {
+    /** A primary's head is writable; a copy's only through a replay handle while a copy is in progress. */
+    private boolean headWritable(boolean replay) {
         MirrorSnapshotInfo m = newestMirror();
         return m == null || m.state() == MirrorSnapshotState.PRIMARY
-                || (m.state() == MirrorSnapshotState.NON_PRIMARY && !m.complete())
-                || (m.state() == MirrorSnapshotState.NON_PRIMARY_DEMOTED && !m.complete());
+                || (replay && m.state() == MirrorSnapshotState.NON_PRIMARY && !m.complete())
+                || (replay && m.state() == MirrorSnapshotState.NON_PRIMARY_DEMOTED && !m.complete());
     }
 
     private long createSnap(String snapName, MirrorSnapshotInfo mirror, boolean freeze) {
@@ -242,7 +248,7 @@ public final class FakeImage {
         byte[] data = new byte[length];
         new java.util.Random(seed).nextBytes(data);
         synchronized (site) {
-            if (!headWritable()) {
+            if (!headWritable(false)) {
                 throw new ClusterException(Errno.EROFS, "image " + name + " is not primary");
             }
             writeNow(offset, data);
@@ -305,9 +311,11 @@ public final class FakeImage {
     /** An open handle; {@code snapId} null for the head. */
     public final class Handle {
         private final Long snapId;
+        private final boolean replay;
 
-        Handle(Long snapId) {
+        Handle(Long snapId, boolean replay) {
             this.snapId = snapId;
+            this.replay = replay;
         }
 
         public ImageSpec spec() {
@@ -377,7 +385,7 @@ public final class FakeImage {
         }
 
         private void checkWritable() {
-            if (snapId != null || !headWritable()) {
+            if (snapId != null || !headWritable(replay)) {
                 throw new ClusterException(Errno.EROFS, "image " + name + " is read-only");
             }
         }
@@ -587,6 +595,19 @@ public final class FakeImage {
         public Future<Long> mirrorCreateNonPrimarySnapshot(String primaryMirrorUuid, long primarySnapId,
                                                            Map<Long, Long> snapSeqs) {
             return call(() -> createNonPrimary(primaryMirrorUuid, primarySnapId, false));
+        }
+
+        public Future<Long> mirrorCreateNonPrimarySnapshot(String primaryMirrorUuid, long primarySnapId,
+                                                           Map<Long, Long> snapSeqs, boolean demoted) {
+            Future<Long> created = call(() -> createNonPrimary(primaryMirrorUuid, primarySnapId, demoted));
+            changed();
+            return created;
+        }
+
+        public Future<Boolean> mirrorResyncRequested() {
+            synchronized (site) {
+                return Future.succeededFuture(resyncRequested);
+            }
         }
 
         public Future<Void> mirrorSnapshotSetCopyProgress(long id, boolean complete, long lastCopiedObjectNumber) {

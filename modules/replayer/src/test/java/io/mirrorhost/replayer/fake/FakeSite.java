@@ -8,6 +8,8 @@ import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
+import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.cluster.MirrorImageState;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
 import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeer;
@@ -254,6 +256,27 @@ public final class FakeSite {
                 return image == null ? Future.failedFuture(ClusterException.notFound("image " + spec))
                         : Future.succeededFuture(image.handle(null));
             }
+        }
+
+        public Future<Image> openImageForReplay(PoolNamespace where, String imageId) {
+            synchronized (FakeSite.this) {
+                FakeImage image = images.get(imageId);
+                return image == null ? Future.failedFuture(ClusterException.notFound("image id " + imageId))
+                        : Future.succeededFuture(image.replayHandle());
+            }
+        }
+
+        /** rbd-mirror's CreateImageRequest: a snapshot-mode, non-primary copy of {@code globalId}. */
+        public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
+                                                        String primaryMirrorUuid) {
+            synchronized (FakeSite.this) {
+                FakeImage image = FakeSite.this.createImage(spec.namespace(), spec.name(), options.size(), options.order());
+                image.dataPool = options.dataPool();
+                records.put(image.id, new MirrorImageInfo(globalId, MirrorImageState.ENABLED,
+                        MirrorImageMode.SNAPSHOT, false));
+            }
+            notifyMirroring();
+            return Future.succeededFuture();
         }
 
         public Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId) {

@@ -1,0 +1,290 @@
+package io.mirrorhost.replayer;
+
+import static io.mirrorhost.replayer.RealSites.await;
+import static io.mirrorhost.replayer.RealSites.checksum;
+import static io.mirrorhost.replayer.RealSites.mirrorSnaps;
+import static io.mirrorhost.replayer.RealSites.status;
+import static io.mirrorhost.replayer.RealSites.trySnaps;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageFeature;
+import io.mirrorhost.api.cluster.ImageOptions;
+import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
+import io.mirrorhost.api.cluster.MirrorImageStatusState;
+import io.mirrorhost.api.cluster.MirrorSnapshotState;
+import io.mirrorhost.api.cluster.SnapInfo;
+import io.vertx.core.buffer.Buffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Snapshot-based mirroring end to end on two real embedded clusters bootstrapped as the guide does,
+ * each with its replayer reaching the other over the network. Every replicated snapshot is checked
+ * against the primary's by checksum of whole-snapshot reads.
+ */
+class RealSitesMirroringTest {
+    static final int ORDER = 16;
+    static final long OBJECT = 1L << ORDER;
+    static final ImageSpec IMG = ImageSpec.of("rbd", "", "img");
+
+    @TempDir
+    Path dir;
+    RealSites sites;
+
+    @BeforeEach
+    void joinSites() {
+        sites = new RealSites(dir);
+    }
+
+    @AfterEach
+    void closeSites() {
+        sites.close();
+    }
+
+    private static Buffer random(long seed, int length) {
+        byte[] b = new byte[length];
+        new Random(seed).nextBytes(b);
+        return Buffer.buffer(b);
+    }
+
+    /** A mirrored (snapshot mode) image on {@code site} with some data; returns its global id. */
+    private static String primary(Cluster site, ImageSpec spec, long size) {
+        await(site.createImage(spec, new ImageOptions(size, ORDER, ImageFeature.defaults(), null)));
+        Image image = await(site.openImage(spec));
+        try {
+            await(image.write(0, random(1, (int) (3 * OBJECT + 100))));
+            await(image.write(size / 2 + 7, random(2, 300)));
+            await(image.mirrorEnable(MirrorImageMode.SNAPSHOT));
+            return await(image.mirrorInfo()).globalId();
+        } finally {
+            await(image.close());
+        }
+    }
+
+    private static void write(Cluster site, ImageSpec spec, long offset, Buffer data) {
+        Image image = await(site.openImage(spec));
+        try {
+            await(image.write(offset, data));
+        } finally {
+            await(image.close());
+        }
+    }
+
+    private static long snapshot(Cluster site, ImageSpec spec) {
+        Image image = await(site.openImage(spec));
+        try {
+            return await(image.mirrorCreateSnapshot());
+        } finally {
+            await(image.close());
+        }
+    }
+
+    private static void onImage(Cluster site, ImageSpec spec, java.util.function.Function<Image, io.vertx.core.Future<?>> call) {
+        Image image = await(site.openImage(spec));
+        try {
+            await(call.apply(image));
+        } finally {
+            await(image.close());
+        }
+    }
+
+    private static long newestMirrorSnap(Cluster site, ImageSpec spec) {
+        List<SnapInfo> snaps = mirrorSnaps(site, spec);
+        return snaps.get(snaps.size() - 1).id();
+    }
+
+    /** Waits for {@code copySite} to hold a complete copy of the primary's snapshot; checks its content. */
+    private long waitForCopy(Cluster copySite, Cluster primarySite, ImageSpec spec, long primarySnap) {
+        sites.waitFor("a complete copy of snapshot " + primarySnap, () -> trySnaps(copySite, spec,
+                s -> s.mirror() != null && !s.mirror().state().isPrimary() && s.mirror().complete()
+                        && s.mirror().primarySnapId() == primarySnap).isPresent());
+        SnapInfo copy = trySnaps(copySite, spec, s -> s.mirror() != null && s.mirror().primarySnapId() == primarySnap
+                && s.mirror().complete()).orElseThrow();
+        assertEquals(checksum(primarySite, spec, primarySnap), checksum(copySite, spec, copy.id()),
+                "the copy of snapshot " + primarySnap + " holds the primary's content");
+        return copy.id();
+    }
+
+    private void waitForStatus(Cluster site, String globalId, MirrorImageStatusState state, String description) {
+        sites.waitFor("status " + state + " " + description, () -> status(site, globalId, "")
+                .filter(s -> s.state() == state && s.description().startsWith(description) && s.up()).isPresent());
+    }
+
+    private static String mirrorUuid(Cluster site) {
+        return await(site.mirrorUuidGet("rbd"));
+    }
+
+    @Test
+    void initialSyncDeltasEmptyDeltaResizeAndStatuses() {
+        Cluster a = sites.siteA;
+        Cluster b = sites.siteB;
+        String gid = primary(a, IMG, 16 * OBJECT);
+        long s1 = newestMirrorSnap(a, IMG);
+        sites.startReplayers();
+
+        waitForCopy(b, a, IMG, s1);
+        Image copy = await(b.openImage(IMG));
+        assertEquals(gid, await(copy.mirrorInfo()).globalId(), "the copy has the primary's global id");
+        assertFalse(await(copy.mirrorInfo()).primary());
+        ClusterException refused = assertThrows(ClusterException.class, () -> await(copy.write(0, random(9, 10))));
+        assertEquals(Errno.EROFS, refused.errno(), "clients cannot write a copy");
+        await(copy.close());
+        waitForStatus(b, gid, MirrorImageStatusState.REPLAYING, "replaying, {");
+        MirrorImageSiteStatus replaying = status(b, gid, "").orElseThrow();
+        assertTrue(replaying.description().contains("\"replay_state\":\"idle\""), replaying.description());
+        assertTrue(replaying.description().contains("\"remote_snapshot_timestamp\":"), replaying.description());
+        waitForStatus(a, gid, MirrorImageStatusState.STOPPED, "local image is primary");
+        sites.waitFor("site-b's status reported to site-a", () -> status(a, gid, mirrorUuid(b))
+                .filter(s -> s.state() == MirrorImageStatusState.REPLAYING).isPresent());
+
+        write(a, IMG, 5 * OBJECT, random(3, 10));
+        waitForCopy(b, a, IMG, snapshot(a, IMG));
+        waitForCopy(b, a, IMG, snapshot(a, IMG)); // an empty delta
+
+        onImage(a, IMG, image -> image.resize(20 * OBJECT));
+        write(a, IMG, 19 * OBJECT, random(4, 50));
+        waitForCopy(b, a, IMG, snapshot(a, IMG));
+        assertEquals(checksum(a, IMG, null), checksum(b, IMG, null));
+
+        onImage(a, IMG, image -> image.resize(2 * OBJECT + 5));
+        long shrunk = snapshot(a, IMG);
+        long copyOfShrunk = waitForCopy(b, a, IMG, shrunk);
+        assertEquals(2 * OBJECT + 5, mirrorSnaps(b, IMG).stream().filter(s -> s.id() == copyOfShrunk).findFirst()
+                .orElseThrow().size(), "shrinking is replayed too");
+        sites.waitFor("old copies pruned", () -> mirrorSnaps(b, IMG).size() <= 3);
+    }
+
+    @Test
+    void orderlyFailoverAndFailbackLoseNothing() {
+        Cluster[] site = {sites.siteA, sites.siteB};
+        String gid = primary(site[0], IMG, 8 * OBJECT);
+        sites.startReplayers();
+        waitForCopy(site[1], site[0], IMG, newestMirrorSnap(site[0], IMG));
+
+        for (int round = 0; round < 4; round++) {
+            Cluster from = site[round % 2];
+            Cluster to = site[(round + 1) % 2];
+            write(from, IMG, OBJECT, random(10 + round, 100));
+            onImage(from, IMG, Image::mirrorDemote);
+            long demotion = newestMirrorSnap(from, IMG);
+            waitForCopy(to, from, IMG, demotion);
+            assertEquals(MirrorSnapshotState.NON_PRIMARY_DEMOTED,
+                    mirrorSnaps(to, IMG).get(mirrorSnaps(to, IMG).size() - 1).mirror().state());
+
+            onImage(to, IMG, image -> image.mirrorPromote(false));
+            waitForStatus(to, gid, MirrorImageStatusState.STOPPED, "local image is primary");
+            write(to, IMG, 3 * OBJECT, random(20 + round, 100));
+            waitForCopy(from, to, IMG, snapshot(to, IMG));
+            waitForStatus(from, gid, MirrorImageStatusState.REPLAYING, "replaying, ");
+            assertEquals(checksum(to, IMG, null), checksum(from, IMG, null), "after failover the old primary follows");
+        }
+        sites.waitFor("old mirror-snapshots pruned on both sites", () -> mirrorSnaps(site[0], IMG).size() <= 4
+                && mirrorSnaps(site[1], IMG).size() <= 4);
+    }
+
+    @Test
+    void forcedPromotionWhileThePeerIsUnreachableThenSplitBrainUntilResync() {
+        Cluster a = sites.siteA;
+        Cluster b = sites.siteB;
+        String gid = primary(a, IMG, 8 * OBJECT);
+        sites.startReplayers();
+        waitForCopy(b, a, IMG, newestMirrorSnap(a, IMG));
+        String copied = checksum(b, IMG, null);
+
+        // site-a goes away: the daemons are restarted and cannot reach their peers
+        sites.stopReplayer(0);
+        sites.stopReplayer(1);
+        sites.peersReachable = false;
+        sites.startReplayers();
+        onImage(b, IMG, image -> image.mirrorPromote(true));
+        assertEquals(copied, checksum(b, IMG, null), "the promoted copy has the last copied snapshot's content");
+        write(b, IMG, 2 * OBJECT, random(5, 100));
+        long onB = snapshot(b, IMG);
+        write(a, IMG, 4 * OBJECT, random(6, 100));
+        snapshot(a, IMG);
+
+        sites.peersReachable = true;
+        waitForStatus(b, gid, MirrorImageStatusState.STOPPED, "local image is primary");
+        waitForStatus(a, gid, MirrorImageStatusState.STOPPED, "local image is primary");
+
+        // the old primary is demoted: its history and site-b's diverged
+        onImage(a, IMG, Image::mirrorDemote);
+        waitForStatus(a, gid, MirrorImageStatusState.ERROR, "split-brain");
+        String untouched = checksum(a, IMG, null);
+        write(b, IMG, 5 * OBJECT, random(7, 100));
+        snapshot(b, IMG);
+        waitForStatus(a, gid, MirrorImageStatusState.ERROR, "split-brain");
+        assertEquals(untouched, checksum(a, IMG, null), "a split-brain image is not touched");
+        assertTrue(mirrorSnaps(a, IMG).stream().noneMatch(s -> s.mirror().primarySnapId() == onB),
+                "nothing of site-b's was copied onto it");
+
+        String oldId = imageId(a, IMG).orElseThrow();
+        onImage(a, IMG, Image::mirrorResync);
+        sites.waitFor("site-a's copy rebuilt", () -> imageId(a, IMG).filter(id -> !id.equals(oldId)).isPresent());
+        long newest = newestMirrorSnap(b, IMG);
+        waitForCopy(a, b, IMG, newest);
+        assertEquals(checksum(b, IMG, newest), checksum(a, IMG, null));
+        waitForStatus(a, gid, MirrorImageStatusState.REPLAYING, "replaying, ");
+    }
+
+    private static Optional<String> imageId(Cluster site, ImageSpec spec) {
+        try {
+            Image image = await(site.openImage(spec));
+            try {
+                return Optional.of(await(image.info()).id());
+            } finally {
+                await(image.close());
+            }
+        } catch (ClusterException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Test
+    void disablingMirroringOrRemovingThePrimaryDeletesTheCopy() {
+        Cluster a = sites.siteA;
+        Cluster b = sites.siteB;
+        ImageSpec one = ImageSpec.of("rbd", "", "one");
+        ImageSpec two = ImageSpec.of("rbd", "", "two");
+        String gidOne = primary(a, one, 4 * OBJECT);
+        primary(a, two, 4 * OBJECT);
+        sites.startReplayers();
+        waitForCopy(b, a, one, newestMirrorSnap(a, one));
+        waitForCopy(b, a, two, newestMirrorSnap(a, two));
+
+        onImage(a, one, image -> image.mirrorDisable(false));
+        sites.waitFor("the copy of a disabled image deleted", () -> imageId(b, one).isEmpty());
+        assertTrue(status(b, gidOne, "").isEmpty());
+
+        // site-b's daemon holds the primary open while replaying it: rbd rm refuses, as with Ceph
+        ClusterException busy = assertThrows(ClusterException.class, () -> await(a.removeImage(two)));
+        assertEquals(Errno.EBUSY, busy.errno(), busy.getMessage());
+        onImage(a, two, image -> image.mirrorDisable(false));
+        sites.waitFor("the primary removed once its mirroring is disabled", () -> {
+            try {
+                await(a.removeImage(two));
+                return true;
+            } catch (ClusterException e) {
+                return false; // the peer's daemon still had it open for a moment
+            }
+        });
+        sites.waitFor("the copy of a removed image deleted", () -> imageId(b, two).isEmpty());
+        assertNotEquals(Optional.empty(), imageId(a, one), "the primary is untouched");
+    }
+}
