@@ -87,6 +87,10 @@ final class RealSites implements AutoCloseable {
     }
 
     void startReplayer(int i) {
+        startReplayer(i, java.util.Map.of());
+    }
+
+    void startReplayer(int i, java.util.Map<String, String> options) {
         ReplayerModule module = new ReplayerModule();
         EmbeddedClusterProvider provider = new EmbeddedClusterProvider();
         TestModuleContext ctx = new TestModuleContext(vertx, i == 0 ? "site-a" : "site-b", site(i), clock, module)
@@ -94,6 +98,7 @@ final class RealSites implements AutoCloseable {
                 .withPeers(peer -> peersReachable ? provider.connectPeer(vertx, peer)
                         : Future.failedFuture(new io.mirrorhost.api.cluster.ClusterException(
                                 io.mirrorhost.api.Errno.ECONNREFUSED, "peer unreachable in this test")));
+        options.forEach(ctx::withOption);
         await(module.start(ctx));
         replayers[i] = module;
     }

@@ -243,6 +243,36 @@ class RealSitesMirroringTest {
         waitForStatus(a, gid, MirrorImageStatusState.REPLAYING, "replaying, ");
     }
 
+    @Test
+    void aReplayerRestartedMidSyncResumesWhereItStopped() {
+        Cluster a = sites.siteA;
+        Cluster b = sites.siteB;
+        ImageSpec big = ImageSpec.of("rbd", "", "big");
+        await(a.createImage(big, new ImageOptions(40 * OBJECT, ORDER, ImageFeature.defaults(), null)));
+        Image image = await(a.openImage(big));
+        for (int i = 0; i < 40; i++) {
+            await(image.write(i * OBJECT, random(100 + i, (int) OBJECT)));
+        }
+        await(image.mirrorEnable(MirrorImageMode.SNAPSHOT));
+        await(image.close());
+        long s1 = newestMirrorSnap(a, big);
+        // two objects per (fake) second: the initial sync takes 20 of them
+        sites.startReplayer(1, java.util.Map.of(ReplayerModule.BANDWIDTH_LIMIT, String.valueOf(2 * OBJECT)));
+        java.util.function.Supplier<Optional<SnapInfo>> inProgress = () -> trySnaps(b, big,
+                s -> s.mirror() != null && !s.mirror().complete() && s.mirror().primarySnapId() == s1);
+        sites.waitFor("a third of the copy recorded",
+                () -> inProgress.get().filter(s -> s.mirror().lastCopiedObjectNumber() >= 12).isPresent());
+        sites.stopReplayer(1);
+        SnapInfo interrupted = inProgress.get().orElseThrow();
+        long recorded = interrupted.mirror().lastCopiedObjectNumber();
+        assertTrue(recorded >= 12 && recorded < 40, "stopped mid-copy at object " + recorded);
+
+        sites.startReplayer(1);
+        long copy = waitForCopy(b, a, big, s1);
+        assertEquals(interrupted.id(), copy, "the interrupted snapshot itself was completed");
+        assertEquals(1, mirrorSnaps(b, big).size());
+    }
+
     private static Optional<String> imageId(Cluster site, ImageSpec spec) {
         try {
             Image image = await(site.openImage(spec));
