@@ -18,10 +18,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The librbd internals rbd-mirror uses on the replica side that the cluster SPI does not offer yet
- * (see the replayer's {@code ReplicaOps}): creating an image as the non-primary copy of a global id,
- * reading the resync flag, creating a non-primary mirror-snapshot that copies a demotion. Only for
- * an in-process {@link EmbeddedCluster}; over the network they need an SPI extension.
+ * The librbd internals rbd-mirror uses on the replica side, behind the SPI's replay calls
+ * ({@code Cluster.mirrorCreateNonPrimaryImage}, {@code Image.mirrorResyncRequested},
+ * {@code Image.mirrorCreateNonPrimarySnapshot(..., demoted)}): creating an image as the non-primary
+ * copy of a global id, reading the resync flag, creating a non-primary mirror-snapshot that copies a
+ * demotion. The static entry points take an in-process {@link EmbeddedCluster} or image.
  */
 public final class EmbeddedReplicas {
     private static final String UTIL = "librbd::mirror::snapshot::util:  can_create_non_primary_snapshot: ";
