@@ -29,7 +29,8 @@ final class ReferenceOutputs {
 
     /** The entries of one section ({@code ## c. Mirroring ...}) up to the next top-level section. */
     static ReferenceOutputs section(String headingPrefix) throws IOException {
-        List<String> lines = Files.readAllLines(FILE);
+        // split on \n only: rbd's progress lines carry \r, which the capture keeps verbatim
+        List<String> lines = List.of(Files.readString(FILE).split("\n", -1));
         int start = -1;
         int end = lines.size();
         for (int i = 0; i < lines.size(); i++) {
