@@ -21,6 +21,6 @@ run() {
 if [[ $# -gt 0 ]]; then
   run "$@"
 else
-  run fake 100000 100 2
+  run fake 100000 100 1
   run embedded "${EMBEDDED_IMAGES:-10000}" 100 2
 fi

@@ -16,7 +16,7 @@ record ScheduleRuntime(Cluster cluster, ScheduleStore store, SnapshotScheduler s
      * rescan for them before answering.
      */
     Future<Void> changed(LevelSpec level, boolean added, long roundsBefore) {
-        scheduler.schedulesChanged();
+        scheduler.schedulesChanged(level);
         Future<Void> notified = store.rbdPools().compose(pools -> Future.all(pools.stream()
                         .filter(p -> level.isGlobal() || String.valueOf(p.id()).equals(level.poolId()))
                         .map(p -> cluster.notify(PoolNamespace.of(p.name()), ScheduleStore.SCHEDULE_OID,

@@ -455,11 +455,16 @@ final class SnapshotScheduler {
         return roundsStarted;
     }
 
-    /** Schedules changed by a command: recompute every next run (Ceph's {@code rebuild_queue}). */
-    synchronized void schedulesChanged() {
+    /**
+     * The schedule at {@code level} was changed by a command: recompute the next runs of the images
+     * at or below it (Ceph's {@code rebuild_queue}, limited to those whose schedule may have changed).
+     */
+    synchronized void schedulesChanged(LevelSpec level) {
         LocalDateTime now = wallNow();
         for (Tracked t : images.values()) {
-            enqueue(t, now, false);
+            if (level.matches(t.key.poolId(), t.key.namespace(), t.key.imageId())) {
+                enqueue(t, now, false);
+            }
         }
         arm();
     }
@@ -694,19 +699,29 @@ final class SnapshotScheduler {
         return LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
     }
 
-    /** Scheduled images at or below a level, by next run then name (what {@code status} shows). */
-    synchronized List<ScheduledImage> status(LevelSpec level) {
-        List<Tracked> listed = new ArrayList<>();
-        for (Tracked t : images.values()) {
-            if (t.entry != null && level.matches(t.key.poolId(), t.key.namespace(), t.key.imageId())) {
-                listed.add(t);
+    /** What status needs of one image, copied under the lock. */
+    private record StatusRow(LocalDateTime at, String name, RunRecord record) {
+    }
+
+    /**
+     * Scheduled images at or below a level, by next run then name (what {@code status} shows). Only
+     * the copy is made under the lock; sorting and formatting (most of the time with 100,000
+     * images) are not, so due runs are not held up by a status.
+     */
+    List<ScheduledImage> status(LevelSpec level) {
+        List<StatusRow> rows = new ArrayList<>();
+        synchronized (this) {
+            for (Tracked t : images.values()) {
+                if (t.entry != null && level.matches(t.key.poolId(), t.key.namespace(), t.key.imageId())) {
+                    rows.add(new StatusRow(t.entry.at(), t.name, t.record));
+                }
             }
         }
-        listed.sort(Comparator.comparing((Tracked t) -> t.entry.at()).thenComparing(t -> t.name));
-        List<ScheduledImage> result = new ArrayList<>();
-        for (Tracked t : listed) {
-            RunRecord r = t.record;
-            result.add(new ScheduledImage(t.entry.at().format(Schedule.TIME_FORMAT), t.name,
+        rows.sort(Comparator.comparing(StatusRow::at).thenComparing(StatusRow::name));
+        List<ScheduledImage> result = new ArrayList<>(rows.size());
+        for (StatusRow row : rows) {
+            RunRecord r = row.record();
+            result.add(new ScheduledImage(row.at().format(Schedule.TIME_FORMAT), row.name(),
                     r == null || r.lastRun() == null ? null : r.lastRun().toString(),
                     r == null ? null : r.lastError()));
         }
