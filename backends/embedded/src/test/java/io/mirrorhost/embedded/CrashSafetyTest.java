@@ -258,7 +258,7 @@ class CrashSafetyTest {
     }
 
     /** An object the map calls nonexistent reads as zeros. */
-    private static void checkObjectMapAgrees(Image image, byte[] content) {
+    static void checkObjectMapAgrees(Image image, byte[] content) {
         List<ObjectState> map = Await.result(((EmbeddedImage) image).objectMap());
         int objectSize = 1 << CrashWorkload.ORDER;
         for (int o = 0; o < map.size(); o++) {
@@ -271,7 +271,7 @@ class CrashSafetyTest {
     }
 
     /** Replaying diff(snapshot, head) onto the snapshot's content gives the head's. */
-    private static void checkDiffRebuilds(Image head, long snapId, byte[] snapContent, byte[] headContent) {
+    static void checkDiffRebuilds(Image head, long snapId, byte[] snapContent, byte[] headContent) {
         byte[] rebuilt = snapContent.clone();
         for (DiffExtent e : Await.result(head.diff(snapId, 0, CrashWorkload.SIZE, false))) {
             for (long i = e.offset(); i < e.offset() + e.length(); i++) {

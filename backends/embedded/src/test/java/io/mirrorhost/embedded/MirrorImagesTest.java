@@ -77,7 +77,7 @@ class MirrorImagesTest extends StoreTestBase {
         // enabling again in the same mode is a no-op; another mode is refused with librbd's two lines
         Await.result(img.mirrorEnable(MirrorImageMode.SNAPSHOT));
         assertEquals(info, Await.result(img.mirrorInfo()));
-        ClusterExceptionText.assertMessage("librbd::mirror::EnableRequest: invalid current image mirror mode\n"
+        ClusterExceptionText.assertMessage("librbd::mirror::EnableRequest: handle_get_mirror_image: invalid current image mirror mode\n"
                 + "librbd::api::Mirror: image_enable: cannot enable mirroring: (22) Invalid argument",
             Await.failure(Errno.EINVAL, img.mirrorEnable(MirrorImageMode.JOURNAL)));
         assertEquals(Map.of(img.spec().name(), info), Map.of(img.spec().name(),
@@ -125,7 +125,7 @@ class MirrorImagesTest extends StoreTestBase {
         Image img = create("a", MIB, 22, ImageFeature.defaults());
         Await.result(img.mirrorEnable(MirrorImageMode.SNAPSHOT));
         Await.result(img.write(0, random(1, 4096)));
-        ClusterExceptionText.assertMessage("librbd::mirror::PromoteRequest: image is already primary" + PROMOTE_FAILED,
+        ClusterExceptionText.assertMessage("librbd::mirror::PromoteRequest: handle_get_info: image is already primary" + PROMOTE_FAILED,
             Await.failure(Errno.EINVAL, img.mirrorPromote(false)));
         ClusterExceptionText.assertMessage("librbd::api::Mirror: image_resync: image is primary, cannot resync to"
             + " itself", Await.failure(Errno.EINVAL, img.mirrorResync()));
@@ -135,7 +135,7 @@ class MirrorImagesTest extends StoreTestBase {
         Await.failure(Errno.EROFS, img.write(0, random(2, 10)));
         Await.failure(Errno.EROFS, img.resize(2 * MIB));
         Await.failure(Errno.EROFS, img.createSnap("user"));
-        ClusterExceptionText.assertMessage("librbd::mirror::DemoteRequest: image is not primary\n"
+        ClusterExceptionText.assertMessage("librbd::mirror::DemoteRequest: handle_get_info: image is not primary\n"
             + "librbd::api::Mirror: image_demote: failed to demote image", Await.failure(Errno.EINVAL, img.mirrorDemote()));
         ClusterExceptionText.assertMessage("librbd::mirror::snapshot::util:  can_create_primary_snapshot: trying to"
                 + " create primary snapshot without force when previous primary snapshot is demoted",
@@ -157,7 +157,7 @@ class MirrorImagesTest extends StoreTestBase {
         // the replayer starts copying a newer primary snapshot and is cut off (incomplete)
         Await.result(img.mirrorCreateNonPrimarySnapshot("remote-pool-uuid", 7, Map.of()));
         assertFalse(Await.result(img.mirrorInfo()).primary());
-        ClusterExceptionText.assertMessage("librbd::mirror::PromoteRequest: image is primary within a remote cluster or"
+        ClusterExceptionText.assertMessage("librbd::mirror::PromoteRequest: handle_get_info: image is primary within a remote cluster or"
             + " demotion is not propagated yet" + PROMOTE_FAILED, Await.failure(Errno.EBUSY, img.mirrorPromote(false)));
         ClusterExceptionText.assertMessage("librbd::mirror::snapshot::util:  can_create_primary_snapshot: trying to"
                 + " create primary snapshot without force when previous snapshot is non-primary",
