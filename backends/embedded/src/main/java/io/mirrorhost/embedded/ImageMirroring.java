@@ -57,7 +57,7 @@ final class ImageMirroring {
             Optional<ImageRow> current = MirrorRecords.image(t, image.imageId());
             if (current.isPresent()) {
                 if (current.get().mode() != mode) {
-                    throw ClusterException.invalid("librbd::mirror::EnableRequest: invalid current image mirror mode\n"
+                    throw ClusterException.invalid("librbd::mirror::EnableRequest: handle_get_mirror_image: invalid current image mirror mode\n"
                         + API + "image_enable: cannot enable mirroring: " + Errno.EINVAL.describe());
                 }
                 return null;
@@ -120,7 +120,7 @@ final class ImageMirroring {
     }
 
     static String notPrimaryToDisable(String apiLine) {
-        return "librbd::mirror::DisableRequest: mirrored image is not primary, add force option to disable mirroring\n"
+        return "librbd::mirror::DisableRequest: handle_get_mirror_info: mirrored image is not primary, add force option to disable mirroring\n"
             + apiLine;
     }
 
@@ -133,10 +133,10 @@ final class ImageMirroring {
             ImageRow current = enabledOrFail(t, image, "librbd::mirror::PromoteRequest: ", failed);
             Promotion promotion = MirrorRecords.promotion(t, current);
             if (promotion == Promotion.PRIMARY) {
-                throw ClusterException.invalid("librbd::mirror::PromoteRequest: image is already primary" + failed);
+                throw ClusterException.invalid("librbd::mirror::PromoteRequest: handle_get_info: image is already primary" + failed);
             }
             if (promotion == Promotion.NON_PRIMARY && !force) {
-                throw new ClusterException(Errno.EBUSY, "librbd::mirror::PromoteRequest: image is primary within a"
+                throw new ClusterException(Errno.EBUSY, "librbd::mirror::PromoteRequest: handle_get_info: image is primary within a"
                     + " remote cluster or demotion is not propagated yet" + failed);
             }
             return current;
@@ -171,7 +171,7 @@ final class ImageMirroring {
         ImageRow row = tx(image, t -> {
             ImageRow current = enabledOrFail(t, image, "librbd::mirror::DemoteRequest: ", failed);
             if (MirrorRecords.promotion(t, current) != Promotion.PRIMARY) {
-                throw ClusterException.invalid("librbd::mirror::DemoteRequest: image is not primary" + failed);
+                throw ClusterException.invalid("librbd::mirror::DemoteRequest: handle_get_info: image is not primary" + failed);
             }
             return current;
         });

@@ -119,19 +119,9 @@ class RbdMirroringGuideTest {
                     "rbd module / plugin-api: no SPI call to change a peer's client; exit 95 instead of 0"),
             Map.entry("rbd --cluster site-a mirror pool info manual-pool",
                     "follows from the two peer set refusals: Direction rx-tx / Client client.rbd-mirror-peer remain"),
-            Map.entry("rbd --cluster site-a mirror image enable image-pool/image-1 journal",
-                    "embedded (ImageMirroring): log line lacks librbd's method name 'handle_get_mirror_image: '"),
-            Map.entry("rbd --cluster site-a mirror image promote image-pool/image-1",
-                    "embedded (ImageMirroring): log line lacks librbd's method name 'handle_get_info: '"),
             Map.entry("rbd --cluster site-a info image-pool/image-1",
                     "embedded (ImageMirroring): a demoted snapshot-mirrored image lacks the feature 'non-primary'"
                             + " that librbd sets on demotion"),
-            Map.entry("rbd --cluster site-b mirror image disable image-pool/image-1",
-                    "embedded (ImageMirroring): log line lacks librbd's method name 'handle_get_mirror_info: '"),
-            Map.entry("rbd --cluster site-b mirror image demote image-pool/image-1",
-                    "embedded (ImageMirroring): log line lacks librbd's method name 'handle_get_info: '"),
-            Map.entry("rbd --cluster site-b mirror image promote image-pool/image-2",
-                    "embedded (ImageMirroring): log line lacks librbd's method name 'handle_get_info: '"),
             Map.entry("rbd --cluster site-b info image-pool/image-1",
                     "replayer/embedded: the promoted copy lost 'journaling' (and its 'journal:' line) and shows"
                             + " snapshot_count 1 where rbd shows 2"));

@@ -138,7 +138,7 @@ final class FakeMirrorImage {
                 }
                 if (mirrorState == MirrorImageState.ENABLED) {
                     if (mirrorMode != mode) {
-                        throw ClusterException.invalid("librbd::mirror::EnableRequest: invalid current image mirror mode\n"
+                        throw ClusterException.invalid("librbd::mirror::EnableRequest: handle_get_mirror_image: invalid current image mirror mode\n"
                                 + "librbd::api::Mirror: image_enable: cannot enable mirroring: "
                                 + Errno.EINVAL.describe());
                     }
@@ -160,7 +160,7 @@ final class FakeMirrorImage {
                     return null; // not mirrored: ignored
                 }
                 if (!primary && !force) {
-                    throw ClusterException.invalid("librbd::mirror::DisableRequest: "
+                    throw ClusterException.invalid("librbd::mirror::DisableRequest: handle_get_mirror_info: "
                             + "mirrored image is not primary, add force option to disable mirroring\n"
                             + "librbd::api::Mirror: image_disable: cannot disable mirroring: "
                             + Errno.EINVAL.describe());
@@ -174,12 +174,12 @@ final class FakeMirrorImage {
         public Future<Void> mirrorPromote(boolean force) {
             return call(() -> {
                 if (primary) {
-                    throw ClusterException.invalid("librbd::mirror::PromoteRequest: image is already primary\n"
+                    throw ClusterException.invalid("librbd::mirror::PromoteRequest: handle_get_info: image is already primary\n"
                             + "librbd::api::Mirror: image_promote: failed to promote image");
                 }
                 // an orphan (demoted, here or there) promotes without force; a replica of a live primary does not
                 if (!force && remotePrimary) {
-                    throw new ClusterException(Errno.EBUSY, "librbd::mirror::PromoteRequest: "
+                    throw new ClusterException(Errno.EBUSY, "librbd::mirror::PromoteRequest: handle_get_info: "
                             + "image is primary within a remote cluster or demotion is not propagated yet\n"
                             + "librbd::api::Mirror: image_promote: failed to promote image");
                 }
@@ -196,7 +196,7 @@ final class FakeMirrorImage {
         public Future<Void> mirrorDemote() {
             return call(() -> {
                 if (!primary) {
-                    throw ClusterException.invalid("librbd::mirror::DemoteRequest: image is not primary\n"
+                    throw ClusterException.invalid("librbd::mirror::DemoteRequest: handle_get_info: image is not primary\n"
                             + "librbd::api::Mirror: image_demote: failed to demote image");
                 }
                 if (mirrorMode == MirrorImageMode.SNAPSHOT) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code rbd mirror image enable|disable|promote|demote|resync|snapshot} and {@code mirror pool promote|demote}. */
 class MirrorImageCommandsTest {
-    private static final String BUSY_PROMOTION = "librbd::mirror::PromoteRequest: image is primary within a remote "
+    private static final String BUSY_PROMOTION = "librbd::mirror::PromoteRequest: handle_get_info: image is primary within a remote "
             + "cluster or demotion is not propagated yet\n\nlibrbd::api::Mirror: image_promote: failed to promote image\n\n";
 
     private final MirrorHarness rbd = MirrorHarness.siteA();
@@ -80,7 +80,7 @@ class MirrorImageCommandsTest {
         assertOk(rbd.run("mirror image enable", "image-pool/image-2", "snapshot"), "Mirroring enabled\n");
         String globalId = rbd.mirrorInfo(image2).globalId();
         assertResult(rbd.run("mirror image enable", "image-pool/image-2", "journal"), -22, "",
-                "librbd::mirror::EnableRequest: invalid current image mirror mode\n\n"
+                "librbd::mirror::EnableRequest: handle_get_mirror_image: invalid current image mirror mode\n\n"
                         + "librbd::api::Mirror: image_enable: cannot enable mirroring: (22) Invalid argument\n\n");
         assertEquals(MirrorImageMode.SNAPSHOT, rbd.mirrorInfo(image2).mode());
         assertEquals(globalId, rbd.mirrorInfo(image2).globalId());
@@ -112,7 +112,7 @@ class MirrorImageCommandsTest {
         assertOk(rbd.run("mirror image enable", "image-pool/image-2", "snapshot"), "Mirroring enabled\n");
         rbd.demote(image2);
         assertResult(rbd.run("mirror image disable", "image-pool/image-2"), -22, "",
-                "librbd::mirror::DisableRequest: mirrored image is not primary, add force option to disable "
+                "librbd::mirror::DisableRequest: handle_get_mirror_info: mirrored image is not primary, add force option to disable "
                         + "mirroring\n\nlibrbd::api::Mirror: image_disable: cannot disable mirroring: (22) Invalid "
                         + "argument\n\n");
         assertEquals(MirrorImageState.ENABLED, rbd.mirrorInfo(image2).state());
@@ -134,14 +134,14 @@ class MirrorImageCommandsTest {
     void promoteAndDemote() {
         assertOk(rbd.run("mirror image enable", "image-pool/image-2", "snapshot"), "Mirroring enabled\n");
         assertResult(rbd.run("mirror image promote", "image-pool/image-2"), -22, "",
-                "librbd::mirror::PromoteRequest: image is already primary\n\n"
+                "librbd::mirror::PromoteRequest: handle_get_info: image is already primary\n\n"
                         + "librbd::api::Mirror: image_promote: failed to promote image\n\n"
                         + "rbd: error promoting image to primary\n");
         assertOk(rbd.run("mirror image demote", "image-pool/image-2"), "Image demoted to non-primary\n");
         assertFalse(rbd.mirrorInfo(image2).primary());
         assertEquals(2, mirrorSnapshots(image2).size());
         assertResult(rbd.run("mirror image demote", "image-pool/image-2"), -22, "",
-                "librbd::mirror::DemoteRequest: image is not primary\n\n"
+                "librbd::mirror::DemoteRequest: handle_get_info: image is not primary\n\n"
                         + "librbd::api::Mirror: image_demote: failed to demote image\n\n"
                         + "rbd: error demoting image to non-primary\n");
         // demoted here: an orphan, promoted again without force
