@@ -44,16 +44,18 @@ final class RealSites implements AutoCloseable {
     final Vertx vertx = Vertx.vertx();
     final FakeClock clock = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
     final EmbeddedCluster siteA;
-    final EmbeddedCluster siteB;
+    EmbeddedCluster siteB;
+    final Path dirB;
     private final ClusterServer serverA;
-    private final ClusterServer serverB;
+    private ClusterServer serverB;
     private final ReplayerModule[] replayers = new ReplayerModule[2];
     /** Whether each site's daemon can reach its peer (a connection attempt fails when not). */
     volatile boolean peersReachable = true;
 
     RealSites(Path dir) {
         siteA = await(vertx.executeBlocking(() -> EmbeddedCluster.open(vertx, dir.resolve("site-a"))));
-        siteB = await(vertx.executeBlocking(() -> EmbeddedCluster.open(vertx, dir.resolve("site-b"))));
+        dirB = dir.resolve("site-b");
+        siteB = await(vertx.executeBlocking(() -> EmbeddedCluster.open(vertx, dirB)));
         serverA = serve(siteA);
         serverB = serve(siteB);
         await(siteA.mirrorSiteNameSet("site-a"));
@@ -74,6 +76,19 @@ final class RealSites implements AutoCloseable {
                 TlsSettings.DISABLED));
         await(server.advertise(cluster, null));
         return server;
+    }
+
+    /** Closes site-b here, so that another process may open its data directory. */
+    void closeSiteB() {
+        stopReplayer(1);
+        await(serverB.close());
+        await(siteB.close());
+        siteB = null;
+    }
+
+    void reopenSiteB() {
+        siteB = await(vertx.executeBlocking(() -> EmbeddedCluster.open(vertx, dirB)));
+        serverB = serve(siteB);
     }
 
     EmbeddedCluster site(int i) {
@@ -228,9 +243,11 @@ final class RealSites implements AutoCloseable {
         stopReplayer(0);
         stopReplayer(1);
         await(serverA.close());
-        await(serverB.close());
+        if (siteB != null) {
+            await(serverB.close());
+            await(siteB.close());
+        }
         await(siteA.close());
-        await(siteB.close());
         await(vertx.close());
     }
 }

@@ -24,10 +24,13 @@ import io.mirrorhost.api.cluster.MirrorImageStatusState;
 import io.mirrorhost.api.cluster.MirrorSnapshotState;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.vertx.core.buffer.Buffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -271,6 +274,56 @@ class RealSitesMirroringTest {
         long copy = waitForCopy(b, a, big, s1);
         assertEquals(interrupted.id(), copy, "the interrupted snapshot itself was completed");
         assertEquals(1, mirrorSnaps(b, big).size());
+    }
+
+    @Test
+    void aReplayerKilledMidSyncResumesWithoutCorruption() throws Exception {
+        Cluster a = sites.siteA;
+        ImageSpec big = ImageSpec.of("rbd", "", "big");
+        await(a.createImage(big, new ImageOptions(48 * OBJECT, ORDER, ImageFeature.defaults(), null)));
+        Image image = await(a.openImage(big));
+        for (int i = 0; i < 48; i++) {
+            await(image.write(i * OBJECT, random(200 + i, (int) OBJECT)));
+        }
+        await(image.mirrorEnable(MirrorImageMode.SNAPSHOT));
+        String gid = await(image.mirrorInfo()).globalId();
+        await(image.close());
+        long s1 = newestMirrorSnap(a, big);
+        String uuidB = mirrorUuid(sites.siteB);
+        sites.closeSiteB();
+
+        // site-b's daemon in a child JVM: two objects per second of its clock, ten of them a second
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path stderr = dir.resolve("child.err");
+        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                ReplayerChild.class.getName(), sites.dirB.toString(), "site-b", String.valueOf(2 * OBJECT))
+                .redirectError(stderr.toFile()).redirectOutput(dir.resolve("child.out").toFile()).start();
+        Pattern syncing = Pattern.compile("IMAGE_SYNC/COPY_IMAGE (\\d+)%");
+        try {
+            sites.waitFor("site-b's daemon a third through the initial sync", () -> status(a, gid, uuidB)
+                    .map(st -> syncing.matcher(st.description()))
+                    .filter(m -> m.find() && Integer.parseInt(m.group(1)) >= 30).isPresent());
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nchild: " + Files.readString(stderr), e);
+        } finally {
+            child.destroyForcibly(); // SIGKILL on Linux
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child died");
+        }
+
+        sites.reopenSiteB();
+        Cluster b = sites.siteB;
+        SnapInfo interrupted = trySnaps(b, big, s -> s.mirror() != null && s.mirror().primarySnapId() == s1)
+                .orElseThrow();
+        assertFalse(interrupted.mirror().complete(), "killed before the copy completed");
+        assertTrue(interrupted.mirror().lastCopiedObjectNumber() > 0, "its progress was recorded");
+        Image copy = await(b.openImage(big));
+        assertEquals(List.of(), await(((io.mirrorhost.embedded.EmbeddedImage) copy).check()), "the store is sound");
+        await(copy.close());
+
+        sites.startReplayer(1);
+        assertEquals(interrupted.id(), waitForCopy(b, a, big, s1), "the interrupted snapshot itself was completed");
+        write(a, big, 7 * OBJECT, random(300, 100));
+        waitForCopy(b, a, big, snapshot(a, big));
     }
 
     private static Optional<String> imageId(Cluster site, ImageSpec spec) {
