@@ -4,6 +4,7 @@ import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.MirrorMode;
@@ -53,6 +54,8 @@ public final class EmbeddedReplicas {
                     + spec.poolNamespace());
             }
             String imageId = ImageCatalog.create(t, spec, options);
+            // librbd's EnableRequest marks a copy rbd-mirror creates with the non-primary feature
+            t.update("UPDATE images SET features = features | ? WHERE id = ?", ImageFeature.NON_PRIMARY.bit(), imageId);
             t.update("INSERT OR REPLACE INTO mirror_images (image_id, global_id, mode, state, is_primary,"
                 + " resync_requested, promotion) VALUES (?, ?, 'SNAPSHOT', 'ENABLED', 0, 0, 'NON_PRIMARY')",
                 imageId, globalId);

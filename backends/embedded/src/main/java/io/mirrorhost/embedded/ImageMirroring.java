@@ -161,6 +161,7 @@ final class ImageMirroring {
                 image.rollbackTo(plan.rollbackSnapId());
             }
             createPrimary(image, row.globalId(), false);
+            image.dropNonPrimaryFeature();
         }
         notifyChanged(image, MirrorImageState.ENABLED, row.globalId());
     }

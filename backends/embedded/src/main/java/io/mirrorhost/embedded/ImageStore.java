@@ -220,6 +220,17 @@ final class ImageStore {
         return journalNonPrimary || MirrorSnapshots.isNonPrimary(features, snaps);
     }
 
+    /** A promoted copy drops the non-primary feature it was created with (librbd's PromoteRequest). */
+    void dropNonPrimaryFeature() throws Exception {
+        if (!hasFeature(ImageFeature.NON_PRIMARY)) {
+            return;
+        }
+        long next = features & ~ImageFeature.NON_PRIMARY.bit();
+        cluster.metadata.transaction(tx -> tx.update("UPDATE images SET features = ? WHERE id = ?", next, imageId));
+        features = next;
+        notifyHeader();
+    }
+
     /** Whether a replay handle may change the head: the newest mirror-snapshot is a copy in progress. */
     private boolean isBeingReplayed() {
         for (Snap s : snaps.descendingMap().values()) {

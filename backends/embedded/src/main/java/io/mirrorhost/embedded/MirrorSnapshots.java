@@ -21,19 +21,18 @@ final class MirrorSnapshots {
     }
 
     /**
-     * Whether the image is a mirroring copy or demoted, and so read-only: it has the non-primary
-     * feature, or its newest mirror-snapshot is not a (non-demoted) primary one.
+     * Whether the image is a mirroring copy or demoted, and so read-only: its newest mirror-snapshot
+     * is not a (non-demoted) primary one, or it has none yet and has the non-primary feature (a copy
+     * rbd-mirror just created). The newest snapshot decides first, so a promotion interrupted
+     * between its primary snapshot and dropping the feature still leaves a primary.
      */
     static boolean isNonPrimary(long features, NavigableMap<Long, Snap> snaps) {
-        if ((features & ImageFeature.NON_PRIMARY.bit()) != 0) {
-            return true;
-        }
         for (Snap s : snaps.descendingMap().values()) {
             if (s.mirror() != null) {
                 return s.mirror().state() != MirrorSnapshotState.PRIMARY;
             }
         }
-        return false;
+        return (features & ImageFeature.NON_PRIMARY.bit()) != 0;
     }
 
     /** Whether the image has been mirrored from, as a primary (a non-primary snapshot is refused then). */

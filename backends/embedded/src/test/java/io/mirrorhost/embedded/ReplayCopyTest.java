@@ -3,6 +3,7 @@ package io.mirrorhost.embedded;
 import static io.mirrorhost.embedded.MirrorPoolModesTest.RBD;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorhost.api.Errno;
@@ -90,6 +91,24 @@ class ReplayCopyTest extends StoreTestBase {
         Await.failure(Errno.EROFS, replay.resize(OBJ));
         Await.failure(Errno.EROFS, replay.createSnap("late"));
         Await.result(replay.close());
+        Await.result(ordinary.close());
+    }
+
+    @Test
+    void aNewCopyIsNonPrimaryUntilPromoted() {
+        Image ordinary = ordinary();
+        assertTrue(Await.result(ordinary.info()).features().contains(ImageFeature.NON_PRIMARY),
+            "created with the non-primary feature, as librbd's EnableRequest does for rbd-mirror");
+        Await.failure(Errno.EROFS, ordinary.write(0, random(1, 10)));
+        Image replay = replay();
+        Await.failure(Errno.EROFS, replay.write(0, random(1, 10)));
+        long snap = Await.result(replay.mirrorCreateNonPrimarySnapshot("primary-uuid", 7, Map.of(), true));
+        Await.result(replay.write(0, random(1, 10)));
+        Await.result(replay.mirrorSnapshotSetCopyProgress(snap, true, 1));
+        Await.result(replay.close());
+        Await.result(ordinary.mirrorPromote(false));
+        assertFalse(Await.result(ordinary.info()).features().contains(ImageFeature.NON_PRIMARY));
+        Await.result(ordinary.write(0, random(2, 10)));
         Await.result(ordinary.close());
     }
 
