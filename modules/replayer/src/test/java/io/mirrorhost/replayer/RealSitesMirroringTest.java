@@ -326,6 +326,51 @@ class RealSitesMirroringTest {
         waitForCopy(b, a, big, snapshot(a, big));
     }
 
+    @Test
+    void userSnapshotsBetweenMirrorSnapshotsAreReplicatedWithTheirContentAndRenamesFollowed() {
+        Cluster a = sites.siteA;
+        Cluster b = sites.siteB;
+        await(a.createImage(IMG, new ImageOptions(8 * OBJECT, ORDER, ImageFeature.defaults(), null)));
+        Image head = await(a.openImage(IMG));
+        await(head.write(0, random(1, 5000)));
+        await(head.createSnap("before"));
+        await(head.mirrorEnable(MirrorImageMode.SNAPSHOT));
+        sites.startReplayers();
+        waitForCopy(b, a, IMG, newestMirrorSnap(a, IMG));
+        assertEquals(checksum(a, IMG, userSnap(a, IMG, "before")), checksum(b, IMG, userSnap(b, IMG, "before")),
+                "a snapshot older than mirroring");
+
+        await(head.write(OBJECT, random(2, 100)));
+        await(head.createSnap("snap1"));
+        await(head.protectSnap("snap1"));
+        await(head.write(OBJECT, random(3, 100)));
+        await(head.write(4 * OBJECT, random(3, 100)));
+        await(head.createSnap("snap2"));
+        await(head.write(6 * OBJECT, random(4, 100)));
+        waitForCopy(b, a, IMG, await(head.mirrorCreateSnapshot()));
+        for (String name : List.of("snap1", "snap2")) {
+            assertEquals(checksum(a, IMG, userSnap(a, IMG, name)), checksum(b, IMG, userSnap(b, IMG, name)),
+                    name + " holds the primary's content");
+        }
+        assertTrue(RealSites.snaps(b, IMG).stream().anyMatch(s -> s.name().equals("snap1") && s.isProtected()),
+                "protection replicated");
+
+        await(head.unprotectSnap("snap1"));
+        await(head.removeSnap("snap1"));
+        await(head.close());
+        await(a.renameImage(IMG, "img_RENAMED"));
+        ImageSpec renamed = ImageSpec.of("rbd", "", "img_RENAMED");
+        waitForCopy(b, a, renamed, snapshot(a, renamed));
+        assertTrue(RealSites.snaps(b, renamed).stream().noneMatch(s -> s.name().equals("snap1")),
+                "a snapshot removed on the primary goes");
+        assertEquals(Optional.empty(), imageId(b, IMG), "the copy follows the rename");
+        assertEquals(checksum(a, renamed, null), checksum(b, renamed, null));
+    }
+
+    private static long userSnap(Cluster site, ImageSpec spec, String name) {
+        return RealSites.snaps(site, spec).stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().id();
+    }
+
     private static Optional<String> imageId(Cluster site, ImageSpec spec) {
         try {
             Image image = await(site.openImage(spec));
