@@ -11,7 +11,6 @@ import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.embedded.EmbeddedCluster;
-import io.mirrorhost.embedded.EmbeddedReplicas;
 import io.mirrorhost.embedded.net.AuthRegistry;
 import io.mirrorhost.embedded.net.Capability;
 import io.mirrorhost.embedded.net.ClusterServer;
@@ -92,8 +91,9 @@ final class TwoEmbeddedSites implements AutoCloseable {
     }
 
     /**
-     * The non-primary copy of a site-a image on site-b, made as rbd-mirror makes it: an image with
-     * the primary's global id, then a complete non-primary mirror-snapshot of the primary's latest.
+     * The non-primary copy of a site-a image on site-b, made through the SPI as rbd-mirror makes it
+     * (the replayer is a module of its own, not run here): an image with the primary's global id,
+     * then a complete non-primary mirror-snapshot of the primary's latest.
      */
     void replicaOnSiteB(ImageSpec spec) {
         Image primary = await(siteA.openImage(spec));
@@ -106,7 +106,7 @@ final class TwoEmbeddedSites implements AutoCloseable {
             await(primary.close());
         }
         String primaryMirrorUuid = await(siteA.mirrorUuidGet(spec.pool()));
-        await(EmbeddedReplicas.createNonPrimaryImage(siteB, spec, ImageOptions.of(4L << 20), globalId));
+        await(siteB.mirrorCreateNonPrimaryImage(spec, ImageOptions.of(4L << 20), globalId, primaryMirrorUuid));
         Image replica = await(siteB.openImage(spec));
         try {
             long snap = await(replica.mirrorCreateNonPrimarySnapshot(primaryMirrorUuid, primarySnapId, Map.of()));
