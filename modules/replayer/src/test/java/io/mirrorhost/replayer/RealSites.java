@@ -46,7 +46,7 @@ final class RealSites implements AutoCloseable {
     final EmbeddedCluster siteA;
     EmbeddedCluster siteB;
     final Path dirB;
-    private final ClusterServer serverA;
+    private ClusterServer serverA;
     private ClusterServer serverB;
     private final ReplayerModule[] replayers = new ReplayerModule[2];
     /** Whether each site's daemon can reach its peer (a connection attempt fails when not). */
@@ -70,12 +70,30 @@ final class RealSites implements AutoCloseable {
     }
 
     private ClusterServer serve(EmbeddedCluster cluster) {
+        return serve(cluster, 0);
+    }
+
+    private ClusterServer serve(EmbeddedCluster cluster, int port) {
         await(new AuthRegistry(cluster).ensure(AuthRegistry.ADMIN_CLIENT, "admin-key-" + cluster.fsid(),
                 Set.of(Capability.ADMIN)));
-        ClusterServer server = await(ClusterServer.start(vertx, cluster, cluster::asClient, "127.0.0.1", 0,
+        ClusterServer server = await(ClusterServer.start(vertx, cluster, cluster::asClient, "127.0.0.1", port,
                 TlsSettings.DISABLED));
         await(server.advertise(cluster, null));
         return server;
+    }
+
+    /** The network between the sites goes down: neither cluster is served any more. */
+    int[] stopServing() {
+        int[] ports = {serverA.port(), serverB.port()};
+        await(serverA.close());
+        await(serverB.close());
+        return ports;
+    }
+
+    /** Both clusters are served again where they were. */
+    void serveAgain(int[] ports) {
+        serverA = serve(siteA, ports[0]);
+        serverB = serve(siteB, ports[1]);
     }
 
     /** Closes site-b here, so that another process may open its data directory. */

@@ -367,6 +367,31 @@ class RealSitesMirroringTest {
         assertEquals(checksum(a, renamed, null), checksum(b, renamed, null));
     }
 
+    @Test
+    void runningDaemonsSurviveANetworkOutageDuringAForcedPromotion() {
+        Cluster a = sites.siteA;
+        Cluster b = sites.siteB;
+        String gid = primary(a, IMG, 8 * OBJECT);
+        sites.startReplayers();
+        waitForCopy(b, a, IMG, newestMirrorSnap(a, IMG));
+
+        int[] ports = sites.stopServing();
+        onImage(b, IMG, image -> image.mirrorPromote(true));
+        write(b, IMG, 2 * OBJECT, random(5, 100));
+        long onB = snapshot(b, IMG);
+        onImage(a, IMG, Image::mirrorDemote);
+        sites.serveAgain(ports);
+
+        // site-a's demoted image diverged from site-b's promoted one
+        waitForStatus(a, gid, MirrorImageStatusState.ERROR, "split-brain");
+        waitForStatus(b, gid, MirrorImageStatusState.STOPPED, "local image is primary");
+        onImage(a, IMG, Image::mirrorResync);
+        sites.waitFor("site-a's copy rebuilt and caught up", () -> trySnaps(a, IMG, s -> s.mirror() != null
+                && s.mirror().complete() && s.mirror().primarySnapId() == onB).isPresent());
+        waitForCopy(a, b, IMG, onB);
+        waitForStatus(a, gid, MirrorImageStatusState.REPLAYING, "replaying, ");
+    }
+
     private static long userSnap(Cluster site, ImageSpec spec, String name) {
         return RealSites.snaps(site, spec).stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().id();
     }
