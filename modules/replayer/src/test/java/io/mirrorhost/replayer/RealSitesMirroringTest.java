@@ -21,7 +21,9 @@ import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.MirrorImageMode;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
 import io.mirrorhost.api.cluster.MirrorImageStatusState;
+import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorSnapshotState;
+import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
@@ -390,6 +392,23 @@ class RealSitesMirroringTest {
                 && s.mirror().complete() && s.mirror().primarySnapId() == onB).isPresent());
         waitForCopy(a, b, IMG, onB);
         waitForStatus(a, gid, MirrorImageStatusState.REPLAYING, "replaying, ");
+    }
+
+    @Test
+    void imagesOfAMirroredNamespaceAreReplayedIntoTheSameNamespace() {
+        PoolNamespace ns1 = new PoolNamespace("rbd", "ns1");
+        for (Cluster site : List.of(sites.siteA, sites.siteB)) {
+            await(site.createNamespace(ns1));
+            await(site.mirrorModeSet(ns1, MirrorMode.IMAGE));
+        }
+        ImageSpec inNs1 = ImageSpec.of("rbd", "ns1", "img");
+        primary(sites.siteA, inNs1, 4 * OBJECT);
+        primary(sites.siteA, IMG, 4 * OBJECT);
+        sites.startReplayers();
+        waitForCopy(sites.siteB, sites.siteA, inNs1, newestMirrorSnap(sites.siteA, inNs1));
+        waitForCopy(sites.siteB, sites.siteA, IMG, newestMirrorSnap(sites.siteA, IMG));
+        write(sites.siteA, inNs1, OBJECT, random(8, 100));
+        waitForCopy(sites.siteB, sites.siteA, inNs1, snapshot(sites.siteA, inNs1));
     }
 
     private static long userSnap(Cluster site, ImageSpec spec, String name) {
