@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The mirror-snapshot-schedule benchmark (see BENCHMARKS.md): builds the module's test classes if
-# needed, then runs ScheduleBench on the in-memory FakeCluster at full size and on a real embedded
-# cluster at the largest size that sets up in about a minute and a half on a 2-core machine.
-#   bench/schedule/run.sh                 # both runs
-#   bench/schedule/run.sh fake 100000 100 2
-#   bench/schedule/run.sh embedded 10000 100 2
+# The mirror-snapshot-schedule benchmark (see the section in BENCHMARKS.md): builds the module's
+# test classes if needed, then runs ScheduleBench (module test sources) on the in-memory FakeCluster
+# at 100,000 images (the scheduler's own path) and on a real embedded cluster at 10,000 images (a
+# real embedded cluster takes 2-6 minutes just to create 100,000 mirrored images). About 4.5 minutes.
+#   bench/schedule/run.sh                          # both runs
+#   bench/schedule/run.sh fake 100000 100 2        # BACKEND IMAGES POOLS MINUTE_MARKS [DUE_PER_MINUTE]
+#   EMBEDDED_IMAGES=50000 bench/schedule/run.sh    # a larger embedded run (about 6 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 module=modules/mirror-snapshot-schedule
