@@ -449,6 +449,33 @@ final class CephCluster implements Cluster {
     }
 
     @Override
+    public Future<Void> mirrorPeerSiteSetName(String pool, String uuid, String siteName) {
+        return blocking(() -> {
+            PoolMirroring.peerSet("site name", RBD.rbd_mirror_peer_site_set_name(io(PoolNamespace.of(pool)), uuid,
+                    siteName), pool, uuid);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> mirrorPeerSiteSetClientName(String pool, String uuid, String clientName) {
+        return blocking(() -> {
+            PoolMirroring.peerSet("client", RBD.rbd_mirror_peer_site_set_client_name(io(PoolNamespace.of(pool)), uuid,
+                    clientName), pool, uuid);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> mirrorPeerSiteSetDirection(String pool, String uuid, MirrorPeerDirection direction) {
+        return blocking(() -> {
+            PoolMirroring.peerSet("direction", RBD.rbd_mirror_peer_site_set_direction(io(PoolNamespace.of(pool)), uuid,
+                    MirrorEnums.direction(direction)), pool, uuid);
+            return null;
+        });
+    }
+
+    @Override
     public Future<List<MirrorPeer>> mirrorPeerSiteList(String pool) {
         return blocking(() -> PoolMirroring.peerList(io(PoolNamespace.of(pool)), pool));
     }

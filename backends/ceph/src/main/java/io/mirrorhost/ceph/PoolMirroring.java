@@ -89,6 +89,13 @@ final class PoolMirroring {
                 : CephErrors.failed("remove peer " + uuid + " from pool '" + pool + "'", errno));
     }
 
+    /** One of librbd's {@code rbd_mirror_peer_site_set_*} calls, named {@code what} in errors. */
+    static void peerSet(String what, int result, String pool, String uuid) {
+        CephErrors.check(result, errno -> errno == Errno.ENOENT
+                ? "peer " + uuid + " does not exist in pool '" + pool + "'"
+                : CephErrors.failed("set the " + what + " of peer " + uuid + " in pool '" + pool + "'", errno));
+    }
+
     static List<MirrorPeer> peerList(Pointer io, String pool) {
         int max = 16;
         while (true) {

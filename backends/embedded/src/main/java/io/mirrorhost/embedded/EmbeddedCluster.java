@@ -483,6 +483,25 @@ public final class EmbeddedCluster implements Cluster {
     }
 
     @Override
+    public Future<Void> mirrorPeerSiteSetName(String pool, String uuid, String siteName) {
+        return mirroring.peerSiteSetName(pool, uuid, siteName);
+    }
+
+    @Override
+    public Future<Void> mirrorPeerSiteSetClientName(String pool, String uuid, String clientName) {
+        return mirroring.peerSiteUpdate(pool, uuid, "set_client_name", (t, poolId, peer) ->
+            new MirrorPeer(peer.uuid(), peer.direction(), peer.siteName(), peer.mirrorUuid(),
+                clientName == null ? "" : clientName, peer.lastSeen()));
+    }
+
+    @Override
+    public Future<Void> mirrorPeerSiteSetDirection(String pool, String uuid, MirrorPeerDirection direction) {
+        return mirroring.peerSiteUpdate(pool, uuid, "set_direction", (t, poolId, peer) ->
+            new MirrorPeer(peer.uuid(), direction, peer.siteName(), peer.mirrorUuid(), peer.clientName(),
+                peer.lastSeen()));
+    }
+
+    @Override
     public Future<List<MirrorPeer>> mirrorPeerSiteList(String pool) {
         return mirroring.peerSiteList(pool);
     }

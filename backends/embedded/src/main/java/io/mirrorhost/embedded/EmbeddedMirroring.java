@@ -338,6 +338,45 @@ final class EmbeddedMirroring {
         return done;
     }
 
+    /** How a peer changes, decided inside the transaction that stores it. */
+    @FunctionalInterface
+    interface PeerChange {
+        MirrorPeer apply(Metadata.Tx t, long poolId, MirrorPeer current) throws Exception;
+    }
+
+    /** librbd {@code Mirror::peer_site_set_*}: one peer field changed; ENOENT for an unknown uuid. */
+    Future<Void> peerSiteUpdate(String pool, String uuid, String operation, PeerChange change) {
+        return tx(t -> {
+            long poolId = ClusterStore.poolId(t, pool);
+            MirrorPeer current = MirrorRecords.peer(t, poolId, uuid).orElseThrow(() -> ClusterException.notFound(
+                API + "peer_site_" + operation + ": mirror peer " + uuid + " does not exist"));
+            MirrorRecords.updatePeer(t, poolId, change.apply(t, poolId, current));
+            return poolId;
+        }).map(poolId -> {
+            notifyMirroring(poolId, "", MirrorNotifications.peersUpdated());
+            return null;
+        });
+    }
+
+    /** Renaming a peer: not to this site's own name, nor to another peer's (cls_rbd {@code mirror_peer_set_cluster}). */
+    Future<Void> peerSiteSetName(String pool, String uuid, String siteName) {
+        String site = siteName == null ? "" : siteName.strip();
+        return peerSiteUpdate(pool, uuid, "set_name", (t, poolId, peer) -> {
+            if (site.isEmpty()) {
+                throw ClusterException.invalid(API + "peer_site_set_name: a peer needs a site name");
+            }
+            if (site.equals(siteName(t))) {
+                throw ClusterException.invalid(API + "peer_site_set_name: cannot set self as remote peer");
+            }
+            if (MirrorRecords.peers(t, poolId).stream().anyMatch(p -> !p.uuid().equals(uuid) && p.siteName().equals(site))) {
+                throw ClusterException.exists(API + "peer_site_set_name: failed to update site name '" + site + "': "
+                    + Errno.EEXIST.describe());
+            }
+            return new MirrorPeer(peer.uuid(), peer.direction(), site, peer.mirrorUuid(), peer.clientName(),
+                peer.lastSeen());
+        });
+    }
+
     Future<List<MirrorPeer>> peerSiteList(String pool) {
         return tx(t -> MirrorRecords.peers(t, ClusterStore.poolId(t, pool)));
     }

@@ -56,6 +56,26 @@ class MirrorPeersAndStatusesTest extends StoreTestBase {
     }
 
     @Test
+    void aPeersNameClientAndDirectionCanBeChanged() {
+        Await.result(cluster.mirrorModeSet(RBD, MirrorMode.IMAGE));
+        Await.result(cluster.mirrorSiteNameSet("site-a"));
+        String b = Await.result(cluster.mirrorPeerSiteAdd("rbd", "site-b", "client.rbd-mirror-peer",
+            MirrorPeerDirection.RX_TX));
+        String c = Await.result(cluster.mirrorPeerSiteAdd("rbd", "site-c", "client.c", MirrorPeerDirection.RX_ONLY));
+        Await.result(cluster.mirrorPeerSiteSetClientName("rbd", b, "client.other"));
+        Await.result(cluster.mirrorPeerSiteSetDirection("rbd", b, MirrorPeerDirection.RX_ONLY));
+        Await.result(cluster.mirrorPeerSiteSetName("rbd", b, "site-d"));
+        assertEquals(new MirrorPeer(b, MirrorPeerDirection.RX_ONLY, "site-d", "", "client.other", null),
+            Await.result(cluster.mirrorPeerSiteList("rbd")).get(0));
+        Await.failure(Errno.EEXIST, cluster.mirrorPeerSiteSetName("rbd", b, "site-c"));
+        Await.failure(Errno.EINVAL, cluster.mirrorPeerSiteSetName("rbd", b, "site-a"));
+        Await.failure(Errno.ENOENT, cluster.mirrorPeerSiteSetDirection("rbd", "no-such-peer", MirrorPeerDirection.RX_TX));
+        assertEquals("site-d", Await.result(cluster.mirrorPeerSiteList("rbd")).get(0).siteName(), "refusals change nothing");
+        assertEquals("site-c", Await.result(cluster.mirrorPeerSiteList("rbd")).get(1).siteName());
+        assertEquals(c, Await.result(cluster.mirrorPeerSiteList("rbd")).get(1).uuid());
+    }
+
+    @Test
     void attributesLiveInTheConfigKeyStoreAsCephKeepsThem() {
         Await.result(cluster.mirrorModeSet(RBD, MirrorMode.IMAGE));
         String uuid = Await.result(cluster.mirrorPeerSiteAdd("rbd", "site-b", "client.rbd-mirror-peer",

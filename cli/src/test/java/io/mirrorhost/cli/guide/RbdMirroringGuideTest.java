@@ -113,12 +113,6 @@ class RbdMirroringGuideTest {
             Map.entry("rbd --cluster site-b mirror pool peer bootstrap import image-pool no-such-token-file",
                     "cli: Rbdm makes file arguments absolute, so the error names /abs/path/no-such-token-file where"
                             + " rbd echoes the path as typed"),
-            Map.entry("rbd --cluster site-a mirror pool peer set manual-pool <uuid> direction rx-only",
-                    "rbd module / plugin-api: no SPI call to change a peer's direction; exit 95 instead of 0"),
-            Map.entry("rbd --cluster site-a mirror pool peer set manual-pool <uuid> client client.other",
-                    "rbd module / plugin-api: no SPI call to change a peer's client; exit 95 instead of 0"),
-            Map.entry("rbd --cluster site-a mirror pool info manual-pool",
-                    "follows from the two peer set refusals: Direction rx-tx / Client client.rbd-mirror-peer remain"),
             Map.entry("rbd --cluster site-a info image-pool/image-1",
                     "embedded (ImageMirroring): a demoted snapshot-mirrored image lacks the feature 'non-primary'"
                             + " that librbd sets on demotion"),

@@ -120,6 +120,15 @@ public interface Cluster {
 
     Future<Void> mirrorPeerSiteRemove(String pool, String uuid);
 
+    /** Renames a peer site ({@code rbd_mirror_peer_site_set_name}); ENOENT for an unknown uuid. */
+    Future<Void> mirrorPeerSiteSetName(String pool, String uuid, String siteName);
+
+    /** Changes the client a peer is reached as ({@code rbd_mirror_peer_site_set_client_name}). */
+    Future<Void> mirrorPeerSiteSetClientName(String pool, String uuid, String clientName);
+
+    /** Changes which way this site mirrors with a peer ({@code rbd_mirror_peer_site_set_direction}). */
+    Future<Void> mirrorPeerSiteSetDirection(String pool, String uuid, MirrorPeerDirection direction);
+
     Future<List<MirrorPeer>> mirrorPeerSiteList(String pool);
 
     /** Peer attributes ({@code mon_host}, {@code key}), kept in the config-key store. */

@@ -162,6 +162,12 @@ public interface LibRbd extends Library {
     int rbd_mirror_peer_site_add(Pointer io, byte[] uuid, long uuidMaxLength, int direction, String siteName,
                                  String clientName);
 
+    int rbd_mirror_peer_site_set_name(Pointer io, String uuid, String siteName);
+
+    int rbd_mirror_peer_site_set_client_name(Pointer io, String uuid, String clientName);
+
+    int rbd_mirror_peer_site_set_direction(Pointer io, String uuid, int direction);
+
     int rbd_mirror_peer_site_remove(Pointer io, String uuid);
 
     int rbd_mirror_peer_site_list(Pointer io, RbdMirrorPeerSite[] peers, IntByReference maxPeers);

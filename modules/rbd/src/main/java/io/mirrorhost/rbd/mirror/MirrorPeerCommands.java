@@ -190,7 +190,8 @@ final class MirrorPeerCommands {
 
     private Future<Void> setPeerValue(Cluster cluster, String pool, String uuid, String key, String value) {
         Future<Void> result = switch (key) {
-            case "client", "site-name", "cluster" -> unsupported(key);
+            case "client" -> cluster.mirrorPeerSiteSetClientName(pool, uuid, value);
+            case "site-name", "cluster" -> cluster.mirrorPeerSiteSetName(pool, uuid, value);
             case "direction" -> {
                 MirrorPeerDirection direction;
                 try {
@@ -200,7 +201,7 @@ final class MirrorPeerCommands {
                 }
                 Future<Void> allowed = direction == MirrorPeerDirection.TX_ONLY ? Future.succeededFuture()
                         : rejectSecondRxPeer(cluster, pool, uuid);
-                yield allowed.compose(x -> unsupported(key));
+                yield allowed.compose(x -> cluster.mirrorPeerSiteSetDirection(pool, uuid, direction));
             }
             default -> updatePeerConfigKey(cluster, pool, uuid, key, value);
         };
@@ -211,16 +212,6 @@ final class MirrorPeerCommands {
             }
             return Future.failedFuture(failure);
         });
-    }
-
-    /**
-     * The cluster SPI has no call to rename a peer, change its client or its direction
-     * ({@code rbd_mirror_peer_site_set_name/_client_name/_direction}); refused rather than emulated.
-     */
-    private static Future<Void> unsupported(String key) {
-        return Future.failedFuture(new CommandException(Errno.EOPNOTSUPP,
-                "rbd: changing a peer's " + key + " is not supported by this cluster: "
-                        + Errno.EOPNOTSUPP.describe()));
     }
 
     /** {@code update_peer_config_key}: merge one attribute into the peer's config-key attributes. */

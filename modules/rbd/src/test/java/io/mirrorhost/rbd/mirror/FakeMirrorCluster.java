@@ -394,6 +394,35 @@ final class FakeMirrorCluster {
         });
     }
 
+    /** librbd {@code Mirror::peer_site_set_name|_client_name|_direction}: ENOENT for an unknown peer. */
+    public Future<Void> mirrorPeerSiteSetName(String pool, String uuid, String siteName) {
+        return updatePeer(pool, uuid, p -> new MirrorPeer(p.uuid(), p.direction(), siteName, p.mirrorUuid(),
+                p.clientName(), p.lastSeen()));
+    }
+
+    public Future<Void> mirrorPeerSiteSetClientName(String pool, String uuid, String clientName) {
+        return updatePeer(pool, uuid, p -> new MirrorPeer(p.uuid(), p.direction(), p.siteName(), p.mirrorUuid(),
+                clientName, p.lastSeen()));
+    }
+
+    public Future<Void> mirrorPeerSiteSetDirection(String pool, String uuid, MirrorPeerDirection direction) {
+        return updatePeer(pool, uuid, p -> new MirrorPeer(p.uuid(), direction, p.siteName(), p.mirrorUuid(),
+                p.clientName(), p.lastSeen()));
+    }
+
+    private Future<Void> updatePeer(String pool, String uuid, java.util.function.UnaryOperator<MirrorPeer> change) {
+        return call(() -> {
+            List<MirrorPeer> peers = pool(pool).peers;
+            for (int i = 0; i < peers.size(); i++) {
+                if (peers.get(i).uuid().equals(uuid)) {
+                    peers.set(i, change.apply(peers.get(i)));
+                    return null;
+                }
+            }
+            throw ClusterException.notFound("");
+        });
+    }
+
     public Future<List<MirrorPeer>> mirrorPeerSiteList(String pool) {
         return call(() -> List.copyOf(pool(pool).peers));
     }

@@ -311,16 +311,19 @@ class MirrorPeerCommandsTest {
     }
 
     @Test
-    void peerSetOfNameClientOrDirectionIsRefusedForWantOfAnSpiCall() {
+    void peerSetChangesNameClientAndDirection() {
         enableSiteA();
         String uuid = rbd.run("mirror pool peer add", POOL, "site-b").stdout().strip();
-        assertResult(rbd.run("mirror pool peer set", POOL, uuid, "client", "client.other"), -95, "",
-                "rbd: changing a peer's client is not supported by this cluster: (95) Operation not supported\n");
-        assertResult(rbd.run("mirror pool peer set", POOL, uuid, "direction", "rx-only"), -95, "",
-                "rbd: changing a peer's direction is not supported by this cluster: (95) Operation not supported\n");
-        assertResult(rbd.run("mirror pool peer set", POOL, uuid, "client"), -95, "",
-                "rbd: must specify new client value.\n"
-                        + "rbd: changing a peer's client is not supported by this cluster: (95) Operation not supported\n");
-        assertEquals(rbd.cluster.clientName(), rbd.peers(POOL).get(0).clientName());
+        assertOk(rbd.run("mirror pool peer set", POOL, uuid, "client", "client.other"), "");
+        assertOk(rbd.run("mirror pool peer set", POOL, uuid, "direction", "rx-only"), "");
+        assertOk(rbd.run("mirror pool peer set", POOL, uuid, "site-name", "site-c"), "");
+        MirrorPeer peer = rbd.peers(POOL).get(0);
+        assertEquals("client.other", peer.clientName());
+        assertEquals(MirrorPeerDirection.RX_ONLY, peer.direction());
+        assertEquals("site-c", peer.siteName());
+        String other = "11111111-2222-4333-8444-555555555555";
+        assertResult(rbd.run("mirror pool peer set", POOL, other, "client", "client.x"), -2, "",
+                "rbd: mirror peer " + other + " does not exist\n");
     }
+
 }
