@@ -1,5 +1,7 @@
 package io.mirrorhost.replayer.snapshot;
 
+import io.mirrorhost.api.cluster.MirrorImageState;
+
 import io.mirrorhost.api.cluster.MirrorImageStatusState;
 import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
 import io.mirrorhost.api.cluster.MirrorSnapshotState;
@@ -48,7 +50,9 @@ public final class SnapshotReplayer {
         ImageSide local = in.local();
         ImageSide remote = in.remote();
         if (remote == null) {
-            if (local == null) {
+            // an image whose mirroring was disabled here (its mirror snapshots gone with it) is the
+            // user's again, never a copy to delete
+            if (local == null || local.info() == null || local.info().state() != MirrorImageState.ENABLED) {
                 return new Finished();
             }
             if (local.promotion() == Promotion.PRIMARY) {

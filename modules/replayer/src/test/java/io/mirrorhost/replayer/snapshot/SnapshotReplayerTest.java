@@ -59,6 +59,13 @@ class SnapshotReplayerTest {
         }
 
         @Test
+        void aGoneRemoteNeverDeletesALocalImageWhoseMirroringWasDisabled() {
+            // two-way mirroring: the primary's mirroring disabled here, the peer deleted its copy
+            assertEquals(new Finished(), next(side(MirrorImageState.DISABLED), null));
+            assertEquals(new Finished(), next(new ImageSide(null, List.of()), null));
+        }
+
+        @Test
         void aGoneRemoteLeavesALocalPrimaryOrACopyOfAnotherPeerAlone() {
             assertEquals(stop(MirrorImageStatusState.STOPPED, "local image is primary"), next(side(primary(1, US)), null));
             assertEquals(error("error bootstrapping replay"), next(side(nonPrimary(3, "other-uuid", 7)), null));
