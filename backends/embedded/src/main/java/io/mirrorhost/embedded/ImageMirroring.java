@@ -109,6 +109,8 @@ final class ImageMirroring {
             return null;
         });
         image.setJournalNonPrimary(false);
+        // no longer a mirror copy: nothing but the feature would keep it read-only
+        image.setNonPrimaryFeature(false);
         if (row.mode() == MirrorImageMode.JOURNAL && image.hasFeature(ImageFeature.JOURNALING)) {
             try {
                 image.updateFeatures(handle, EnumSet.of(ImageFeature.JOURNALING), false);
@@ -161,7 +163,7 @@ final class ImageMirroring {
                 image.rollbackTo(plan.rollbackSnapId());
             }
             createPrimary(image, row.globalId(), false);
-            image.dropNonPrimaryFeature();
+            image.setNonPrimaryFeature(false);
         }
         notifyChanged(image, MirrorImageState.ENABLED, row.globalId());
     }
@@ -185,6 +187,7 @@ final class ImageMirroring {
         } else {
             image.flush();
             createPrimary(image, row.globalId(), true);
+            image.setNonPrimaryFeature(true);
         }
         notifyChanged(image, MirrorImageState.ENABLED, row.globalId());
     }

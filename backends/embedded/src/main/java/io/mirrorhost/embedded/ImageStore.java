@@ -220,12 +220,15 @@ final class ImageStore {
         return journalNonPrimary || MirrorSnapshots.isNonPrimary(features, snaps);
     }
 
-    /** A promoted copy drops the non-primary feature it was created with (librbd's PromoteRequest). */
-    void dropNonPrimaryFeature() throws Exception {
-        if (!hasFeature(ImageFeature.NON_PRIMARY)) {
+    /**
+     * The non-primary feature librbd keeps on a snapshot-mirrored image that is not primary: set on
+     * demotion and on a new copy, dropped on promotion (librbd's Demote/PromoteRequest).
+     */
+    void setNonPrimaryFeature(boolean nonPrimary) throws Exception {
+        if (hasFeature(ImageFeature.NON_PRIMARY) == nonPrimary) {
             return;
         }
-        long next = features & ~ImageFeature.NON_PRIMARY.bit();
+        long next = nonPrimary ? features | ImageFeature.NON_PRIMARY.bit() : features & ~ImageFeature.NON_PRIMARY.bit();
         cluster.metadata.transaction(tx -> tx.update("UPDATE images SET features = ? WHERE id = ?", next, imageId));
         features = next;
         notifyHeader();

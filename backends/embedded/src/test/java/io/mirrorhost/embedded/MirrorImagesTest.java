@@ -132,6 +132,7 @@ class MirrorImagesTest extends StoreTestBase {
         Await.result(img.mirrorDemote());
         assertEquals(List.of(MirrorSnapshotState.PRIMARY, MirrorSnapshotState.PRIMARY_DEMOTED), mirrorStates(img));
         assertFalse(Await.result(img.mirrorInfo()).primary());
+        assertTrue(Await.result(img.info()).features().contains(ImageFeature.NON_PRIMARY), "rbd info lists non-primary");
         Await.failure(Errno.EROFS, img.write(0, random(2, 10)));
         Await.failure(Errno.EROFS, img.resize(2 * MIB));
         Await.failure(Errno.EROFS, img.createSnap("user"));
@@ -143,6 +144,7 @@ class MirrorImagesTest extends StoreTestBase {
         // a demoted image is an orphan: promoting it needs no force
         Await.result(img.mirrorPromote(false));
         assertTrue(Await.result(img.mirrorInfo()).primary());
+        assertFalse(Await.result(img.info()).features().contains(ImageFeature.NON_PRIMARY));
         Await.result(img.write(0, random(3, 10)));
         Await.result(img.close());
     }
