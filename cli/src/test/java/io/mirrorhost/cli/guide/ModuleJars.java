@@ -57,7 +57,10 @@ final class ModuleJars {
     }
 
     private static Path find(Path hostLocation, String artifact) {
-        if (Files.isRegularFile(hostLocation)) {
+        // in a build directory (host/target/classes or, in a reactor build, host/target/host-<v>.jar)
+        // the host's runtime dependencies were copied to host/target/lib
+        Path buildLib = hostLocation.getParent().resolve("lib");
+        if (Files.isRegularFile(hostLocation) && !Files.isDirectory(buildLib)) {
             // ~/.m2/repository/io/mirrorhost/host/<version>/host-<version>.jar
             Path versionDir = hostLocation.getParent();
             String version = versionDir.getFileName().toString();
@@ -68,8 +71,7 @@ final class ModuleJars {
             }
             throw new IllegalStateException(jar + " not found: run mvn -q -B install -DskipTests");
         }
-        // host/target/classes -> host/target/lib/<artifact>-<version>.jar
-        Path lib = hostLocation.getParent().resolve("lib");
+        Path lib = buildLib;
         try (Stream<Path> files = Files.list(lib)) {
             return files.filter(p -> p.getFileName().toString().startsWith(artifact + "-")).findFirst()
                     .orElseThrow(() -> new IllegalStateException(artifact + " not in " + lib
