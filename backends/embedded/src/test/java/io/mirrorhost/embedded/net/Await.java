@@ -18,6 +18,25 @@ final class Await {
     private Await() {
     }
 
+    /**
+     * Starts a server again on the port a closed one had. A client reconnecting meanwhile can hold
+     * that port for a moment (a TCP connect from the same ephemeral port range may land on it), so
+     * EBUSY is retried until the deadline.
+     */
+    static ClusterServer restartOnSamePort(java.util.function.Supplier<Future<ClusterServer>> start) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return result(start.get());
+            } catch (ClusterException e) {
+                if (e.errno() != io.mirrorhost.api.Errno.EBUSY || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        }
+    }
+
     static <T> T result(Future<T> future) {
         try {
             return future.toCompletionStage().toCompletableFuture().get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);

@@ -74,7 +74,8 @@ class ConnectionLossTest {
         assertEquals(Errno.ECONNREFUSED, down.errno());
         assertEquals("cannot connect to the cluster at " + address + ": connection refused", down.getMessage());
 
-        server = result(ClusterServer.start(vertx, backing, "127.0.0.1", server.port(), TlsSettings.DISABLED));
+        int port = server.port();
+        server = Await.restartOnSamePort(() -> ClusterServer.start(vertx, backing, "127.0.0.1", port, TlsSettings.DISABLED));
         assertEquals("rbd", result(remote.listPools()).get(0).name());
         assertEquals("before the outage", result(image.read(0, 17)).toString(), "the image is reopened on the new connection");
         result(image.close());
@@ -91,7 +92,8 @@ class ConnectionLossTest {
 
         result(server.close());
         Await.until("the server to drop the watches", () -> store.watcherCount(RBD, "obj") == 0);
-        server = result(ClusterServer.start(vertx, backing, "127.0.0.1", server.port(), TlsSettings.DISABLED));
+        int port = server.port();
+        server = Await.restartOnSamePort(() -> ClusterServer.start(vertx, backing, "127.0.0.1", port, TlsSettings.DISABLED));
 
         Await.until("the client to register its watch again", () -> store.watcherCount(RBD, "obj") == 1);
         assertEquals("update", events.poll(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS),

@@ -58,7 +58,8 @@ class LockAcrossReconnectTest {
     private void restartServer() {
         int port = server.port();
         result(server.close());
-        server = result(ClusterServer.start(vertx, backing, backing::asClient, "127.0.0.1", port, TlsSettings.DISABLED));
+        server = Await.restartOnSamePort(() -> ClusterServer.start(vertx, backing, backing::asClient, "127.0.0.1", port,
+                TlsSettings.DISABLED));
     }
 
     @Test
