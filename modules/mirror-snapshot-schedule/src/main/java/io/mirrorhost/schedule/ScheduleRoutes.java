@@ -36,11 +36,12 @@ final class ScheduleRoutes {
             reply(ctx, 400, new JsonObject().put("code", -22).put("error", e.getMessage()));
             return;
         }
-        r.store().resolveName(name).onSuccess(level -> {
+        // Built inside map() so that a failure while building still answers instead of leaving the request open.
+        r.store().resolveName(name).map(level -> {
             JsonArray images = new JsonArray();
             r.scheduler().status(level).forEach(i -> images.add(new JsonObject(i.toMap())));
-            reply(ctx, 200, new JsonObject().put("scheduled_images", images).put("leader", r.scheduler().isLeader()));
-        }).onFailure(e -> reply(ctx, e instanceof ScheduleException ? 400 : 500,
+            return new JsonObject().put("scheduled_images", images).put("leader", r.scheduler().isLeader());
+        }).onSuccess(body -> reply(ctx, 200, body)).onFailure(e -> reply(ctx, e instanceof ScheduleException ? 400 : 500,
                 new JsonObject().put("code", -22).put("error", e.getMessage())));
     }
 
