@@ -23,7 +23,9 @@ import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.ServiceDaemon;
 import io.mirrorhost.api.cluster.Watch;
+import io.mirrorhost.ceph.jna.LibRados;
 import io.mirrorhost.ceph.jna.LibRbd;
 import io.mirrorhost.ceph.jna.RbdImageSpec;
 import io.vertx.core.Future;
@@ -523,6 +525,45 @@ final class CephCluster implements Cluster {
     @Override
     public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
         return Future.failedFuture(CephErrors.unsupported("removing an image's mirror status"));
+    }
+
+    // --- the manager's service map (ServiceMap) ---
+
+    @Override
+    public Future<Long> instanceId() {
+        return blocking(() -> LibRados.INSTANCE.rados_get_instance_id(connection.cluster()));
+    }
+
+    @Override
+    public Future<Void> serviceDaemonRegister(String service, String daemon, Map<String, String> metadata) {
+        return blocking(() -> {
+            ServiceMap.register(connection.cluster(), service, daemon, metadata);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> serviceDaemonUpdateStatus(Map<String, String> status) {
+        return blocking(() -> {
+            ServiceMap.updateStatus(connection.cluster(), status);
+            return null;
+        });
+    }
+
+    /** librados has no unregister: the daemon stays registered (and beaconing) until this connection closes. */
+    @Override
+    public Future<Void> serviceDaemonUnregister() {
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<List<ServiceDaemon>> serviceDaemonList(String service) {
+        return blocking(() -> ServiceMap.list(connection.cluster(), service));
+    }
+
+    @Override
+    public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
+        return blocking(() -> ServiceMap.instanceIds(io(where), where.toString()));
     }
 
     @Override

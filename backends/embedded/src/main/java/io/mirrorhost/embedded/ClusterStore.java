@@ -24,6 +24,8 @@ final class ClusterStore {
     /** Orders the cluster-level calls (pools, namespaces, image directory, omap, config-key). */
     final SerialLane lane;
     final Watches watches;
+    /** The service map and who wrote which image status (in memory, as the manager keeps it). */
+    final ServiceRegistry services = new ServiceRegistry(java.time.Clock.systemUTC(), ServiceRegistry.GRACE);
     final String fsid;
     /** Open image stores by image id; only changed on {@link #lane}. */
     final Map<String, ImageStore> openImages = new ConcurrentHashMap<>();

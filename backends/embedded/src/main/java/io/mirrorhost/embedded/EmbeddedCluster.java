@@ -16,6 +16,7 @@ import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.ServiceDaemon;
 import io.mirrorhost.api.cluster.Watch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -538,12 +539,15 @@ public final class EmbeddedCluster implements Cluster {
 
     @Override
     public Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
-        return mirroring.imageStatusSet(where, globalId, status);
+        return mirroring.imageStatusSet(where, globalId, status)
+            .onSuccess(v -> store.services.statusWritten(store.services.instanceId(this), statusKey(where, globalId,
+                status.mirrorUuid())));
     }
 
     @Override
     public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
-        return mirroring.imageStatusRemove(where, globalId, mirrorUuid);
+        return mirroring.imageStatusRemove(where, globalId, mirrorUuid)
+            .onSuccess(v -> store.services.statusRemoved(statusKey(where, globalId, mirrorUuid)));
     }
 
     @Override
@@ -557,5 +561,94 @@ public final class EmbeddedCluster implements Cluster {
             store.close();
             return null;
         }, false));
+    }
+
+    // --- the service map (ServiceRegistry): this view is one client session ---
+
+    @Override
+    public Future<Long> instanceId() {
+        return Future.succeededFuture(store.services.instanceId(this));
+    }
+
+    @Override
+    public Future<Void> serviceDaemonRegister(String service, String daemon, Map<String, String> metadata) {
+        try {
+            store.services.register(store.services.instanceId(this), service, daemon, metadata);
+        } catch (ClusterException e) {
+            return Future.failedFuture(e);
+        }
+        sweepSilentDaemons();
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> serviceDaemonUpdateStatus(Map<String, String> status) {
+        try {
+            store.services.updateStatus(store.services.instanceId(this), status);
+            return Future.succeededFuture();
+        } catch (ClusterException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    @Override
+    public Future<Void> serviceDaemonUnregister() {
+        return markDown(store.services.end(store.services.instanceId(this)));
+    }
+
+    @Override
+    public Future<List<ServiceDaemon>> serviceDaemonList(String service) {
+        return Future.succeededFuture(store.services.list(service));
+    }
+
+    @Override
+    public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
+        Map<String, Long> writers = store.services.localWriters(where.pool(), where.namespace());
+        return mirroring.imageInfoList(where).map(infos -> {
+            Map<String, String> ids = new java.util.TreeMap<>();
+            infos.forEach((imageId, info) -> {
+                Long writer = writers.get(info.globalId());
+                if (writer != null) {
+                    ids.put(imageId, Long.toString(writer));
+                }
+            });
+            return ids;
+        });
+    }
+
+    private static ServiceRegistry.StatusKey statusKey(PoolNamespace where, String globalId, String mirrorUuid) {
+        return new ServiceRegistry.StatusKey(where.pool(), where.namespace(), globalId,
+            mirrorUuid == null ? "" : mirrorUuid);
+    }
+
+    /** The statuses of a client that went away read as down, as cls_rbd's do once their writer's watch is gone. */
+    private Future<Void> markDown(List<ServiceRegistry.StatusKey> statuses) {
+        if (statuses.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return tx(t -> {
+            for (ServiceRegistry.StatusKey key : statuses) {
+                Optional<Long> poolId = t.queryOne("SELECT id FROM pools WHERE name = ?", r -> r.getLong(1), key.pool());
+                if (poolId.isPresent()) {
+                    t.update("UPDATE mirror_statuses SET up = 0 WHERE pool_id = ? AND namespace = ? AND global_id = ?"
+                        + " AND mirror_uuid = ?", poolId.get(), key.namespace(), key.globalId(), key.mirrorUuid());
+                }
+            }
+            return null;
+        });
+    }
+
+    /** While daemons are registered, ends those silent beyond the grace period (the manager's beacon check). */
+    private void sweepSilentDaemons() {
+        if (!store.services.startSweeping()) {
+            return;
+        }
+        long period = Math.max(1000, ServiceRegistry.GRACE.toMillis() / 4);
+        store.vertx.setPeriodic(period, timer -> {
+            markDown(store.services.expire());
+            if (store.services.stopSweepingIfIdle()) {
+                store.vertx.cancelTimer(timer);
+            }
+        });
     }
 }

@@ -79,4 +79,15 @@ public interface LibRados extends Library {
     void rados_buffer_free(Pointer buf);
 
     int rados_pool_reverse_lookup(Pointer cluster, long id, byte[] buf, long maxLen);
+
+    // the manager's service map
+    long rados_get_instance_id(Pointer cluster);
+
+    int rados_service_register(Pointer cluster, String service, String daemon, byte[] metadataDict);
+
+    int rados_service_update_status(Pointer cluster, byte[] statusDict);
+
+    int rados_mgr_command(Pointer cluster, String[] cmd, long cmdLen, byte[] in, long inLen,
+                          PointerByReference out, LongByReference outLen, PointerByReference status,
+                          LongByReference statusLen);
 }

@@ -194,6 +194,11 @@ public interface LibRbd extends Library {
 
     void rbd_mirror_image_info_list_cleanup(Pointer[] imageIds, RbdMirrorImageInfo[] infos, long numEntries);
 
+    int rbd_mirror_image_instance_id_list(Pointer io, String startId, long max, Pointer[] imageIds,
+                                          Pointer[] instanceIds, LongByReference len);
+
+    void rbd_mirror_image_instance_id_list_cleanup(Pointer[] imageIds, Pointer[] instanceIds, long len);
+
     // image mirroring
     int rbd_mirror_image_enable2(Pointer image, int mode);
 

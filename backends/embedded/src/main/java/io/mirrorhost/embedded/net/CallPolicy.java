@@ -22,7 +22,7 @@ final class CallPolicy {
             "Cluster.mirrorImageGlobalStatusList", "Cluster.mirrorImageStatusSummary",
             "Image.info", "Image.read", "Image.listSnaps", "Image.diff", "Image.lockOwners",
             "Image.updateWatch", "Image.mirrorInfo", "Image.mirrorGlobalStatus", "Image.close",
-            "Watch.close");
+            "Watch.close", "Cluster.instanceId", "Cluster.serviceDaemonList", "Cluster.mirrorImageInstanceIdList");
 
     /**
      * The writes a peer site makes on this cluster: its rbd-mirror daemon's, and a bootstrap import
@@ -31,7 +31,8 @@ final class CallPolicy {
      */
     private static final Set<String> PEER_WRITES = Set.of(
             "Cluster.mirrorPeerPing", "Cluster.mirrorImageStatusSet", "Cluster.mirrorImageStatusRemove",
-            "Image.mirrorSnapshotUnlinkPeer", "Cluster.mirrorPeerSiteAdd", "Cluster.mirrorPeerSiteSetAttributes");
+            "Image.mirrorSnapshotUnlinkPeer", "Cluster.mirrorPeerSiteAdd", "Cluster.mirrorPeerSiteSetAttributes",
+            "Cluster.serviceDaemonRegister", "Cluster.serviceDaemonUpdateStatus", "Cluster.serviceDaemonUnregister");
 
     private CallPolicy() {
     }

@@ -352,6 +352,10 @@ final class ServerConnection {
         watches.clear();
         openWatches.forEach(Watch::close);
         openImages.forEach(Image::close);
+        if (cluster != null) {
+            // the client is gone: its service daemon leaves the map and its image statuses read as down
+            cluster.serviceDaemonUnregister().onFailure(e -> LOG.debug("cluster client {}: {}", peer, e.getMessage()));
+        }
         if (client != null) {
             LOG.info("cluster client {} ({}) disconnected; closed {} image(s) and {} watch(es)", peer, client.client(),
                     openImages.size(), openWatches.size());
