@@ -23,7 +23,7 @@ public final class MirrorCommands {
     }
 
     public static List<CommandSpec> commands(Supplier<ModuleContext> context) {
-        return commands(context, MirrorDaemons.NONE, ZoneId.systemDefault());
+        return commands(context, new ServiceMapDaemons(() -> context.get().cluster()), ZoneId.systemDefault());
     }
 
     /**

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Where {@code rbd mirror pool status} learns about the mirror daemons serving a pool (rbd reads Ceph's
- * service map: {@code service dump} and {@code service status}). The cluster SPI has no service map, so
- * this is a separate source; {@link #NONE} is a site where no daemon reports, as rbd sees it then.
+ * service map: {@code service dump} and {@code service status}); {@link ServiceMapDaemons} reads it through the
+ * cluster SPI. {@link #NONE} is a site where no daemon reports, as rbd sees it then.
  */
 public interface MirrorDaemons {
 

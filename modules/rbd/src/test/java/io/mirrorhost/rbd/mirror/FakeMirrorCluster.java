@@ -51,6 +51,9 @@ final class FakeMirrorCluster {
     final Map<String, Map<String, String>> configKeys = new TreeMap<>();
     /** Clusters reachable with a bootstrap token, by fsid. */
     final Map<String, FakeMirrorCluster> reachable = new HashMap<>();
+    /** The manager's service map and the image-to-daemon-instance map, as tests arrange them. */
+    final List<io.mirrorhost.api.cluster.ServiceDaemon> serviceDaemons = new ArrayList<>();
+    final Map<String, String> imageInstanceIds = new TreeMap<>();
     private int sequence;
     private long nextPoolId = 1;
 
@@ -477,6 +480,17 @@ final class FakeMirrorCluster {
             namespace(where).images.values().stream().filter(i -> i.mirrorState != null)
                     .forEach(i -> infos.put(i.id, i.mirrorInfoNow()));
             return infos;
+        });
+    }
+
+    public Future<List<io.mirrorhost.api.cluster.ServiceDaemon>> serviceDaemonList(String service) {
+        return call(() -> service.equals("rbd-mirror") ? List.copyOf(serviceDaemons) : List.of());
+    }
+
+    public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
+        return call(() -> {
+            namespace(where);
+            return Map.copyOf(imageInstanceIds);
         });
     }
 
