@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 
@@ -56,6 +57,10 @@ final class SnapshotScheduler {
         RunRecord record;
         String scheduleText;
         Entry entry;
+        /** The run this instance claimed ahead of its due instant (the claim is in record), or null. */
+        LocalDateTime claimedAhead;
+        /** The write of a claim made ahead, while it is in flight. */
+        Future<Void> claimWrite;
 
         Tracked(ImageKey key, String pool, String name) {
             this.key = key;
@@ -128,8 +133,28 @@ final class SnapshotScheduler {
     private final IntSupplier maxConcurrent;
     private final Duration refreshInterval;
 
+    /**
+     * How long before a due instant its runs are claimed: one record write per pool for all the
+     * images due then, instead of one claim write before each snapshot. Well under the shortest
+     * interval (1m), so a claim never reaches back to the previous run.
+     */
+    static final Duration CLAIM_LEAD = Duration.ofSeconds(5);
+    /**
+     * How long completed runs' records wait to be written, so that a batch's completions make a
+     * few writes per pool. Losing them is safe: the claim stays, and whoever settles it finds the
+     * snapshot the claim produced.
+     */
+    static final Duration COMPLETION_LINGER = Duration.ofSeconds(2);
+    /** A claim is settled by a snapshot taken from this long before it on (timestamps may be truncated to seconds). */
+    private static final Duration SETTLE_SLACK = Duration.ofSeconds(1);
+
     private ScheduleSet schedules = new ScheduleSet();
     private final Map<ImageKey, Tracked> images = new HashMap<>();
+    /**
+     * What {@code status} shows, one immutable row per scheduled image, replaced whole on every
+     * change (under the lock) and read without it: a status never waits for a rescan or a batch.
+     */
+    private final Map<ImageKey, StatusRow> published = new ConcurrentHashMap<>();
     private final PriorityQueue<Entry> queue = new PriorityQueue<>(
             Comparator.comparing(Entry::at).thenComparingLong(Entry::seq));
     private final Set<ImageKey> running = new HashSet<>();
@@ -142,6 +167,13 @@ final class SnapshotScheduler {
     private Clock.Timer wakeup;
     private LocalDateTime wakeupAt;
     private Clock.Timer refreshTimer;
+    private Clock.Timer claimTimer;
+    private LocalDateTime claimTimerAt;
+    /** Runs due up to this instant were offered a claim ahead. */
+    private LocalDateTime claimedThrough = LocalDateTime.MIN;
+    /** Completed runs' records not written yet, by pool; flushed by {@link #completionTimer}. */
+    private final Map<String, Map<String, RunRecord>> completions = new HashMap<>();
+    private Clock.Timer completionTimer;
     private final java.util.concurrent.atomic.AtomicReference<Clock.Timer> pendingRefresh =
             new java.util.concurrent.atomic.AtomicReference<>();
     private Future<Void> refreshing;
@@ -169,6 +201,7 @@ final class SnapshotScheduler {
 
     synchronized void stop() {
         halt();
+        flushCompletions();
         leadership.stop();
     }
 
@@ -182,6 +215,8 @@ final class SnapshotScheduler {
         stopped = true;
         cancel(refreshTimer);
         cancel(wakeup);
+        cancel(claimTimer);
+        cancel(completionTimer);
         cancel(pendingRefresh.getAndSet(null));
         watches.values().forEach(w -> w.onSuccess(Watch::close));
         watches.clear();
@@ -395,10 +430,14 @@ final class SnapshotScheduler {
                 }
                 enqueue(t, now, true);
             } else {
-                t.name = f.name();
+                if (!f.name().equals(t.name)) {
+                    t.name = f.name();
+                    publish(t);
+                }
                 // The leader writes the records, so its own copy may be newer than what was just read.
                 if (record != null && (t.record == null || !leadership.isLeader())) {
                     t.record = record;
+                    publish(t);
                 }
                 Schedule s = schedules.find(f.key().poolId(), f.key().namespace(), f.key().imageId());
                 if (t.entry == null || s == null || !s.describe().equals(t.scheduleText)) {
@@ -410,6 +449,7 @@ final class SnapshotScheduler {
             if (!present.contains(k) && !directory.failed(images.get(k))) {
                 Tracked gone = images.get(k);
                 gone.entry = null;
+                published.remove(k);
                 return true;
             }
             return false;
@@ -479,7 +519,8 @@ final class SnapshotScheduler {
             synchronized (this) {
                 LocalDateTime now = wallNow();
                 for (Tracked t : images.values()) {
-                    RunRecord r = records.getOrDefault(t.pool, Map.of()).get(t.recordKey());
+                    RunRecord r = completions.getOrDefault(t.pool, Map.of())
+                            .getOrDefault(t.recordKey(), records.getOrDefault(t.pool, Map.of()).get(t.recordKey()));
                     if (r != null) {
                         t.record = r;
                     } else if (t.record == null) {
@@ -499,15 +540,19 @@ final class SnapshotScheduler {
         if (s == null) {
             t.entry = null;
             t.scheduleText = null;
+            publish(t);
             return;
         }
         t.scheduleText = s.describe();
         if (catchUp && t.record != null) {
+            LocalDateTime last = s.lastRunAtOrBefore(now);
             if (t.record.claim() != null) {
-                push(t, now, t.record.claim().due());
+                // settled at its due instant at the earliest, together with the runs owed since
+                LocalDateTime claimed = t.record.claim().due();
+                LocalDateTime owed = last != null && last.isAfter(claimed) ? last : claimed;
+                push(t, claimed.isAfter(now) ? claimed : now, owed);
                 return;
             }
-            LocalDateTime last = s.lastRunAtOrBefore(now);
             if (last != null && last.isAfter(t.record.lastDue())) {
                 push(t, now, last);
                 return;
@@ -520,6 +565,7 @@ final class SnapshotScheduler {
     private void push(Tracked t, LocalDateTime at, LocalDateTime due) {
         Entry e = new Entry(at, due, sequence++, t.key);
         t.entry = e;
+        publish(t);
         queue.add(e);
         if (queue.size() > 2 * images.size() + 64) {
             // Replaced entries are skipped lazily at the head; drop them in bulk before they pile up.
@@ -548,6 +594,7 @@ final class SnapshotScheduler {
             wakeupAt = null;
             return;
         }
+        armClaimAhead(head);
         if (head.at().equals(wakeupAt)) {
             return;
         }
@@ -556,6 +603,114 @@ final class SnapshotScheduler {
         Instant when = head.at().toInstant(ZoneOffset.UTC);
         Duration delay = Duration.between(clock.now(), when);
         wakeup = clock.schedule(delay.isNegative() ? Duration.ZERO : delay, this::runDue);
+    }
+
+    private void armClaimAhead(Entry head) {
+        if (!leadership.isLeader() || !head.at().isAfter(claimedThrough)) {
+            return;
+        }
+        LocalDateTime at = head.at().minus(CLAIM_LEAD);
+        if (at.equals(claimTimerAt)) {
+            return;
+        }
+        cancel(claimTimer);
+        claimTimerAt = at;
+        Duration delay = Duration.between(clock.now(), at.toInstant(ZoneOffset.UTC));
+        claimTimer = clock.schedule(delay.isNegative() ? Duration.ZERO : delay, this::claimAhead);
+    }
+
+    /**
+     * Claims the runs falling due within {@link #CLAIM_LEAD} (not those due already): one record
+     * write per pool, with the completions waiting to be written. An image whose run is claimed
+     * ahead is then snapshotted at its due instant without a write before it.
+     */
+    private synchronized void claimAhead() {
+        claimTimer = null;
+        claimTimerAt = null;
+        if (stopped || !leadership.isLeader()) {
+            return;
+        }
+        LocalDateTime now = wallNow();
+        LocalDateTime horizon = now.plus(CLAIM_LEAD);
+        Instant at = clock.now();
+        Map<String, Map<String, RunRecord>> claims = new HashMap<>();
+        List<Tracked> claimants = new ArrayList<>();
+        // While an earlier batch still waits for a slot, its images' records are not settled yet.
+        if (waiting.isEmpty()) {
+            for (Entry e : queue) {
+                if (e.at().isAfter(now) && !e.at().isAfter(horizon) && isCurrent(e)) {
+                    Tracked t = images.get(e.key());
+                    if (canClaimAhead(t, e.due(), at)) {
+                        claims.computeIfAbsent(t.pool, p -> new HashMap<>())
+                                .put(t.recordKey(), t.record.claimed(new RunRecord.Claim(e.due(), owner, at)));
+                        claimants.add(t);
+                    }
+                }
+            }
+        }
+        if (horizon.isAfter(claimedThrough)) {
+            claimedThrough = horizon;
+        }
+        Map<String, Future<Void>> writes = new HashMap<>();
+        claims.forEach((pool, records) -> writes.put(pool, writeRecords(pool, records)));
+        for (Tracked t : claimants) {
+            RunRecord before = t.record;
+            RunRecord claimed = claims.get(t.pool).get(t.recordKey());
+            Future<Void> written = writes.get(t.pool);
+            t.claimWrite = written;
+            written.onComplete(r -> claimWritten(t, before, claimed, r.succeeded()));
+        }
+        arm();
+    }
+
+    private boolean canClaimAhead(Tracked t, LocalDateTime due, Instant at) {
+        RunRecord r = t.record;
+        // The settling of a claim looks for a snapshot from (due - slack) on: the last one must be older.
+        return r != null && r.claim() == null && t.claimWrite == null && !running.contains(t.key)
+                && r.lastDue().isBefore(due)
+                && (r.lastRun() == null || r.lastRun().isBefore(at.minus(SETTLE_SLACK).minus(SETTLE_SLACK)));
+    }
+
+    private synchronized void claimWritten(Tracked t, RunRecord before, RunRecord claimed, boolean written) {
+        t.claimWrite = null;
+        if (written && t.record == before) {
+            t.record = claimed;
+            t.claimedAhead = claimed.claim().due();
+            publish(t);
+        }
+    }
+
+    /** Under the lock: writes records of a pool now, with that pool's completions waiting to be written. */
+    private Future<Void> writeRecords(String pool, Map<String, RunRecord> records) {
+        Map<String, RunRecord> all = completions.remove(pool);
+        if (all == null) {
+            all = records;
+        } else {
+            all.putAll(records);
+        }
+        return runs.put(pool, all);
+    }
+
+    /** Under the lock: remembers a completed run at once and writes its record within {@link #COMPLETION_LINGER}. */
+    private void complete(Tracked t, RunRecord record) {
+        t.record = record;
+        publish(t);
+        completions.computeIfAbsent(t.pool, p -> new HashMap<>()).put(t.recordKey(), record);
+        if (completionTimer == null && !stopped) {
+            completionTimer = clock.schedule(COMPLETION_LINGER, this::flushCompletionsLater);
+        }
+    }
+
+    private synchronized void flushCompletionsLater() {
+        completionTimer = null;
+        flushCompletions();
+    }
+
+    private void flushCompletions() {
+        Map<String, Map<String, RunRecord>> pending = new HashMap<>(completions);
+        completions.clear();
+        pending.forEach((pool, records) -> runs.put(pool, records)
+                .onFailure(e -> log.warn("cannot record completed runs in {}: {}", pool, e.getMessage())));
     }
 
     private synchronized void runDue() {
@@ -617,10 +772,28 @@ final class SnapshotScheduler {
      */
     private Future<Void> execute(Tracked t, LocalDateTime due) {
         RunRecord record;
+        Future<Void> claimWrite;
+        boolean claimedAhead;
         synchronized (this) {
             record = t.record;
+            claimWrite = t.claimWrite;
+            claimedAhead = due.equals(t.claimedAhead);
+            if (claimWrite == null) {
+                t.claimedAhead = null;
+            }
         }
-        if (record != null && record.claim() != null) {
+        if (claimWrite != null) {
+            return claimWrite.transform(r -> execute(t, due));
+        }
+        RunRecord.Claim claim = record == null ? null : record.claim();
+        if (claim != null && claimedAhead && owner.equals(claim.owner()) && due.equals(claim.due())) {
+            return take(t, record, due);
+        }
+        if (claim != null && owner.equals(claim.owner()) && claim.due().isAfter(due)) {
+            // this instance's claim of a later run, made ahead: that run is not due yet
+            return snapshot(t, record.skipped(record.lastDue()), due);
+        }
+        if (claim != null) {
             return settleClaim(t, record, due);
         }
         if (record != null && !record.lastDue().isBefore(due)) {
@@ -635,7 +808,7 @@ final class SnapshotScheduler {
         return withImage(t, image -> image.listSnaps().map(snaps -> snaps.stream()
                 .filter(s -> s.namespace() == SnapNamespace.MIRROR && s.mirror() != null
                         && s.mirror().state() == MirrorSnapshotState.PRIMARY
-                        && !s.timestamp().isBefore(claim.at().minusSeconds(1)))
+                        && !s.timestamp().isBefore(takenFrom(claim)))
                 .reduce((a, b) -> b).orElse(null)))
                 .compose(snap -> {
                     LocalDateTime owed = claim.due().isAfter(due) ? claim.due() : due;
@@ -643,26 +816,45 @@ final class SnapshotScheduler {
                         return snapshot(t, record.skipped(record.lastDue()), owed);
                     }
                     RunRecord settled = record.succeeded(claim.due(), snap.timestamp(), snap.id());
-                    Future<Void> written = runs.put(t.pool, Map.of(t.recordKey(), settled))
-                            .andThen(r -> remember(t, settled));
+                    Future<Void> written;
+                    synchronized (this) {
+                        written = writeRecords(t.pool, new HashMap<>(Map.of(t.recordKey(), settled)));
+                    }
+                    written = written.andThen(r -> remember(t, settled));
                     return due.isAfter(claim.due()) ? written.compose(v -> snapshot(t, settled, due)) : written;
                 });
     }
 
+    /** The earliest timestamp a snapshot taken for {@code claim} can have: never before its run was due. */
+    private static Instant takenFrom(RunRecord.Claim claim) {
+        Instant due = claim.due().toInstant(ZoneOffset.UTC);
+        return (claim.at().isAfter(due) ? claim.at() : due).minus(SETTLE_SLACK);
+    }
+
+    /** Claims the run due at {@code due} (one record write), then takes it. */
     private Future<Void> snapshot(Tracked t, RunRecord before, LocalDateTime due) {
         RunRecord claimed = before.claimed(new RunRecord.Claim(due, owner, clock.now()));
-        return runs.put(t.pool, Map.of(t.recordKey(), claimed))
+        Future<Void> written;
+        synchronized (this) {
+            written = writeRecords(t.pool, new HashMap<>(Map.of(t.recordKey(), claimed)));
+        }
+        return written
                 .andThen(w -> {
                     if (w.succeeded()) {
                         remember(t, claimed);
                     }
                 })
-                .compose(v -> withImage(t, image -> image.mirrorInfo().compose(info -> {
+                .compose(v -> take(t, claimed, due));
+    }
+
+    /** Takes a claimed run and records how it went (the record is written within {@link #COMPLETION_LINGER}). */
+    private Future<Void> take(Tracked t, RunRecord claimed, LocalDateTime due) {
+        return withImage(t, image -> image.mirrorInfo().compose(info -> {
                     if (!info.primary() || info.mode() != MirrorImageMode.SNAPSHOT) {
                         return Future.succeededFuture((Long) null);
                     }
                     return image.mirrorCreateSnapshot();
-                })))
+                }))
                 .transform(r -> {
                     RunRecord after;
                     if (r.failed()) {
@@ -673,12 +865,25 @@ final class SnapshotScheduler {
                     } else {
                         after = claimed.succeeded(due, clock.now(), r.result());
                     }
-                    return runs.put(t.pool, Map.of(t.recordKey(), after)).andThen(w -> remember(t, after));
+                    synchronized (this) {
+                        complete(t, after);
+                    }
+                    return Future.<Void>succeededFuture();
                 });
     }
 
     private synchronized void remember(Tracked t, RunRecord record) {
         t.record = record;
+        publish(t);
+    }
+
+    /** Under the lock: replaces what status shows of {@code t}. */
+    private void publish(Tracked t) {
+        if (t.entry == null || images.get(t.key) != t) {
+            published.remove(t.key);
+        } else {
+            published.put(t.key, new StatusRow(t.entry.at(), t.name, t.record));
+        }
     }
 
     private <T> Future<T> withImage(Tracked t, java.util.function.Function<Image, Future<T>> action) {
@@ -699,24 +904,23 @@ final class SnapshotScheduler {
         return LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
     }
 
-    /** What status needs of one image, copied under the lock. */
+    /** What status shows of one image. */
     private record StatusRow(LocalDateTime at, String name, RunRecord record) {
     }
 
     /**
-     * Scheduled images at or below a level, by next run then name (what {@code status} shows). Only
-     * the copy is made under the lock; sorting and formatting (most of the time with 100,000
-     * images) are not, so due runs are not held up by a status.
+     * Scheduled images at or below a level, by next run then name (what {@code status} shows),
+     * read from the published rows without taking the scheduler's lock: each row is one image's
+     * state at some instant of the last changes, and a status is never held up by a rescan or a
+     * batch of snapshots (nor holds them up).
      */
     List<ScheduledImage> status(LevelSpec level) {
         List<StatusRow> rows = new ArrayList<>();
-        synchronized (this) {
-            for (Tracked t : images.values()) {
-                if (t.entry != null && level.matches(t.key.poolId(), t.key.namespace(), t.key.imageId())) {
-                    rows.add(new StatusRow(t.entry.at(), t.name, t.record));
-                }
+        published.forEach((key, row) -> {
+            if (level.matches(key.poolId(), key.namespace(), key.imageId())) {
+                rows.add(row);
             }
-        }
+        });
         rows.sort(Comparator.comparing(StatusRow::at).thenComparing(StatusRow::name));
         List<ScheduledImage> result = new ArrayList<>(rows.size());
         for (StatusRow row : rows) {

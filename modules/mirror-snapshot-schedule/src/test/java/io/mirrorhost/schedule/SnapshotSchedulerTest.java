@@ -104,6 +104,7 @@ class SnapshotSchedulerTest {
         entry = statusJson(h).getJsonObject(0);
         assertFalse(entry.containsKey("last_error"));
         assertEquals(1, primary.created);
+        advance(SnapshotScheduler.COMPLETION_LINGER);
         assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + primary.id).contains("\"snap_id\""));
     }
 
