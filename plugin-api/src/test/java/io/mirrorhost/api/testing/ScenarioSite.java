@@ -1,0 +1,123 @@
+package io.mirrorhost.api.testing;
+
+import io.mirrorhost.api.Clock;
+import io.mirrorhost.api.MgrModule;
+import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.ClusterProvider;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One site the shared module scenarios run on: a cluster connected through a backend's registered
+ * {@link ClusterProvider} (as the host connects it), fresh uniquely named rbd pools, modules started on
+ * it, and teardown of all of it. The same scenarios run on every backend; where a backend legitimately
+ * behaves differently the site says so with a {@link Capability} instead of the scenarios forking.
+ */
+public final class ScenarioSite implements AutoCloseable {
+
+    /** What a backend offers that another does not; scenarios branch on these, never on the backend name. */
+    public enum Capability {
+    }
+
+    private final String backend;
+    private final String name;
+    private final Set<Capability> capabilities;
+    private final Vertx vertx = Vertx.vertx();
+    private final Cluster cluster;
+    private final List<String> pools = new ArrayList<>();
+    private final List<MgrModule> modules = new ArrayList<>();
+
+    private ScenarioSite(String backend, String name, Map<String, String> settings, Set<Capability> capabilities) {
+        this.backend = backend;
+        this.name = name;
+        this.capabilities = capabilities.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(capabilities);
+        ClusterProvider provider = ServiceLoader.load(ClusterProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.name().equals(backend)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no backend '" + backend + "' on the test class path"));
+        this.cluster = Deadlines.await(provider.connect(vertx, settings));
+        Deadlines.await(cluster.mirrorSiteNameSet(name));
+    }
+
+    /**
+     * Connects site {@code name} of backend {@code backend} with the settings of its conf section
+     * ({@code [embedded]}, {@code [ceph]}); the cluster's mirror site name is set to {@code name}.
+     */
+    public static ScenarioSite connect(String backend, String name, Map<String, String> settings,
+                                       Set<Capability> capabilities) {
+        return new ScenarioSite(backend, name, settings, capabilities);
+    }
+
+    /** A fresh embedded cluster in {@code dataDir}, opened in-process, as site {@code site-a}. */
+    public static ScenarioSite embedded(Path dataDir) {
+        return connect("embedded", "site-a", Map.of("data_dir", dataDir.toString()), Set.of());
+    }
+
+    public String backend() {
+        return backend;
+    }
+
+    /** The site's name, also its cluster's mirror site name. */
+    public String name() {
+        return name;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    public boolean has(Capability capability) {
+        return capabilities.contains(capability);
+    }
+
+    /**
+     * A new pool initialised for rbd ({@code ceph osd pool create} plus {@code rbd pool init}), named
+     * {@code prefix-<random>} so that reruns on long-lived clusters never collide; removed on close.
+     */
+    public String newPool(String prefix) {
+        String pool = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Deadlines.await(cluster.createPool(pool));
+        pools.add(pool);
+        Deadlines.await(cluster.initPool(pool));
+        return pool;
+    }
+
+    /** Starts {@code module} on this site with {@code clock}, as the host would; stopped on close. */
+    public ModuleCommandLine start(MgrModule module, Clock clock) {
+        TestModuleContext context = new TestModuleContext(vertx, name, cluster, clock, module);
+        io.vertx.core.Context eventLoop = vertx.getOrCreateContext();
+        io.vertx.core.Promise<Void> started = io.vertx.core.Promise.promise();
+        eventLoop.runOnContext(v -> module.start(context).onComplete(started));
+        Deadlines.await(started.future());
+        modules.add(module);
+        return new ModuleCommandLine(module, eventLoop);
+    }
+
+    /** Stops the modules, removes the pools this site made, closes the cluster and Vert.x. */
+    @Override
+    public void close() {
+        for (MgrModule module : modules) {
+            Deadlines.await(module.stop());
+        }
+        for (String pool : pools) {
+            try {
+                Deadlines.await(cluster.removePool(pool));
+            } catch (ClusterException e) {
+                // already removed by the scenario
+            }
+        }
+        Deadlines.await(cluster.close());
+        Deadlines.await(vertx.close());
+    }
+}
