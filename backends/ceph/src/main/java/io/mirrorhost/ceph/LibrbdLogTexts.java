@@ -7,8 +7,9 @@ import io.mirrorhost.api.cluster.MirrorSnapshotState;
 /**
  * What librbd 16.2 logs (derr, without timestamp and thread) when a mirroring call fails, so that our
  * errors read as rbd's do: librbd reports only the errno to its caller and writes the reason to its log,
- * which `rbd` shows on stderr. Picked by the errno and the state that leads librbd to that error; null
- * where librbd logs nothing we know of (the caller then words the failure generically).
+ * which `rbd` shows on stderr (we drop the request's address, keep its handler name). Picked by the errno
+ * and the state that leads librbd to that error; null where librbd logs nothing we know of (the caller
+ * then words the failure generically).
  */
 final class LibrbdLogTexts {
     static final String API = "librbd::api::Mirror: ";
@@ -32,7 +33,7 @@ final class LibrbdLogTexts {
             return null;
         }
         return poolMode != MirrorMode.IMAGE ? API + "image_enable: cannot enable mirroring: pool is not in image mirror mode"
-                : "librbd::mirror::EnableRequest: invalid current image mirror mode\n" + API
+                : "librbd::mirror::EnableRequest: handle_get_mirror_image: invalid current image mirror mode\n" + API
                         + "image_enable: cannot enable mirroring: " + Errno.EINVAL.describe();
     }
 
@@ -42,22 +43,22 @@ final class LibrbdLogTexts {
         }
         return poolMode != MirrorMode.IMAGE ? API + "image_disable: cannot disable mirroring in the current pool"
                 + " mirroring mode"
-                : "librbd::mirror::DisableRequest: mirrored image is not primary, add force option to disable"
-                        + " mirroring\n" + API + "image_disable: cannot disable mirroring: " + Errno.EINVAL.describe();
+                : "librbd::mirror::DisableRequest: handle_get_mirror_info: mirrored image is not primary, add force"
+                        + " option to disable mirroring\n" + API + "image_disable: cannot disable mirroring: " + Errno.EINVAL.describe();
     }
 
     static String promote(Errno errno) {
         String failed = "\n" + API + "image_promote: failed to promote image";
         return switch (errno) {
-            case EINVAL -> "librbd::mirror::PromoteRequest: image is already primary" + failed;
-            case EBUSY -> "librbd::mirror::PromoteRequest: image is primary within a remote cluster or demotion is"
-                    + " not propagated yet" + failed;
+            case EINVAL -> "librbd::mirror::PromoteRequest: handle_get_info: image is already primary" + failed;
+            case EBUSY -> "librbd::mirror::PromoteRequest: handle_get_info: image is primary within a remote cluster or"
+                    + " demotion is not propagated yet" + failed;
             default -> null;
         };
     }
 
     static String demote(Errno errno) {
-        return errno == Errno.EINVAL ? "librbd::mirror::DemoteRequest: image is not primary\n" + API
+        return errno == Errno.EINVAL ? "librbd::mirror::DemoteRequest: handle_get_info: image is not primary\n" + API
                 + "image_demote: failed to demote image" : null;
     }
 
