@@ -41,6 +41,7 @@ public final class ReplayerModule implements MgrModule {
     private String lastError;
     private boolean refreshing;
     private Future<Void> lastRefresh = Future.succeededFuture();
+    private ServiceDaemonReporter serviceDaemon;
 
     @Override
     public String name() {
@@ -81,6 +82,7 @@ public final class ReplayerModule implements MgrModule {
         shared = new ReplayerShared(syncs, bandwidth, () -> (int) ctx.longOption(OBJECTS_IN_FLIGHT),
                 () -> (int) ctx.longOption(MAX_MIRRORING_SNAPSHOTS), () -> ctx.option(DEFAULT_DATA_POOL));
         schedule();
+        serviceDaemon = ServiceDaemonReporter.start(ctx, this::status);
         return refresh();
     }
 
@@ -91,7 +93,8 @@ public final class ReplayerModule implements MgrModule {
         }
         List<Future<Void>> stops = replayers.values().stream().map(PoolReplayer::stop).toList();
         replayers.clear();
-        return Future.all(stops).mapEmpty();
+        return Future.all(stops).eventually(() -> serviceDaemon == null ? Future.succeededFuture()
+                : serviceDaemon.stop()).mapEmpty();
     }
 
     @Override
