@@ -57,6 +57,8 @@ final class FakeCluster {
     ClusterException mirrorListFailure;
     /** Image directory listings so far (each refresh lists every namespace it scans). */
     int listImagesCalls;
+    /** omapSet calls that succeeded. */
+    int omapWrites;
     /** Makes writes of this object fail (an instance dying between two steps), or null. */
     String failWritesOf;
 
@@ -238,6 +240,7 @@ final class FakeCluster {
         if (object.equals(failWritesOf)) {
             return Future.failedFuture(new ClusterException(Errno.ETIMEDOUT, "injected write failure"));
         }
+        omapWrites++;
         omaps.computeIfAbsent(objectKey(where, object), k -> new TreeMap<>()).putAll(values);
         return Future.succeededFuture();
     }

@@ -345,6 +345,71 @@ class SnapshotSchedulerTest {
     }
 
     @Test
+    void runsAreClaimedAheadInOneWritePerPoolAndTakenAtTheirDueInstantWithoutAWriteBefore() {
+        List<FakeCluster.FakeImage> more = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            more.add(cluster.addImage("rbd", "", "img" + i, MirrorImageMode.SNAPSHOT, true));
+        }
+        ModuleHarness h = host();
+        h.run("add", "interval", "1h");
+        advance(Duration.ofMinutes(59).plusSeconds(54));
+        int writesBefore = cluster.omapWrites;
+        advance(Duration.ofSeconds(2));
+        assertEquals(writesBefore + 1, cluster.omapWrites, "the five claims in one write");
+        for (FakeCluster.FakeImage image : concat(primary, more)) {
+            String record = cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + image.id);
+            assertTrue(record.contains("\"claim\":{\"due\":\"2026-01-01T11:00\""), record);
+            assertEquals(0, image.created, "claimed, not taken before its due instant");
+        }
+        cluster.holdSnapshots = true;
+        int writesAtDue = cluster.omapWrites;
+        advance(Duration.ofSeconds(4));
+        assertEquals(5, cluster.heldSnapshots.size(), "all five snapshots started at the due instant");
+        assertEquals(writesAtDue, cluster.omapWrites, "no write before the snapshots");
+        while (cluster.releaseOneSnapshot()) {
+            assertEquals(writesAtDue, cluster.omapWrites, "completions wait to be written together");
+        }
+        advance(SnapshotScheduler.COMPLETION_LINGER);
+        assertEquals(writesAtDue + 1, cluster.omapWrites, "the five completions in one write");
+        for (FakeCluster.FakeImage image : concat(primary, more)) {
+            String record = cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + image.id);
+            assertTrue(record.contains("\"last_due\":\"2026-01-01T11:00\"") && !record.contains("claim"), record);
+            assertEquals(1, image.created);
+        }
+    }
+
+    private static List<FakeCluster.FakeImage> concat(FakeCluster.FakeImage first, List<FakeCluster.FakeImage> rest) {
+        List<FakeCluster.FakeImage> all = new ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
+    }
+
+    @Test
+    void aRunClaimedAheadByAnInstanceThatDiesIsTakenOnceByTheStandbyAtItsDueInstantNotBefore() {
+        ModuleHarness a = host(MirrorSnapshotScheduleModule.LEASE_SECONDS, "3");
+        ModuleHarness b = host(MirrorSnapshotScheduleModule.LEASE_SECONDS, "3");
+        a.run("add", "interval", "1h");
+        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + primary.id).contains("claim"),
+                "claimed at 10:59:55");
+        a.module.crash();
+        int steps = 0;
+        while (!b.module.isLeader()) {
+            advance(Duration.ofMillis(100));
+            assertTrue(++steps < 100, "the standby never took over");
+        }
+        assertTrue(clock.now().isBefore(Instant.parse("2026-01-01T11:00:00Z")), "took over before the due instant");
+        advance(Duration.ZERO);
+        assertEquals(0, primary.created, "the claimed run is not taken before it is due");
+        advance(Duration.between(clock.now(), Instant.parse("2026-01-01T11:00:00Z")));
+        assertEquals(1, primary.created, "the standby takes the run the dead instance claimed");
+        advance(Duration.ofMinutes(30));
+        assertEquals(1, primary.created);
+        advance(Duration.ofMinutes(30));
+        assertEquals(2, primary.created);
+    }
+
+    @Test
     void createsAtMostMaxConcurrentSnapshotsAtOnce() {
         List<FakeCluster.FakeImage> more = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
