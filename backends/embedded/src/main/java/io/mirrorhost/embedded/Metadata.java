@@ -6,10 +6,15 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The store's metadata in one SQLite database (WAL, synchronous=FULL): every change is one
@@ -68,7 +73,26 @@ final class Metadata implements AutoCloseable {
         "ALTER TABLE snaps ADD COLUMN point INTEGER",
     };
 
+    /** Transactions committed together at most (bounds how long the first of them waits). */
+    private static final int MAX_BATCH = 256;
+
     private final Connection connection;
+    /** Held while a transaction's work or a commit uses the connection; fair, so queued callers keep their order. */
+    private final ReentrantLock lock = new ReentrantLock(true);
+    /** Callers waiting for the lock: while there are any, the commit is left to them. */
+    private final AtomicInteger queued = new AtomicInteger();
+    /** Under the lock: the batch transactions are joining now, and how many of them wrote. */
+    private long openBatch;
+    private int uncommitted;
+    /** Under {@code commits}: the last batch committed or failed, and the failures not yet old. */
+    private final Object commits = new Object();
+    private long settledBatch = -1;
+    private final Map<Long, SQLException> failedBatches = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, SQLException> eldest) {
+            return size() > 1024;
+        }
+    };
 
     private Metadata(Connection connection) {
         this.connection = connection;
@@ -103,26 +127,159 @@ final class Metadata implements AutoCloseable {
         T apply(Tx tx) throws Exception;
     }
 
-    /** Runs {@code work} as one transaction: committed if it returns, rolled back if it throws. */
-    synchronized <T> T transaction(SqlWork<T> work) throws Exception {
-        Tx tx = new Tx(connection);
+    /**
+     * Runs {@code work} as one transaction: durable when it returns, without effect if it throws.
+     *
+     * <p>Group commit: the work runs under the connection's lock inside a savepoint of the open
+     * SQLite transaction (a failure rolls back to the savepoint, so only its own changes are
+     * undone). If other callers are queued for the lock, the commit is left to them and this
+     * caller waits until a commit covers its work; the last of a run of queued callers commits
+     * (one WAL fsync for all of them, at most {@link #MAX_BATCH}). A caller alone commits at once,
+     * as before. A work that wrote nothing returns at once: it has nothing to make durable (it may
+     * have read a queued caller's write that is not durable yet; that caller is not told of its
+     * success before the commit, and a crash undoes both). Nested calls (a work that calls
+     * transaction) run in a savepoint of the caller's transaction.
+     */
+    <T> T transaction(SqlWork<T> work) throws Exception {
+        if (lock.isHeldByCurrentThread()) {
+            return inSavepoint(new Tx(connection), work);
+        }
+        queued.incrementAndGet();
+        lock.lock();
+        long batch;
+        T result;
         try {
-            T result = work.apply(tx);
-            connection.commit();
-            return result;
+            queued.decrementAndGet();
+            Tx tx = new Tx(connection);
+            try {
+                result = inSavepoint(tx, work);
+            } finally {
+                if (queued.get() == 0 || uncommitted >= MAX_BATCH) {
+                    commitBatch();
+                }
+            }
+            if (!tx.wrote || uncommitted == 0) {
+                return result;
+            }
+            batch = openBatch;
+        } finally {
+            lock.unlock();
+        }
+        awaitCommit(batch);
+        return result;
+    }
+
+    /** Commits that wrote so far (for tests and metrics). */
+    long commitCount() {
+        synchronized (commits) {
+            return settledBatch + 1;
+        }
+    }
+
+    /** Callers waiting for the connection right now (for tests). */
+    int queuedCallers() {
+        return queued.get();
+    }
+
+    private <T> T inSavepoint(Tx tx, SqlWork<T> work) throws Exception {
+        Savepoint savepoint = connection.setSavepoint();
+        T result;
+        try {
+            result = work.apply(tx);
         } catch (Exception | Error failure) {
             try {
-                connection.rollback();
-            } catch (SQLException ignored) {
-                failure.addSuppressed(ignored);
+                connection.rollback(savepoint);
+                connection.releaseSavepoint(savepoint);
+            } catch (SQLException rollbackFailed) {
+                failure.addSuppressed(rollbackFailed);
+                abandonBatch(rollbackFailed);
             }
+            throw failure;
+        }
+        connection.releaseSavepoint(savepoint);
+        if (tx.wrote) {
+            uncommitted++;
+        }
+        return result;
+    }
+
+    /** Under the lock: commits the open batch (if it wrote anything) and wakes its callers. */
+    private void commitBatch() throws SQLException {
+        if (uncommitted == 0) {
+            return;
+        }
+        long batch = openBatch;
+        SQLException failure = null;
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            failure = e;
+            try {
+                connection.rollback();
+            } catch (SQLException rollbackFailed) {
+                e.addSuppressed(rollbackFailed);
+            }
+        }
+        uncommitted = 0;
+        openBatch++;
+        finish(batch, failure);
+        if (failure != null) {
             throw failure;
         }
     }
 
+    /** A savepoint could not be rolled back: the whole open batch is rolled back and fails. */
+    private void abandonBatch(SQLException cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+        long batch = openBatch;
+        uncommitted = 0;
+        openBatch++;
+        finish(batch, cause);
+    }
+
+    private void finish(long batch, SQLException failure) {
+        synchronized (commits) {
+            if (failure != null) {
+                failedBatches.put(batch, failure);
+            }
+            settledBatch = batch;
+            commits.notifyAll();
+        }
+    }
+
+    private void awaitCommit(long batch) throws SQLException {
+        synchronized (commits) {
+            boolean interrupted = false;
+            while (settledBatch < batch) {
+                try {
+                    commits.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            SQLException failure = failedBatches.get(batch);
+            if (failure != null) {
+                throw new SQLException("commit failed: " + failure.getMessage(), failure);
+            }
+        }
+    }
+
     @Override
-    public synchronized void close() throws SQLException {
-        connection.close();
+    public void close() throws SQLException {
+        lock.lock();
+        try {
+            commitBatch();
+            connection.close();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @FunctionalInterface
@@ -133,19 +290,22 @@ final class Metadata implements AutoCloseable {
     /** The statements of one transaction. */
     static final class Tx {
         private final Connection connection;
+        /** Whether a statement that may change the database ran (the transaction must be committed). */
+        private boolean wrote;
 
         Tx(Connection connection) {
             this.connection = connection;
         }
 
         int update(String sql, Object... params) throws SQLException {
-            try (PreparedStatement ps = prepare(sql, params)) {
+            wrote = true;
+            try (PreparedStatement ps = statement(sql, params)) {
                 return ps.executeUpdate();
             }
         }
 
         <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-            try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = statement(sql, params); ResultSet rs = ps.executeQuery()) {
                 List<T> rows = new ArrayList<>();
                 while (rs.next()) {
                     rows.add(mapper.map(rs));
@@ -159,7 +319,13 @@ final class Metadata implements AutoCloseable {
             return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
         }
 
+        /** A statement the caller executes itself; counted as a write. */
         PreparedStatement prepare(String sql, Object... params) throws SQLException {
+            wrote = true;
+            return statement(sql, params);
+        }
+
+        private PreparedStatement statement(String sql, Object... params) throws SQLException {
             PreparedStatement ps = connection.prepareStatement(sql);
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);

@@ -19,7 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and its result completes a Vert.x future back on the caller's context.
  */
 final class StoreExecutor implements AutoCloseable {
-    private static final int THREADS = 4;
+    /**
+     * More than the cores: a thread whose transaction waits for a group commit holds its lane, and
+     * the more lanes wait together, the more transactions one commit covers.
+     */
+    private static final int THREADS = 16;
     private static final int SYNC_THREADS = 4;
 
     private final Vertx vertx;
