@@ -16,6 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ClusterStore {
     static final String OBJECTS_DIR = "objects";
+    /**
+     * What each object version wrote (ExtentSet, encoded) and whether it reads the rest from the
+     * version before it (overlay). Versions without a row (older stores) hold their whole file.
+     * Kept here rather than as columns of object_versions so that older stores need no migration.
+     */
+    static final String OBJECT_EXTENTS_TABLE = "CREATE TABLE IF NOT EXISTS object_extents (image_id TEXT NOT NULL,"
+        + " objno INTEGER NOT NULL, gen INTEGER NOT NULL, overlay INTEGER NOT NULL, extents BLOB NOT NULL,"
+        + " PRIMARY KEY (image_id, objno, gen))";
 
     final Vertx vertx;
     final Path dataDir;
@@ -46,6 +54,7 @@ final class ClusterStore {
         String fsid;
         try {
             metadata = Metadata.open(dataDir);
+            metadata.transaction(tx -> tx.update(OBJECT_EXTENTS_TABLE));
             fsid = metadata.transaction(tx -> {
                 var existing = tx.queryOne("SELECT value FROM cluster WHERE key = 'fsid'", r -> r.getString(1));
                 if (existing.isPresent()) {

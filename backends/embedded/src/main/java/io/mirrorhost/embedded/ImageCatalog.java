@@ -85,6 +85,7 @@ final class ImageCatalog {
 
     static void deleteImageRows(Metadata.Tx tx, String imageId) throws SQLException {
         tx.update("DELETE FROM object_versions WHERE image_id = ?", imageId);
+        tx.update("DELETE FROM object_extents WHERE image_id = ?", imageId);
         tx.update("DELETE FROM snaps WHERE image_id = ?", imageId);
         tx.update("DELETE FROM mirror_images WHERE image_id = ?", imageId);
         tx.update("DELETE FROM images WHERE id = ?", imageId);

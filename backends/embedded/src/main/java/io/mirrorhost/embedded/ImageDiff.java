@@ -10,8 +10,10 @@ import java.util.List;
 /**
  * {@code rbd_diff_iterate2} over the version index: an object changed between two points when
  * the versions they see differ. Whole-object diffs come from the index alone, without reading data
- * (what fast-diff gives librbd); otherwise, as librbd does, the changed objects' data is compared
- * in 4 KiB blocks to narrow the extents.
+ * (what fast-diff gives librbd). Exact extents come from what the versions wrote (their
+ * {@link ObjectVersion#written} since the version both points read through), also without reading
+ * data; only where that is unknown (stores from before it was kept) are the two versions' data
+ * compared in 4 KiB blocks, as librbd does without an object map.
  */
 final class ImageDiff {
     /** The point "before anything": no version is visible there. */
@@ -22,17 +24,25 @@ final class ImageDiff {
         ObjectVersion visibleAt(long objno, long point);
     }
 
+    interface History {
+        /** Every version of an object, oldest first (an overlay's base is the one before it). */
+        List<ObjectVersion> of(long objno);
+    }
+
     interface Reader {
-        void read(String fileName, long position, ByteBuffer into) throws IOException;
+        /** Reads a version's bytes at {@code position} of its object into a zeroed buffer. */
+        void read(ObjectVersion version, long position, ByteBuffer into) throws IOException;
     }
 
     private final int order;
     private final Versions versions;
+    private final History history;
     private final Reader reader;
 
-    ImageDiff(int order, Versions versions, Reader reader) {
+    ImageDiff(int order, Versions versions, History history, Reader reader) {
         this.order = order;
         this.versions = versions;
+        this.history = history;
         this.reader = reader;
     }
 
@@ -54,8 +64,17 @@ final class ImageDiff {
             if (a != b) {
                 long s = wholeObject ? objStart : start;
                 long e = wholeObject ? Math.min(objStart + objectSize, toSize) : objEnd;
+                ExtentSet changed = wholeObject || b == null ? null : changed(objno, a, b);
                 if (wholeObject || b == null) {
                     add(extents, s, e - s, b != null);
+                } else if (changed != null) {
+                    for (long[] r : changed.list()) {
+                        long rs = Math.max(objStart + r[0], s);
+                        long re = Math.min(objStart + r[1], e);
+                        if (rs < re) {
+                            add(extents, rs, re - rs, true);
+                        }
+                    }
                 } else {
                     compareData(extents, a, b, objStart, s, e);
                 }
@@ -65,15 +84,58 @@ final class ImageDiff {
         return extents;
     }
 
+    /**
+     * What may differ between versions {@code a} (null: none) and {@code b} of one object: what
+     * each wrote since the version both read through, or, without one, all either wrote (outside
+     * that both read zeros). Null when a version on the way does not know what it wrote.
+     */
+    private ExtentSet changed(long objno, ObjectVersion a, ObjectVersion b) {
+        List<ObjectVersion> all = history.of(objno);
+        List<ObjectVersion> chainB = chain(all, b);
+        List<ObjectVersion> chainA = a == null ? List.of() : chain(all, a);
+        ExtentSet out = new ExtentSet();
+        ObjectVersion common = null;
+        for (ObjectVersion v : chainB) {
+            if (chainA.contains(v)) {
+                common = v;
+                break;
+            }
+        }
+        for (List<ObjectVersion> chain : List.of(chainB, chainA)) {
+            for (ObjectVersion v : chain) {
+                if (v == common) {
+                    break;
+                }
+                if (v.written == null) {
+                    return null;
+                }
+                out.addAll(v.written);
+            }
+        }
+        return out;
+    }
+
+    /** {@code v} and the versions it reads through, newest first. */
+    private static List<ObjectVersion> chain(List<ObjectVersion> all, ObjectVersion v) {
+        List<ObjectVersion> chain = new ArrayList<>();
+        int i = all.indexOf(v);
+        chain.add(v);
+        while (i > 0 && all.get(i).overlay) {
+            i--;
+            chain.add(all.get(i));
+        }
+        return chain;
+    }
+
     private void compareData(List<DiffExtent> out, ObjectVersion a, ObjectVersion b, long objStart, long s, long e)
         throws IOException {
         int n = (int) (e - s);
         byte[] before = new byte[n];
         byte[] after = new byte[n];
         if (a != null) {
-            reader.read(a.fileName(), s - objStart, ByteBuffer.wrap(before));
+            reader.read(a, s - objStart, ByteBuffer.wrap(before));
         }
-        reader.read(b.fileName(), s - objStart, ByteBuffer.wrap(after));
+        reader.read(b, s - objStart, ByteBuffer.wrap(after));
         for (int i = 0; i < n; i += COMPARE_BLOCK) {
             int len = Math.min(COMPARE_BLOCK, n - i);
             if (!Arrays.equals(before, i, i + len, after, i, i + len)) {

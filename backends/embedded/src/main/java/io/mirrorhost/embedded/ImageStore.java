@@ -44,6 +44,8 @@ import java.util.stream.Stream;
  */
 final class ImageStore {
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 16);
+    /** Ranges an object version tracks before it is merged (overlay) or rounded up (others). */
+    static final int MAX_WRITTEN_RANGES = 64;
 
     private final ClusterStore cluster;
     private final String imageId;
@@ -143,6 +145,15 @@ final class ImageStore {
                 ObjectVersion v = new ObjectVersion(r.getLong(1), r.getLong(2), r.getLong(3), died);
                 maxGen[0] = Math.max(maxGen[0], v.gen);
                 return image.objects.computeIfAbsent(v.objno, k -> new ArrayList<>()).add(v);
+            }, imageId);
+            tx.query("SELECT objno, gen, overlay, extents FROM object_extents WHERE image_id = ?", r -> {
+                for (ObjectVersion v : image.objects.getOrDefault(r.getLong(1), List.of())) {
+                    if (v.gen == r.getLong(2)) {
+                        v.overlay = r.getInt(3) != 0;
+                        v.written = ExtentSet.decode(r.getBytes(4));
+                    }
+                }
+                return null;
             }, imageId);
             image.nextGen = Math.max(maxGen[0], image.maxGenOnDisk()) + 1;
             image.journalNonPrimary = ImageMirroring.isJournalNonPrimary(tx, imageId);
@@ -344,6 +355,11 @@ final class ImageStore {
         return null;
     }
 
+    /** Whether neither the head nor any snapshot sees {@code v} (a base kept for an overlay). */
+    private boolean isUnseen(ObjectVersion v) {
+        return !v.isHead() && byPoint.subMap(v.born, false, v.died, true).isEmpty();
+    }
+
     /** Whether an existing snapshot sees this head version (so it must not change in place). */
     private boolean isShared(ObjectVersion head) {
         return byPoint.higherKey(head.born) != null;
@@ -390,14 +406,62 @@ final class ImageStore {
             long objno = pos >>> order;
             int within = (int) (pos & (objectSize - 1));
             int chunk = (int) Math.min(n - done, objectSize - within);
-            ObjectVersion v = visibleAt(objno, point);
-            if (v != null) {
-                readFully(v.fileName(), within, ByteBuffer.wrap(out, done, chunk));
+            List<ObjectVersion> versions = objects.get(objno);
+            int index = versions == null ? -1 : indexVisibleAt(versions, point);
+            if (index >= 0) {
+                readVersion(versions, index, within, ByteBuffer.wrap(out, done, chunk));
             }
             done += chunk;
         }
         accessed = Instant.ofEpochMilli(System.currentTimeMillis());
         return Buffer.buffer(out);
+    }
+
+    /**
+     * Reads version {@code versions[index]} of an object at {@code within} into a zeroed buffer:
+     * its own file where it wrote (all of it when that is unknown), its base where an overlay did
+     * not write, zeros elsewhere.
+     */
+    private void readVersion(List<ObjectVersion> versions, int index, long within, ByteBuffer into)
+        throws IOException {
+        ObjectVersion v = versions.get(index);
+        if (v.written == null) {
+            readFully(v.fileName(), within, into);
+            return;
+        }
+        long end = within + into.remaining();
+        int base = into.position();
+        for (long[] r : v.written.list()) {
+            long s = Math.max(r[0], within);
+            long e = Math.min(r[1], end);
+            if (s < e) {
+                readFully(v.fileName(), s, slice(into, base + (int) (s - within), (int) (e - s)));
+            }
+        }
+        if (v.overlay && index > 0) {
+            for (long[] g : v.written.gaps(within, end)) {
+                readVersion(versions, index - 1, g[0], slice(into, base + (int) (g[0] - within), (int) (g[1] - g[0])));
+            }
+        }
+    }
+
+    private static ByteBuffer slice(ByteBuffer buffer, int position, int length) {
+        return buffer.duplicate().limit(position + length).position(position);
+    }
+
+    private static int indexVisibleAt(List<ObjectVersion> versions, long point) {
+        for (int i = 0; i < versions.size(); i++) {
+            if (versions.get(i).visibleAt(point)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Reads version {@code v} of its object (as {@link #readVersion}) into a zeroed buffer. */
+    private void readObject(ObjectVersion v, long within, ByteBuffer into) throws IOException {
+        List<ObjectVersion> versions = objects.get(v.objno);
+        readVersion(versions, versions.indexOf(v), within, into);
     }
 
     /** Reads what the file has; bytes past its end stay zero. */
@@ -444,7 +508,7 @@ final class ImageStore {
         if (head == null) {
             target = newHeadVersion(objno);
         } else if (isShared(head)) {
-            target = cloneHead(head, !whole);
+            target = whole ? replaceHead(head) : overlayOn(head);
         } else {
             target = head;
         }
@@ -454,6 +518,7 @@ final class ImageStore {
             pos += ch.write(slice, pos);
         }
         unsyncedFiles.written(target.fileName());
+        recordWritten(target, within, pos);
         if (pos == objectSize) {
             // a sequential writer has filled the object: start its writeback now
             unsyncedFiles.syncSoon(target.fileName());
@@ -461,23 +526,76 @@ final class ImageStore {
     }
 
     private ObjectVersion newHeadVersion(long objno) throws IOException {
+        return newHeadVersion(objno, false);
+    }
+
+    private ObjectVersion newHeadVersion(long objno, boolean overlay) throws IOException {
         ensureDir();
-        ObjectVersion v = new ObjectVersion(objno, nextGen++, snapSeq, ObjectVersion.HEAD);
+        ObjectVersion v = new ObjectVersion(objno, nextGen++, snapSeq, ObjectVersion.HEAD, overlay, new ExtentSet());
         objects.computeIfAbsent(objno, k -> new ArrayList<>()).add(v);
         dirtyObjects.add(objno);
         dirsUnsynced = true;
         return v;
     }
 
-    /** Replaces a head that a snapshot shares by a new generation, with the old data if {@code copy}. */
-    private ObjectVersion cloneHead(ObjectVersion head, boolean copy) throws IOException {
+    /** Ends a head that a snapshot shares; the new head is written whole. */
+    private ObjectVersion replaceHead(ObjectVersion head) throws IOException {
         head.died = snapSeq;
-        ObjectVersion v = newHeadVersion(head.objno);
-        if (copy) {
-            Files.copy(channels.path(head.fileName()), channels.path(v.fileName()));
-            unsyncedFiles.written(v.fileName());
-        }
+        return newHeadVersion(head.objno);
+    }
+
+    /**
+     * Ends a head that a snapshot shares; the new head holds only what is written from now on and
+     * reads the rest from the old one, so a small write after a snapshot copies nothing.
+     */
+    private ObjectVersion overlayOn(ObjectVersion head) throws IOException {
+        head.died = snapSeq;
+        ObjectVersion v = newHeadVersion(head.objno, true);
+        channels.get(v.fileName(), true);
+        unsyncedFiles.written(v.fileName());
         return v;
+    }
+
+    /** Notes that {@code v} wrote {@code [start, end)} of its object (persisted at the next flush). */
+    private void recordWritten(ObjectVersion v, long start, long end) throws IOException {
+        if (v.written == null || !v.written.add(start, end)) {
+            return;
+        }
+        dirtyObjects.add(v.objno);
+        if (v.written.rangeCount() > MAX_WRITTEN_RANGES) {
+            if (v.overlay) {
+                materialize(objects.get(v.objno), v);
+            } else {
+                // bytes it did not write are zeros in its file: the hull reads the same
+                long[] first = v.written.list().get(0);
+                long[] last = v.written.list().get(v.written.rangeCount() - 1);
+                v.written = ExtentSet.of(first[0], last[1]);
+            }
+        }
+    }
+
+    /**
+     * Copies the base's bytes into an overlay's unwritten ranges, so that it stands alone. Safe
+     * before the commit: the committed overlay reads those ranges from its base, not its file.
+     */
+    private void materialize(List<ObjectVersion> versions, ObjectVersion v) throws IOException {
+        int index = versions.indexOf(v);
+        FileChannel ch = channels.get(v.fileName(), true);
+        for (long[] g : v.written.gaps(0, objectSize)) {
+            ByteBuffer data = ByteBuffer.allocate((int) (g[1] - g[0]));
+            if (index > 0) {
+                readVersion(versions, index - 1, g[0], data);
+            }
+            data.clear();
+            long pos = g[0];
+            while (data.hasRemaining()) {
+                pos += ch.write(data, pos);
+            }
+        }
+        v.overlay = false;
+        v.written = ExtentSet.of(0, objectSize);
+        unsyncedFiles.written(v.fileName());
+        dirtyObjects.add(v.objno);
     }
 
     void discard(EmbeddedImage handle, long offset, long length) throws IOException {
@@ -504,24 +622,29 @@ final class ImageStore {
             dropHead(head);
             return;
         }
-        long fileSize = channels.get(head.fileName(), false).size();
-        if (within >= fileSize) {
+        if (!head.overlay && within >= channels.get(head.fileName(), false).size()) {
             return; // already reads as zeros
         }
-        ObjectVersion target = isShared(head) ? cloneHead(head, true) : head;
+        ObjectVersion target = isShared(head) ? overlayOn(head) : head;
         FileChannel ch = channels.get(target.fileName(), true);
-        if (within + length >= fileSize) {
-            ch.truncate(within);
-        } else {
-            long pos = within;
-            long end = within + length;
-            while (pos < end) {
-                ByteBuffer z = ZEROS.duplicate();
-                z.limit((int) Math.min(z.capacity(), end - pos));
-                pos += ch.write(z, pos);
+        long fileSize = ch.size();
+        if (within < fileSize) {
+            if (within + length >= fileSize) {
+                ch.truncate(within);
+            } else {
+                long pos = within;
+                long end = within + length;
+                while (pos < end) {
+                    ByteBuffer z = ZEROS.duplicate();
+                    z.limit((int) Math.min(z.capacity(), end - pos));
+                    pos += ch.write(z, pos);
+                }
             }
+            unsyncedFiles.written(target.fileName());
         }
-        unsyncedFiles.written(target.fileName());
+        if (target.overlay) {
+            recordWritten(target, within, within + length); // zeros now, not the base's bytes
+        }
     }
 
     /** Ends the head: kept for the snapshots that see it, else dropped with its file. */
@@ -531,10 +654,14 @@ final class ImageStore {
         } else {
             List<ObjectVersion> versions = objects.get(head.objno);
             versions.remove(head);
+            forgetFile(head.fileName());
+            // a base kept only for this overlay goes with it
+            while (!versions.isEmpty() && isUnseen(versions.get(versions.size() - 1))) {
+                forgetFile(versions.remove(versions.size() - 1).fileName());
+            }
             if (versions.isEmpty()) {
                 objects.remove(head.objno);
             }
-            forgetFile(head.fileName());
         }
         dirtyObjects.add(head.objno);
     }
@@ -603,13 +730,27 @@ final class ImageStore {
             return;
         }
         try (PreparedStatement delete = tx.prepare("DELETE FROM object_versions WHERE image_id = ? AND objno = ?");
+             PreparedStatement deleteExtents = tx.prepare("DELETE FROM object_extents WHERE image_id = ? AND objno = ?");
+             PreparedStatement insertExtents = tx.prepare(
+                 "INSERT INTO object_extents (image_id, objno, gen, overlay, extents) VALUES (?, ?, ?, ?, ?)");
              PreparedStatement insert = tx.prepare(
                  "INSERT INTO object_versions (image_id, objno, gen, born, died) VALUES (?, ?, ?, ?, ?)")) {
             for (long objno : objnos) {
                 delete.setString(1, imageId);
                 delete.setLong(2, objno);
                 delete.addBatch();
+                deleteExtents.setString(1, imageId);
+                deleteExtents.setLong(2, objno);
+                deleteExtents.addBatch();
                 for (ObjectVersion v : from.getOrDefault(objno, List.of())) {
+                    if (v.written != null) {
+                        insertExtents.setString(1, imageId);
+                        insertExtents.setLong(2, v.objno);
+                        insertExtents.setLong(3, v.gen);
+                        insertExtents.setInt(4, v.overlay ? 1 : 0);
+                        insertExtents.setBytes(5, v.written.encode());
+                        insertExtents.addBatch();
+                    }
                     insert.setString(1, imageId);
                     insert.setLong(2, v.objno);
                     insert.setLong(3, v.gen);
@@ -623,7 +764,9 @@ final class ImageStore {
                 }
             }
             delete.executeBatch();
+            deleteExtents.executeBatch();
             insert.executeBatch();
+            insertExtents.executeBatch();
         }
     }
 
@@ -636,28 +779,87 @@ final class ImageStore {
     private final class VersionPlan {
         final Map<Long, List<ObjectVersion>> lists = new HashMap<>();
         final List<String> newFiles = new ArrayList<>();
+        /** Existing files written into where the committed versions do not read them (merges). */
+        final Set<String> mergedInto = new HashSet<>();
         final List<String> dropped = new ArrayList<>();
 
         List<ObjectVersion> listOf(long objno) {
             return lists.computeIfAbsent(objno, k -> {
                 List<ObjectVersion> copy = new ArrayList<>();
                 for (ObjectVersion v : objects.getOrDefault(objno, List.of())) {
-                    copy.add(new ObjectVersion(v.objno, v.gen, v.born, v.died));
+                    copy.add(v.copy());
                 }
                 return copy;
             });
         }
 
         /** Drops the versions the point just left saw, that no remaining snapshot sees. */
-        void dropUnseenAfterLeaving(long point) {
+        void dropUnseenAfterLeaving(long point) throws IOException {
             for (Map.Entry<Long, List<ObjectVersion>> e : objects.entrySet()) {
                 for (ObjectVersion v : e.getValue()) {
-                    if (!v.isHead() && v.visibleAt(point) && byPoint.subMap(v.born, false, v.died, true).isEmpty()) {
-                        listOf(e.getKey()).removeIf(c -> c.gen == v.gen);
-                        dropped.add(v.fileName());
+                    if (isUnseen(v) && v.visibleAt(point)) {
+                        prune(listOf(e.getKey()));
+                        break;
                     }
                 }
             }
+        }
+
+        /**
+         * Drops the versions nobody sees, newest first. One an overlay reads through is merged into
+         * that overlay when it is an overlay itself (only its own bytes are copied, so read chains
+         * stay short) or when the overlay is a head no snapshot shares (nothing else would ever
+         * free it); otherwise a plain base stays as it is, as copying it would cost a whole object.
+         */
+        private void prune(List<ObjectVersion> list) throws IOException {
+            for (int i = list.size() - 1; i >= 0; i--) {
+                ObjectVersion v = list.get(i);
+                if (!isUnseen(v)) {
+                    continue;
+                }
+                ObjectVersion next = i + 1 < list.size() ? list.get(i + 1) : null;
+                if (next != null && next.overlay) {
+                    if (!v.overlay && !(next.isHead() && !isShared(next))) {
+                        continue;
+                    }
+                    mergeInto(list, i, next);
+                }
+                list.remove(i);
+                dropped.add(v.fileName());
+            }
+        }
+
+        /**
+         * Copies what overlay {@code list[i]} wrote and {@code next} did not into {@code next}'s
+         * file; {@code next} then reads through to {@code list[i]}'s base. Crash-safe before the
+         * commit: the committed {@code next} reads those ranges from its base, not its file.
+         */
+        private void mergeInto(List<ObjectVersion> list, int i, ObjectVersion next) throws IOException {
+            ObjectVersion v = list.get(i);
+            ExtentSet missing = v.written != null ? v.written.minus(next.written) : gapsOf(next.written);
+            FileChannel ch = channels.get(next.fileName(), true);
+            for (long[] r : missing.list()) {
+                ByteBuffer data = ByteBuffer.allocate((int) (r[1] - r[0]));
+                readVersion(list, i, r[0], data);
+                data.clear();
+                long pos = r[0];
+                while (data.hasRemaining()) {
+                    pos += ch.write(data, pos);
+                }
+            }
+            if (v.written == null) {
+                next.written = null;
+            } else {
+                next.written.addAll(v.written);
+            }
+            next.overlay = v.overlay;
+            mergedInto.add(next.fileName());
+        }
+
+        private ExtentSet gapsOf(ExtentSet written) {
+            ExtentSet gaps = new ExtentSet();
+            written.gaps(0, objectSize).forEach(g -> gaps.add(g[0], g[1]));
+            return gaps;
         }
 
         /** Ends the head of {@code objno} in the plan (kept if shared, else dropped). */
@@ -672,20 +874,38 @@ final class ImageStore {
             } else {
                 list.remove(list.size() - 1);
                 dropped.add(head.fileName());
+                while (!list.isEmpty() && isUnseen(list.get(list.size() - 1))) {
+                    dropped.add(list.remove(list.size() - 1).fileName());
+                }
             }
         }
 
         /** A new head for {@code objno} holding the first {@code length} bytes of {@code source}'s file. */
         void newHeadFrom(ObjectVersion source, long length) throws IOException {
             ensureDir();
-            ObjectVersion v = new ObjectVersion(source.objno, nextGen++, snapSeq, ObjectVersion.HEAD);
+            // the source is read as committed: the plan may have ended it already
+            List<ObjectVersion> live = objects.get(source.objno);
+            int index = live.indexOf(source);
+            ObjectVersion v = new ObjectVersion(source.objno, nextGen++, snapSeq, ObjectVersion.HEAD, false,
+                source.written == null ? null : ExtentSet.of(0, length));
             Path to = channels.path(v.fileName());
-            try (FileChannel in = FileChannel.open(channels.path(source.fileName()), StandardOpenOption.READ);
-                 FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                long n = Math.min(length, in.size());
-                long pos = 0;
-                while (pos < n) {
-                    pos += in.transferTo(pos, n - pos, out);
+            try (FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                if (source.written == null) {
+                    try (FileChannel in = FileChannel.open(channels.path(source.fileName()), StandardOpenOption.READ)) {
+                        long n = Math.min(length, in.size());
+                        long pos = 0;
+                        while (pos < n) {
+                            pos += in.transferTo(pos, n - pos, out);
+                        }
+                    }
+                } else {
+                    ByteBuffer data = ByteBuffer.allocate((int) length);
+                    readVersion(live, index, 0, data);
+                    data.clear();
+                    long pos = 0;
+                    while (data.hasRemaining()) {
+                        pos += out.write(data, pos);
+                    }
                 }
             }
             newFiles.add(v.fileName());
@@ -697,6 +917,7 @@ final class ImageStore {
         void commit(Metadata.SqlWork<Void> header) throws Exception {
             try {
                 newFiles.forEach(unsyncedFiles::written);
+                mergedInto.forEach(unsyncedFiles::written);
                 syncFiles();
                 cluster.metadata.transaction(tx -> {
                     persistVersions(tx, lists.keySet(), lists);
@@ -731,7 +952,7 @@ final class ImageStore {
             }
             long partial = newSize & (objectSize - 1);
             ObjectVersion last = partial == 0 ? null : head(newSize >>> order);
-            if (last != null && Files.size(channels.path(last.fileName())) > partial) {
+            if (last != null && (last.overlay || Files.size(channels.path(last.fileName())) > partial)) {
                 plan.endHead(last.objno);
                 plan.newHeadFrom(last, partial);
             }
@@ -936,7 +1157,7 @@ final class ImageStore {
         if (offset < 0 || length < 0) {
             throw ClusterException.invalid("diff range must not be negative");
         }
-        return new ImageDiff(order, this::visibleAt, this::readFully)
+        return new ImageDiff(order, this::visibleAt, objno -> objects.getOrDefault(objno, List.of()), this::readObject)
             .between(from, to, sizeAt(to), offset, length, wholeObject);
     }
 
@@ -1085,8 +1306,13 @@ final class ImageStore {
                     problems.add("overlapping versions at " + v);
                 }
                 previousDied = v.died;
-                if (!v.isHead() && byPoint.subMap(v.born, false, v.died, true).isEmpty()) {
+                int i = e.getValue().indexOf(v);
+                boolean keptBase = i + 1 < e.getValue().size() && e.getValue().get(i + 1).overlay;
+                if (isUnseen(v) && !keptBase) {
                     problems.add("version seen by no snapshot and not head: " + v);
+                }
+                if (v.overlay && (v.written == null || i == 0)) {
+                    problems.add("overlay without extents or base: " + v);
                 }
                 long length = Files.exists(channels.path(v.fileName())) ? Files.size(channels.path(v.fileName())) : 0;
                 if (length > objectSize) {

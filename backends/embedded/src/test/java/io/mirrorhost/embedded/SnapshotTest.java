@@ -14,6 +14,7 @@ import io.mirrorhost.api.cluster.MirrorSnapshotState;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
+import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -138,6 +139,67 @@ class SnapshotTest extends StoreTestBase {
         assertEquals(5, objectFiles(), "s2 still needs the old version");
         Await.result(img.removeSnap("s2"));
         assertEquals(4, objectFiles(), "no snapshot needs the old version any more");
+        Await.result(img.close());
+    }
+
+    /** Bytes the object files take on disk (files are sparse: their length says little). */
+    private long objectBytes() throws Exception {
+        Process du = new ProcessBuilder("du", "-s", "--block-size=1", dir.resolve("objects").toString())
+            .redirectErrorStream(true).start();
+        String out = new String(du.getInputStream().readAllBytes()).trim();
+        assertEquals(0, du.waitFor(), out);
+        return Long.parseLong(out.split("\\s+")[0]);
+    }
+
+    /**
+     * A replica's pattern: small writes between snapshots, the oldest snapshot pruned each time.
+     * The writes copy nothing (an overlay holds only what was written), and every remaining point
+     * reads what it saw, also after the store is reopened.
+     */
+    @Test
+    void smallWritesAfterSnapshotsCopyNothingAndPruningKeepsEveryPoint() throws Exception {
+        Image img = create("a", 2L * OBJ, 16, ImageFeature.defaults());
+        byte[] model = random(1, 2 * OBJ).getBytes();
+        Await.result(img.write(0, Buffer.buffer(model)));
+        java.util.TreeMap<Long, byte[]> seen = new java.util.TreeMap<>();
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 8; round++) {
+            seen.put(Await.result(img.createSnap("s" + round)), model.clone());
+            for (int w = 0; w < 3; w++) {
+                int offset = random.nextInt(2 * OBJ - 1000);
+                byte[] data = random(100 + round * 10 + w, 1 + random.nextInt(999)).getBytes();
+                Await.result(img.write(offset, Buffer.buffer(data)));
+                System.arraycopy(data, 0, model, offset, data.length);
+            }
+            Await.result(img.discard(OBJ + 4096L * round, 100));
+            java.util.Arrays.fill(model, OBJ + 4096 * round, OBJ + 4096 * round + 100, (byte) 0);
+            Await.result(img.flush());
+            if (seen.size() > 3) {
+                long oldest = seen.firstKey();
+                Await.result(img.removeSnapById(oldest));
+                seen.remove(oldest);
+            }
+        }
+        // each round's 4 small changes take at most two 4 KiB blocks each; copying the objects
+        // on write (the 5 points alive would hold 5 copies of both) would take 640 KiB
+        assertTrue(objectBytes() <= 2L * OBJ + 8 * 4 * 2 * 4096, "bytes on disk: " + objectBytes());
+        for (int pass = 0; pass < 2; pass++) {
+            for (Map.Entry<Long, byte[]> e : seen.entrySet()) {
+                Image at = atSnap(img, e.getKey());
+                assertArrayEquals(e.getValue(), bytes(at, 0, 2 * OBJ), "snapshot " + e.getKey());
+                Await.result(at.close());
+            }
+            assertArrayEquals(model, bytes(img, 0, 2 * OBJ));
+            assertEquals(List.of(), Await.result(((EmbeddedImage) img).check()));
+            Await.result(img.close());
+            reopen();
+            img = Await.result(cluster.openImage(img.spec()));
+        }
+        for (long id : List.copyOf(seen.keySet())) {
+            Await.result(img.removeSnapById(id));
+        }
+        assertArrayEquals(model, bytes(img, 0, 2 * OBJ));
+        assertEquals(2, objectFiles(), "with no snapshot left, one file per object");
         Await.result(img.close());
     }
 
