@@ -6,6 +6,9 @@ import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.ClusterProvider;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -25,6 +28,12 @@ public final class ScenarioSite implements AutoCloseable {
 
     /** What a backend offers that another does not; scenarios branch on these, never on the backend name. */
     public enum Capability {
+        /**
+         * A client may record an image's mirror status through the SPI ({@code mirrorImageStatusSet}), as
+         * the embedded cluster lets our replayer do. On Ceph only rbd-mirror records statuses (its
+         * instance must be registered), so scenarios there see the statuses of a site with no daemon.
+         */
+        RECORDS_IMAGE_STATUS
     }
 
     private final String backend;
@@ -34,6 +43,8 @@ public final class ScenarioSite implements AutoCloseable {
     private final Cluster cluster;
     private final List<String> pools = new ArrayList<>();
     private final List<MgrModule> modules = new ArrayList<>();
+    private final Router router;
+    private final HttpServer server;
 
     private ScenarioSite(String backend, String name, Map<String, String> settings, Set<Capability> capabilities) {
         this.backend = backend;
@@ -44,6 +55,8 @@ public final class ScenarioSite implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("no backend '" + backend + "' on the test class path"));
         this.cluster = Deadlines.await(provider.connect(vertx, settings));
         Deadlines.await(cluster.mirrorSiteNameSet(name));
+        router = Router.router(vertx);
+        server = Deadlines.await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     }
 
     /**
@@ -57,7 +70,8 @@ public final class ScenarioSite implements AutoCloseable {
 
     /** A fresh embedded cluster in {@code dataDir}, opened in-process, as site {@code site-a}. */
     public static ScenarioSite embedded(Path dataDir) {
-        return connect("embedded", "site-a", Map.of("data_dir", dataDir.toString()), Set.of());
+        return connect("embedded", "site-a", Map.of("data_dir", dataDir.toString()),
+                Set.of(Capability.RECORDS_IMAGE_STATUS));
     }
 
     public String backend() {
@@ -93,15 +107,26 @@ public final class ScenarioSite implements AutoCloseable {
         return pool;
     }
 
-    /** Starts {@code module} on this site with {@code clock}, as the host would; stopped on close. */
+    /**
+     * Starts {@code module} on this site with {@code clock} as the host would: its routes mounted at
+     * {@code /api/v1/<name>/} of {@link #http()} first, then {@code start} on an event loop. Stopped on close.
+     */
     public ModuleCommandLine start(MgrModule module, Clock clock) {
         TestModuleContext context = new TestModuleContext(vertx, name, cluster, clock, module);
+        Router routes = Router.router(vertx);
+        module.routes(routes, context);
+        router.route("/api/v1/" + module.name() + "/*").subRouter(routes);
         io.vertx.core.Context eventLoop = vertx.getOrCreateContext();
         io.vertx.core.Promise<Void> started = io.vertx.core.Promise.promise();
         eventLoop.runOnContext(v -> module.start(context).onComplete(started));
         Deadlines.await(started.future());
         modules.add(module);
         return new ModuleCommandLine(module, eventLoop);
+    }
+
+    /** Where the started modules' routes are served (loopback, a free port). */
+    public URI http() {
+        return URI.create("http://127.0.0.1:" + server.actualPort());
     }
 
     /** Stops the modules, removes the pools this site made, closes the cluster and Vert.x. */

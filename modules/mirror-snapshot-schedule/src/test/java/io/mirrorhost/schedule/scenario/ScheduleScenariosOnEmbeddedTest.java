@@ -1,0 +1,16 @@
+package io.mirrorhost.schedule.scenario;
+
+import io.mirrorhost.api.testing.ScenarioSite;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shared schedule scenarios on the embedded backend (it/ runs the same ones on real Ceph). */
+class ScheduleScenariosOnEmbeddedTest extends ScheduleScenarios {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected ScenarioSite openSite() {
+        return ScenarioSite.embedded(dir);
+    }
+}
