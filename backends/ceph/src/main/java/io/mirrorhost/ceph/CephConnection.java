@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,6 +34,11 @@ final class CephConnection {
     private final String client;
     private final WorkerExecutor executor;
     private final Map<PoolNamespace, IoCTX> ioContexts = new ConcurrentHashMap<>();
+    /**
+     * I/O contexts of removed pools. Calls already running may still hold one (a scheduler writing its run
+     * records while the pool is removed), and librados crashes on a destroyed one, so they live until close.
+     */
+    private final List<IoCTX> retiredIoContexts = new CopyOnWriteArrayList<>();
     /** Open images and registered watches, released before rados_shutdown (which crashes with them live). */
     private final Set<NativeResource> resources = ConcurrentHashMap.newKeySet();
     private final Object drained = new Object();
@@ -171,11 +177,14 @@ final class CephConnection {
         return ioContext(where).getPointer();
     }
 
-    /** Drops the I/O contexts of a removed pool. */
+    /**
+     * Drops the I/O contexts of a removed pool, so that a pool created again under its name gets new ones;
+     * they are destroyed at close, when no call can be using them any more.
+     */
     void forgetPool(String pool) {
         ioContexts.entrySet().removeIf(e -> {
             if (e.getKey().pool().equals(pool)) {
-                rados.ioCtxDestroy(e.getValue());
+                retiredIoContexts.add(e.getValue());
                 return true;
             }
             return false;
@@ -206,6 +215,8 @@ final class CephConnection {
             LibRados.INSTANCE.rados_watch_flush(cluster());
             ioContexts.values().forEach(rados::ioCtxDestroy);
             ioContexts.clear();
+            retiredIoContexts.forEach(rados::ioCtxDestroy);
+            retiredIoContexts.clear();
             rados.shutDown();
             return null;
         }, false).eventually(() -> executor.close());
