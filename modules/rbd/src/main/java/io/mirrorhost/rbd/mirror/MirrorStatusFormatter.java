@@ -123,7 +123,8 @@ public final class MirrorStatusFormatter {
                     .append("  leader: ").append(service.leader()).append('\n')
                     .append("  health: ").append(service.health()).append('\n');
             if (!service.callouts().isEmpty()) {
-                out.append("  callouts: [").append(String.join(",", service.callouts())).append("]\n");
+                // rbd streams a std::list<std::string>: comma-separated, no brackets (seen on 16.2.15)
+                out.append("  callouts: ").append(String.join(",", service.callouts())).append('\n');
             }
             out.append('\n');
         }

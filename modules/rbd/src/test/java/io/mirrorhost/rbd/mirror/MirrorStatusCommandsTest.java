@@ -251,7 +251,7 @@ class MirrorStatusCommandsTest {
                 + "  version: 16.2.15\n"
                 + "  leader: false\n"
                 + "  health: WARNING\n"
-                + "  callouts: [not reporting status]\n"
+                + "  callouts: not reporting status\n"
                 + "\n"
                 + "\n"
                 + "IMAGES\n"

@@ -149,7 +149,8 @@ class ServiceMapStatusCommandsTest {
     @Test
     void calloutsAndAMissingLeaderShowInTheDaemonsSection() {
         daemonReporting(new JsonObject().put("0", new JsonObject().put("level", "warning")
-                .put("text", "unable to connect to remote cluster")), false);
+                .put("text", "unable to connect to remote cluster")).put("1", new JsonObject().put("level", "info")
+                .put("text", "unable to access remote pool")), false);
         rbd.setStatus(image, new MirrorImageSiteStatus("", MirrorImageStatusState.REPLAYING, "replaying", T1, true));
         String out = rbd.run("mirror pool status", POOL, "--verbose").stdout();
         String expectedHead = "health: WARNING\n"
@@ -166,7 +167,7 @@ class ServiceMapStatusCommandsTest {
                 + "  version: 16.2.15\n"
                 + "  leader: false\n"
                 + "  health: WARNING\n"
-                + "  callouts: [unable to connect to remote cluster]\n"
+                + "  callouts: unable to connect to remote cluster,unable to access remote pool\n"
                 + "\n"
                 + "\n"
                 + "IMAGES\n";
