@@ -534,8 +534,15 @@ final class CephCluster implements Cluster {
         return blocking(() -> LibRados.INSTANCE.rados_get_instance_id(connection.cluster()));
     }
 
+    /**
+     * Registers through librados; refuses {@code rbd-mirror} (EOPNOTSUPP) like the other replayer-side calls:
+     * on Ceph the real rbd-mirror registers itself, and a second entry would be a daemon that replays nothing.
+     */
     @Override
     public Future<Void> serviceDaemonRegister(String service, String daemon, Map<String, String> metadata) {
+        if ("rbd-mirror".equals(service)) {
+            return Future.failedFuture(CephErrors.unsupported("registering as an rbd-mirror daemon"));
+        }
         return blocking(() -> {
             ServiceMap.register(connection.cluster(), service, daemon, metadata);
             return null;

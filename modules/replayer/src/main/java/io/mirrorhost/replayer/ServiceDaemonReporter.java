@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * callouts, instance id, leadership and per-namespace image counts (notes section 5.5). Changes are pushed
  * at most once a {@link #TICK} (rbd-mirror coalesces them 1 s after a change) and the status is pushed again
  * every {@link #BEACON} so the daemon stays within the manager's grace period. If the cluster no longer
- * knows the registration (a reconnect, an expiry) it registers again.
+ * knows the registration (a reconnect, an expiry) it registers again; if it refuses the registration
+ * (EOPNOTSUPP: on Ceph the real rbd-mirror is the daemon) it stops trying.
  */
 final class ServiceDaemonReporter {
     static final String SERVICE = "rbd-mirror";
@@ -76,7 +77,13 @@ final class ServiceDaemonReporter {
             return;
         }
         running = registered().compose(this::pushIfDue).recover(failure -> {
-            if (ClusterException.errnoOf(failure) == Errno.ENOENT) {
+            Errno errno = ClusterException.errnoOf(failure);
+            if (errno == Errno.EOPNOTSUPP) {
+                // a backend whose own rbd-mirror does the daemon's job (Ceph) keeps this one out of its map
+                context.logger().info("not registering in the service map: {}", failure.getMessage());
+                stopped = true;
+                timer.cancel();
+            } else if (errno == Errno.ENOENT) {
                 instanceId = null;
             }
             context.logger().debug("service daemon status not pushed: {}", failure.getMessage());

@@ -37,6 +37,7 @@ class ServiceDaemonReporterTest {
         final List<String> calls = new CopyOnWriteArrayList<>();
         final List<String> pushes = new CopyOnWriteArrayList<>();
         final AtomicBoolean forgotten = new AtomicBoolean();
+        final AtomicBoolean refused = new AtomicBoolean();
         volatile Map<String, String> metadata;
 
         public String clientName() {
@@ -54,6 +55,10 @@ class ServiceDaemonReporterTest {
         public Future<Void> serviceDaemonRegister(String service, String daemon, Map<String, String> metadata) {
             this.metadata = metadata;
             calls.add("register " + service + " " + daemon);
+            if (refused.get()) {
+                return Future.failedFuture(new ClusterException(io.mirrorhost.api.Errno.EOPNOTSUPP,
+                        "registering as an rbd-mirror daemon is done by rbd-mirror on a Ceph cluster"));
+            }
             forgotten.set(false);
             return Future.succeededFuture();
         }
@@ -151,5 +156,15 @@ class ServiceDaemonReporterTest {
                 .count() == 2);
         tickUntil("the status pushed to the new registration", () -> serviceMap.pushes.size() == 2);
         assertTrue(serviceMap.pushes.get(1).contains("\"image_warning_count\":1"));
+    }
+
+    @Test
+    void aClusterThatRefusesTheRegistrationIsNotAskedAgain() {
+        serviceMap.refused.set(true);
+        ServiceDaemonReporter reporter = start();
+        tickUntil("the refused registration", () -> serviceMap.calls.size() == 1);
+        clock.advance(Duration.ofSeconds(30));
+        assertEquals(List.of("register rbd-mirror 4242"), serviceMap.calls, "no retries, no pushes");
+        reporter.stop().toCompletionStage().toCompletableFuture().join();
     }
 }
