@@ -223,26 +223,60 @@ class RbdmOnCephTest {
             String[] imageStatus = {"mirror", "image", "status", replPool + "/seen"};
             String[] poolStatus = {"mirror", "pool", "status", replPool, "--verbose"};
             // site-a: no local daemon; site-b's status of the image shows under peer sites, as rbd shows it
-            sameOutput(siteA, imageStatus, false);
-            sameOutput(siteA, poolStatus, false);
-            // site-b runs the daemon. rbd adds "service: admin on vm" and the DAEMONS section from the mgr's
-            // service map, which the cluster SPI does not reach (see the report); everything else must match.
-            sameOutput(siteB, imageStatus, true);
+            sameOutput(siteA, imageStatus);
+            sameOutput(siteA, poolStatus);
+            // site-b runs the daemon: rbd reads it from the mgr's service map (the "service: admin on vm" line,
+            // daemon_service, the DAEMONS section and daemon health), and so do we
+            for (String[] command : List.of(imageStatus, poolStatus)) {
+                sameOutput(siteB, command);
+                sameOutput(siteB, withArgs(command, "--format", "json"));
+                sameOutput(siteB, withArgs(command, "--format", "json", "--pretty-format"));
+            }
+            sameOutput(siteB, new String[] {"mirror", "pool", "status", replPool});
         } finally {
             daemonB.stop();
         }
     }
 
-    private static void sameOutput(CephSite site, String[] command, boolean withoutServiceLine) {
+    @Test
+    void aDaemonRegisteredThroughLibradosIsInTheManagersServiceMap() {
+        io.mirrorhost.api.cluster.Cluster client = CephClusters.connect(vertx, siteA);
+        try {
+            String service = CephClusters.unique("mirrorhost-it");
+            result(client.serviceDaemonRegister(service, "probe", java.util.Map.of("id", "probe")));
+            result(client.serviceDaemonUpdateStatus(java.util.Map.of("json", "{\"3\":{\"leader\":true}}")));
+            Await.until(Duration.ofSeconds(60), () -> "the manager to list " + service + " with its status",
+                    () -> result(client.serviceDaemonList(service)).stream().anyMatch(d -> d.name().equals("probe")
+                            && !d.status().isEmpty()));
+            io.mirrorhost.api.cluster.ServiceDaemon probe = result(client.serviceDaemonList(service)).get(0);
+            assertEquals("probe", probe.metadata().get("id"));
+            assertEquals(java.util.Map.of("json", "{\"3\":{\"leader\":true}}"), probe.status());
+            JsonObject dump = siteA.ceph("service", "dump", "-f", "json").json();
+            assertEquals("probe", dump.getJsonObject("services").getJsonObject(service).getJsonObject("daemons")
+                    .getJsonObject("probe").getJsonObject("metadata").getString("id"), "as ceph service dump shows it");
+            assertEquals(probe.metadata().get("hostname"), dump.getJsonObject("services").getJsonObject(service)
+                    .getJsonObject("daemons").getJsonObject("probe").getJsonObject("metadata").getString("hostname"));
+            // on Ceph the real rbd-mirror is the rbd-mirror daemon: a host's replayer stays out of the map
+            Await.failure(io.mirrorhost.api.Errno.EOPNOTSUPP,
+                    client.serviceDaemonRegister("rbd-mirror", "4100", java.util.Map.of()));
+        } finally {
+            result(client.close());
+        }
+    }
+
+    private static String[] withArgs(String[] command, String... more) {
+        String[] all = java.util.Arrays.copyOf(command, command.length + more.length);
+        System.arraycopy(more, 0, all, command.length, more.length);
+        return all;
+    }
+
+    private static void sameOutput(CephSite site, String[] command) {
         AtomicReference<String> diff = new AtomicReference<>();
-        // rbd-mirror rewrites its status every 30 s; compare two reads that saw the same one
+        // rbd-mirror rewrites its status every 30 s (last_update, rates in the description): compare two
+        // reads that saw the same one
         Await.until(Duration.ofSeconds(40), () -> site.name() + " " + String.join(" ", command)
                 + " differs from rbd:\n" + diff.get(), () -> {
                     String rbd = site.rbd(command).out();
-                    if (withoutServiceLine) {
-                        rbd = rbd.lines().filter(l -> !l.startsWith("  service:")).map(l -> l + "\n")
-                                .collect(java.util.stream.Collectors.joining());
-                    }
                     String ours = rbdmOk(site, command).out();
                     diff.set("rbd:\n" + rbd + "rbdm:\n" + ours);
                     return rbd.equals(ours);
