@@ -101,6 +101,8 @@ final class CephCluster implements Cluster {
             } catch (RadosException e) {
                 CephErrors.checkNamed(rc(e.getReturnValue()), "create pool '" + pool + "'", "pool '" + pool + "'");
             }
+            // a call that raced with the removal of an earlier pool of this name may have cached its I/O context
+            connection.forgetPool(pool);
             return null;
         });
     }
