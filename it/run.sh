@@ -2,6 +2,7 @@
 # Runs the integration tests of it/ on two real one-node Ceph clusters (site-a and site-b).
 #
 #   it/run.sh [extra mvn args, e.g. -Dtest=CephClusterSpiTest]
+#   it/run.sh -Dtest='*ScenariosOnCephTest'    # only the modules' shared scenarios (from their test jars)
 #
 # Starts both clusters with it/ceph/cluster.sh under a fresh temp dir (free loopback ports), runs
 # `mvn -f it/pom.xml verify` with MIRRORHOST_IT_SITE_A_DIR / MIRRORHOST_IT_SITE_B_DIR pointing at them,
