@@ -2,11 +2,13 @@
 # Snapshot replication latency: Mirrorhost (two embedded sites, our replayer) vs real rbd-mirror
 # (two one-node Ceph 16.2 clusters), plus dd as the disk reference. One repetition per case.
 # Cases, each timed from `mirror image snapshot` on site-a until site-b's `snap ls --all --format json`
-# lists a complete non-primary mirror snapshot whose primary_snap_id is the new snapshot (polled every 0.2 s):
+# lists a complete non-primary mirror snapshot whose primary_snap_id is the new snapshot; bench/replayer/snapwait.py
+# times each case in one process through the system's own API (HTTP for Mirrorhost, librbd for Ceph), polling every 5 ms:
 #   full:  1 GiB of sequential data written since the last mirror snapshot (the whole image is copied)
 #   delta: 64 MiB of random 64 KiB writes
 #   empty: no writes
 # Usage: bench/replayer/run.sh [WORK_DIR]   (default: a new dir under bench/target, removed on exit)
+# MH_ONLY=1 skips the Ceph half (for iterating on Mirrorhost; no ratios to rbd-mirror then).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -151,13 +153,8 @@ mh site-a mirror image enable $POOL/$IMG snapshot >/dev/null
 first=$(mh site-a snap ls --all --format json $POOL/$IMG | python3 -c 'import json,sys; print(max(s["id"] for s in json.load(sys.stdin) if s["namespace"].get("state")=="primary"))')
 wait_copied mh_api site-b "snap ls" "{\"image-spec\":\"$POOL/$IMG\",\"all\":\"true\"}" -- "$first"
 
-mh_case() {  # NAME: snapshot and wait for the peer
-    local t0 id t1
-    t0=$(now)
-    id=$(mh_api site-a "mirror image snapshot" "{\"image-spec\":\"$POOL/$IMG\"}" plain | snap_id)
-    wait_copied mh_api site-b "snap ls" "{\"image-spec\":\"$POOL/$IMG\",\"all\":\"true\"}" -- "$id"
-    t1=$(now)
-    elapsed "$t0" "$t1"
+mh_case() {  # snapshot and wait for the peer (snapwait.py: one process, polls every 5 ms)
+    bench/replayer/snapwait.py mh "$(mh_port site-a)" bench-site-a-key "$(mh_port site-b)" bench-site-b-key "$POOL/$IMG"
 }
 MH_FULL=(); MH_DELTA=(); MH_EMPTY=()
 for r in $(seq "$REPS"); do
@@ -176,6 +173,10 @@ for pid in "${HOST_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 HOST_PIDS=()
 rm -rf "$WORK/mh"
 
+if [ -n "${MH_ONLY:-}" ]; then
+    echo "MH_ONLY: mirrorhost full ${MH_FULL[*]}, delta ${MH_DELTA[*]}, empty ${MH_EMPTY[*]}; dd $DD; copy $MH_CHECK"
+    exit 0
+fi
 # ---- real Ceph + rbd-mirror ----
 mkdir -p "$WORK/ceph/cwd"
 for s in site-a site-b; do
@@ -202,13 +203,8 @@ rbd --cluster site-a mirror image enable $POOL/$IMG snapshot >/dev/null
 first=$(rbd --cluster site-a snap ls --all --format json $POOL/$IMG | python3 -c 'import json,sys; print(max(s["id"] for s in json.load(sys.stdin) if s["namespace"].get("state")=="primary"))')
 wait_copied rbd --cluster site-b snap ls --all --format json $POOL/$IMG -- "$first"
 
-ceph_case() {
-    local t0 id t1
-    t0=$(now)
-    id=$(rbd --cluster site-a mirror image snapshot $POOL/$IMG | snap_id)
-    wait_copied rbd --cluster site-b snap ls --all --format json $POOL/$IMG -- "$id"
-    t1=$(now)
-    elapsed "$t0" "$t1"
+ceph_case() {  # the same through librbd (python3-rbd)
+    "$ROOT/bench/replayer/snapwait.py" ceph "$WORK/ceph/site-a/site-a.conf" "$WORK/ceph/site-b/site-b.conf" $POOL $IMG
 }
 CE_FULL=(); CE_DELTA=(); CE_EMPTY=()
 for r in $(seq "$REPS"); do

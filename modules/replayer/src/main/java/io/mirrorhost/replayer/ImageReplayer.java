@@ -40,6 +40,11 @@ import java.util.Map;
  */
 final class ImageReplayer {
     static final int MAX_STEPS_PER_PASS = 10_000;
+    /**
+     * At most one durable copy-progress record and one syncing status per interval (each costs a
+     * flush and commits on both sites; recording every object stalled the copy behind them).
+     */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
     /** How often the local copy's removal is tried while the peer's daemon holds it open, a second apart. */
     static final int REMOVE_ATTEMPTS = 30;
     private final ReplaySettings settings;
@@ -65,6 +70,7 @@ final class ImageReplayer {
     private SnapInfo syncingSnap;
     /** Syncing statuses are written when the percent changes, not for every object. */
     private int publishedPercent = -1;
+    private final Pacer syncingStatus;
     private boolean initialSync;
     private ImageSide lastLocal;
     private ImageSide lastRemote;
@@ -73,6 +79,7 @@ final class ImageReplayer {
     ImageReplayer(ReplaySettings settings, String globalId) {
         this.settings = settings;
         this.globalId = globalId;
+        this.syncingStatus = new Pacer(settings.context(), PROGRESS_INTERVAL, this::publishSyncing);
     }
 
     String globalId() {
@@ -138,10 +145,15 @@ final class ImageReplayer {
             // every step changes one copy; this many in a row means the two sides never settle
             return Future.failedFuture(new StepFailure("replay does not converge", null));
         }
+        long started = System.nanoTime();
         return gather().compose(input -> {
             ReplayAction action = SnapshotReplayer.next(input);
+            long gathered = System.nanoTime();
             return execute(action)
                     .recover(failure -> Future.failedFuture(new StepFailure(failureText(action), failure)))
+                    .onSuccess(more -> settings.logger().debug("image {}: {} (read both sides {} ms, step {} ms)",
+                            globalId, action.getClass().getSimpleName(), (gathered - started) / 1_000_000,
+                            (System.nanoTime() - gathered) / 1_000_000))
                     .compose(more -> more && !stopped ? pass(step + 1) : Future.succeededFuture());
         });
     }
@@ -454,6 +466,8 @@ final class ImageReplayer {
     /** Persists copy progress, one update at a time, skipping ones overtaken while one is in flight. */
     private final class ProgressRecorder {
         private final long localSnapId;
+        private final Pacer pacer = new Pacer(settings.context(), PROGRESS_INTERVAL, this::recordLatest);
+        private SyncProgress latest;
         private Future<Void> inFlight = Future.succeededFuture();
         private boolean dirty;
         private long recorded;
@@ -464,18 +478,23 @@ final class ImageReplayer {
 
         void progressed(SyncProgress progress) {
             settings.context().runOnContext(v -> {
-                publishSyncing();
-                if (!inFlight.isComplete()) {
-                    dirty = true;
-                    return;
-                }
-                record(progress);
+                latest = progress;
+                syncingStatus.changed();
+                pacer.changed();
             });
+        }
+
+        private void recordLatest() {
+            if (!inFlight.isComplete()) {
+                dirty = true;
+                return;
+            }
+            record(latest);
         }
 
         private void record(SyncProgress progress) {
             long prefix = progress.copiedPrefix();
-            if (prefix == recorded || progress.complete()) {
+            if (prefix == recorded || progress.complete() || stopped || localImage == null) {
                 return;
             }
             // flushed first, so that the recorded progress never runs ahead of durable data
@@ -491,6 +510,7 @@ final class ImageReplayer {
         }
 
         Future<Void> idle() {
+            pacer.cancel();
             return inFlight.otherwiseEmpty();
         }
     }
