@@ -40,9 +40,13 @@ final class ServiceMap {
     }
 
     static List<ServiceDaemon> list(Pointer cluster, String service) {
-        JsonObject dump = mgrJson(cluster, "service dump");
+        return daemons(mgrJson(cluster, "service dump"), mgrJson(cluster, "service status"), service);
+    }
+
+    /** A service's daemons from the manager's {@code service dump} and {@code service status} answers. */
+    static List<ServiceDaemon> daemons(JsonObject dump, JsonObject serviceStatus, String service) {
         JsonObject daemons = object(object(object(dump, "services"), service), "daemons");
-        JsonObject statuses = object(mgrJson(cluster, "service status"), service);
+        JsonObject statuses = object(serviceStatus, service);
         List<ServiceDaemon> list = new ArrayList<>();
         for (String name : new TreeMap<>(daemons.getMap()).keySet()) {
             // the daemons object also holds a "summary" string
