@@ -174,6 +174,15 @@ final class SnapshotScheduler {
     /** Completed runs' records not written yet, by pool; flushed by {@link #completionTimer}. */
     private final Map<String, Map<String, RunRecord>> completions = new HashMap<>();
     private Clock.Timer completionTimer;
+    /**
+     * Images opened once their run was claimed ahead, so that at the due instant only the
+     * snapshot itself reaches the cluster (an open costs metadata reads that, on a store busy
+     * committing a batch, wait behind its commits). Closed after the run, or swept if unused.
+     */
+    private final Map<ImageKey, OpenedAhead> openedAhead = new HashMap<>();
+
+    private record OpenedAhead(LocalDateTime due, Future<Image> image) {
+    }
     private final java.util.concurrent.atomic.AtomicReference<Clock.Timer> pendingRefresh =
             new java.util.concurrent.atomic.AtomicReference<>();
     private Future<Void> refreshing;
@@ -217,6 +226,8 @@ final class SnapshotScheduler {
         cancel(wakeup);
         cancel(claimTimer);
         cancel(completionTimer);
+        openedAhead.values().forEach(o -> closeUnused(o.image()));
+        openedAhead.clear();
         cancel(pendingRefresh.getAndSet(null));
         watches.values().forEach(w -> w.onSuccess(Watch::close));
         watches.clear();
@@ -633,6 +644,7 @@ final class SnapshotScheduler {
         LocalDateTime now = wallNow();
         LocalDateTime horizon = now.plus(CLAIM_LEAD);
         Instant at = clock.now();
+        sweepOpenedAhead(now.minus(CLAIM_LEAD));
         Map<String, Map<String, RunRecord>> claims = new HashMap<>();
         List<Tracked> claimants = new ArrayList<>();
         // While an earlier batch still waits for a slot, its images' records are not settled yet.
@@ -663,6 +675,34 @@ final class SnapshotScheduler {
         arm();
     }
 
+    /** Under the lock: closes images opened for runs due before {@code before} that did not use them. */
+    private void sweepOpenedAhead(LocalDateTime before) {
+        openedAhead.values().removeIf(o -> {
+            if (o.due().isBefore(before)) {
+                closeUnused(o.image());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private void closeUnused(Future<Image> image) {
+        image.onSuccess(Image::close);
+    }
+
+    /** Under the lock: the image opened ahead for the run due at {@code due}, if any (the caller closes it). */
+    private Future<Image> takeOpenedAhead(Tracked t, LocalDateTime due) {
+        OpenedAhead o = openedAhead.remove(t.key);
+        if (o == null) {
+            return null;
+        }
+        if (!o.due().equals(due)) {
+            closeUnused(o.image());
+            return null;
+        }
+        return o.image();
+    }
+
     private boolean canClaimAhead(Tracked t, LocalDateTime due, Instant at) {
         RunRecord r = t.record;
         // The settling of a claim looks for a snapshot from (due - slack) on: the last one must be older.
@@ -677,6 +717,13 @@ final class SnapshotScheduler {
             t.record = claimed;
             t.claimedAhead = claimed.claim().due();
             publish(t);
+            if (!stopped) {
+                OpenedAhead stale = openedAhead.put(t.key,
+                        new OpenedAhead(t.claimedAhead, cluster.openImageById(where(t), t.key.imageId())));
+                if (stale != null) {
+                    closeUnused(stale.image());
+                }
+            }
         }
     }
 
@@ -849,11 +896,16 @@ final class SnapshotScheduler {
 
     /** Takes a claimed run and records how it went (the record is written within {@link #COMPLETION_LINGER}). */
     private Future<Void> take(Tracked t, RunRecord claimed, LocalDateTime due) {
-        return withImage(t, image -> image.mirrorInfo().compose(info -> {
+        Future<Image> opened;
+        synchronized (this) {
+            opened = takeOpenedAhead(t, due);
+        }
+        Future<Image> image = opened == null ? open(t) : opened.recover(e -> open(t));
+        return withImage(image, handle -> handle.mirrorInfo().compose(info -> {
                     if (!info.primary() || info.mode() != MirrorImageMode.SNAPSHOT) {
                         return Future.succeededFuture((Long) null);
                     }
-                    return image.mirrorCreateSnapshot();
+                    return handle.mirrorCreateSnapshot();
                 }))
                 .transform(r -> {
                     RunRecord after;
@@ -887,10 +939,21 @@ final class SnapshotScheduler {
     }
 
     private <T> Future<T> withImage(Tracked t, java.util.function.Function<Image, Future<T>> action) {
-        PoolNamespace where = new PoolNamespace(t.pool, t.key.namespace());
-        return cluster.openImageById(where, t.key.imageId())
-                .compose(image -> action.apply(image).transform(r -> image.close().transform(c -> r.succeeded()
-                        ? Future.succeededFuture(r.result()) : Future.failedFuture(r.cause()))));
+        return withImage(open(t), action);
+    }
+
+    private Future<Image> open(Tracked t) {
+        return cluster.openImageById(where(t), t.key.imageId());
+    }
+
+    private static PoolNamespace where(Tracked t) {
+        return new PoolNamespace(t.pool, t.key.namespace());
+    }
+
+    /** Runs {@code action} on an image being opened, then closes it. */
+    private static <T> Future<T> withImage(Future<Image> opening, java.util.function.Function<Image, Future<T>> action) {
+        return opening.compose(image -> action.apply(image).transform(r -> image.close().transform(c -> r.succeeded()
+                ? Future.succeededFuture(r.result()) : Future.failedFuture(r.cause()))));
     }
 
     static String describe(Throwable failure) {
