@@ -145,6 +145,12 @@ final class SnapshotScheduler {
      * snapshot the claim produced.
      */
     static final Duration COMPLETION_LINGER = Duration.ofSeconds(2);
+    /**
+     * An image opened ahead is closed if its run has not used it this long after it was due (the
+     * run was not taken here: leadership lost, schedule changed); a run still waiting for a slot
+     * that late opens the image itself.
+     */
+    static final Duration UNUSED_OPEN = Duration.ofSeconds(30);
     /** A claim is settled by a snapshot taken from this long before it on (timestamps may be truncated to seconds). */
     private static final Duration SETTLE_SLACK = Duration.ofSeconds(1);
 
@@ -180,6 +186,7 @@ final class SnapshotScheduler {
      * committing a batch, wait behind its commits). Closed after the run, or swept if unused.
      */
     private final Map<ImageKey, OpenedAhead> openedAhead = new HashMap<>();
+    private Clock.Timer sweepTimer;
 
     private record OpenedAhead(LocalDateTime due, Future<Image> image) {
     }
@@ -226,6 +233,7 @@ final class SnapshotScheduler {
         cancel(wakeup);
         cancel(claimTimer);
         cancel(completionTimer);
+        cancel(sweepTimer);
         openedAhead.values().forEach(o -> closeUnused(o.image()));
         openedAhead.clear();
         cancel(pendingRefresh.getAndSet(null));
@@ -644,7 +652,7 @@ final class SnapshotScheduler {
         LocalDateTime now = wallNow();
         LocalDateTime horizon = now.plus(CLAIM_LEAD);
         Instant at = clock.now();
-        sweepOpenedAhead(now.minus(CLAIM_LEAD));
+        sweepOpenedAhead(now.minus(UNUSED_OPEN));
         Map<String, Map<String, RunRecord>> claims = new HashMap<>();
         List<Tracked> claimants = new ArrayList<>();
         // While an earlier batch still waits for a slot, its images' records are not settled yet.
@@ -686,6 +694,23 @@ final class SnapshotScheduler {
         });
     }
 
+    /** Under the lock: a sweep when the earliest image opened ahead has waited {@link #UNUSED_OPEN} past its run. */
+    private void armSweep() {
+        if (sweepTimer != null || stopped) {
+            return;
+        }
+        openedAhead.values().stream().map(OpenedAhead::due).min(Comparator.naturalOrder()).ifPresent(due -> {
+            Duration delay = Duration.between(clock.now(), due.plus(UNUSED_OPEN).toInstant(ZoneOffset.UTC));
+            sweepTimer = clock.schedule(delay.isNegative() ? Duration.ZERO : delay, this::sweepLater);
+        });
+    }
+
+    private synchronized void sweepLater() {
+        sweepTimer = null;
+        sweepOpenedAhead(wallNow().minus(UNUSED_OPEN).plusNanos(1));
+        armSweep();
+    }
+
     private void closeUnused(Future<Image> image) {
         image.onSuccess(Image::close);
     }
@@ -723,6 +748,7 @@ final class SnapshotScheduler {
                 if (stale != null) {
                     closeUnused(stale.image());
                 }
+                armSweep();
             }
         }
     }

@@ -57,6 +57,8 @@ final class FakeCluster {
     ClusterException mirrorListFailure;
     /** Image directory listings so far (each refresh lists every namespace it scans). */
     int listImagesCalls;
+    /** Image handles opened and not closed yet. */
+    int openHandles;
     /** omapSet calls that succeeded. */
     int omapWrites;
     /** Makes writes of this object fail (an instance dying between two steps), or null. */
@@ -275,6 +277,7 @@ final class FakeCluster {
     // --- Image ---
 
     private Image handle(FakeImage image) {
+        openHandles++;
         return PartialFake.of(Image.class, new ImageHandle(image));
     }
 
@@ -340,6 +343,9 @@ final class FakeCluster {
         }
 
         public Future<Void> close() {
+            synchronized (FakeCluster.this) {
+                openHandles--;
+            }
             return Future.succeededFuture();
         }
     }

@@ -113,6 +113,12 @@ public final class ScheduleBench {
         clock = new WallClock(firstMark.minus(lead));
         Cluster measured = measuring(setup.cluster);
         SiteModule site = new SiteModule(vertx, "site-a", measured, clock);
+        String concurrency = System.getProperty(MirrorSnapshotScheduleModule.MAX_CONCURRENT);
+        if (concurrency != null) {
+            site.withOption(MirrorSnapshotScheduleModule.MAX_CONCURRENT, concurrency);
+        }
+        System.out.printf("%s: %s%n", MirrorSnapshotScheduleModule.MAX_CONCURRENT,
+                concurrency == null ? "default" : concurrency);
         writeSchedules(site, measured, setup);
         Instant t0 = Instant.now();
         site.start();

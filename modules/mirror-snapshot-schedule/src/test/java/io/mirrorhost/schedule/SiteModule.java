@@ -28,6 +28,12 @@ final class SiteModule {
         context = new TestModuleContext(vertx, siteName, cluster, clock, module);
     }
 
+    /** Sets a module option (before {@link #start}). */
+    SiteModule withOption(String name, String value) {
+        context.withOption(name, value);
+        return this;
+    }
+
     /** The module's store, which outlives module instances as the host's does. */
     io.mirrorhost.api.KeyValueStore store() {
         return context.store();

@@ -378,6 +378,23 @@ class SnapshotSchedulerTest {
         }
     }
 
+    @Test
+    void imagesOpenedForClaimedRunsAreClosedAfterTheRunOrWhenTheRunIsNotTaken() {
+        ModuleHarness h = host();
+        h.run("add", "interval", "1h");
+        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        assertEquals(1, cluster.openHandles, "opened with the claim, before the due instant");
+        advance(SnapshotScheduler.CLAIM_LEAD);
+        assertEquals(1, primary.created);
+        assertEquals(0, cluster.openHandles, "closed after the run");
+        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        assertEquals(1, cluster.openHandles);
+        h.run("remove", "interval", "1h");
+        advance(SnapshotScheduler.CLAIM_LEAD.plus(SnapshotScheduler.UNUSED_OPEN));
+        assertEquals(1, primary.created, "no schedule, no run");
+        assertEquals(0, cluster.openHandles, "the image opened for the run that was not taken is closed");
+    }
+
     private static List<FakeCluster.FakeImage> concat(FakeCluster.FakeImage first, List<FakeCluster.FakeImage> rest) {
         List<FakeCluster.FakeImage> all = new ArrayList<>(List.of(first));
         all.addAll(rest);
