@@ -630,8 +630,7 @@ public final class EmbeddedCluster implements Cluster {
             for (ServiceRegistry.StatusKey key : statuses) {
                 Optional<Long> poolId = t.queryOne("SELECT id FROM pools WHERE name = ?", r -> r.getLong(1), key.pool());
                 if (poolId.isPresent()) {
-                    t.update("UPDATE mirror_statuses SET up = 0 WHERE pool_id = ? AND namespace = ? AND global_id = ?"
-                        + " AND mirror_uuid = ?", poolId.get(), key.namespace(), key.globalId(), key.mirrorUuid());
+                    MirrorStatuses.markDown(t, poolId.get(), key.namespace(), key.globalId(), key.mirrorUuid());
                 }
             }
             return null;

@@ -51,4 +51,11 @@ final class MirrorStatuses {
         t.update("DELETE FROM mirror_statuses WHERE pool_id = ? AND namespace = ? AND global_id = ? AND mirror_uuid = ?",
             poolId, namespace, globalId, mirrorUuid == null ? "" : mirrorUuid);
     }
+
+    /** The status reads as down from now on (its writer went away), keeping its state and last update. */
+    static void markDown(Metadata.Tx t, long poolId, String namespace, String globalId, String mirrorUuid)
+        throws SQLException {
+        t.update("UPDATE mirror_statuses SET up = 0 WHERE pool_id = ? AND namespace = ? AND global_id = ?"
+            + " AND mirror_uuid = ?", poolId, namespace, globalId, mirrorUuid == null ? "" : mirrorUuid);
+    }
 }
