@@ -11,10 +11,10 @@ import java.util.List;
  * The site statuses daemons record for mirrored images ({@code mirror_image_status_set}).
  *
  * <p>cls_rbd reports a status {@code up} while its writer still watches the pool's
- * {@code rbd_mirroring} object. The embedded store cannot tell which client wrote a status, so it
- * counts a status as up while it was reported up and refreshed within two status intervals: a
- * daemon rewrites every status at least every {@link #STATUS_INTERVAL} (rbd-mirror's
- * MirrorStatusUpdater does every 30 s), so a writer that died reads as down within a minute.
+ * {@code rbd_mirroring} object. Here a status is up while it was reported up and refreshed within two
+ * status intervals: a daemon rewrites every status at least every {@link #STATUS_INTERVAL} (rbd-mirror's
+ * MirrorStatusUpdater does every 30 s), so a writer that died reads as down within a minute; and at once
+ * when the {@link ServiceRegistry} sees its writer go (connection closed, daemon stopped: {@link #markDown}).
  */
 final class MirrorStatuses {
     static final Duration STATUS_INTERVAL = Duration.ofSeconds(30);
