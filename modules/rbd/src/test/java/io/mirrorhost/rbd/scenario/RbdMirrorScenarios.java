@@ -15,6 +15,9 @@ import io.mirrorhost.api.testing.ScenarioSite;
 import io.mirrorhost.rbd.RbdModule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +126,42 @@ public abstract class RbdMirrorScenarios {
         assertOk("Mode: pool\nSite Name: " + site.name() + "\n\nPeer Sites: none\n", rbd.run("mirror pool info " + p));
         assertOk("", rbd.run("mirror pool disable " + p));
         assertOk("Mode: disabled\n", rbd.run("mirror pool info " + p));
+    }
+
+    @Test
+    void peerAttributesShowWithAll() throws IOException {
+        String p = site.newPool("rbd-mirror-attrs");
+        rbd.ok("mirror pool enable " + p + " image");
+        Path keyFile = Files.createTempFile("peer", ".key");
+        try {
+            Files.writeString(keyFile, "AQBkZWNsYXJlZGtleWZvcnNjZW5hcmlvcw==\n");
+            String uuid = rbd.ok("mirror pool peer add " + p + " client.remote@site-b --remote-mon-host"
+                    + " 127.0.0.1:3300 --remote-key-file " + keyFile).trim();
+            assertOk("Mode: image\nSite Name: " + site.name() + "\n\nPeer Sites: \n\n"
+                    + "UUID: " + uuid + "\nName: site-b\nMirror UUID: \nDirection: rx-tx\nClient: client.remote\n"
+                    + "Mon Host: 127.0.0.1:3300\nKey: AQBkZWNsYXJlZGtleWZvcnNjZW5hcmlvcw==\n",
+                    rbd.run("mirror pool info " + p + " --all"));
+            assertOk("{\n"
+                    + "    \"mode\": \"image\",\n"
+                    + "    \"site_name\": \"" + site.name() + "\",\n"
+                    + "    \"peers\": [\n"
+                    + "        {\n"
+                    + "            \"uuid\": \"" + uuid + "\",\n"
+                    + "            \"direction\": \"rx-tx\",\n"
+                    + "            \"site_name\": \"site-b\",\n"
+                    + "            \"mirror_uuid\": \"\",\n"
+                    + "            \"client_name\": \"client.remote\",\n"
+                    + "            \"key\": \"AQBkZWNsYXJlZGtleWZvcnNjZW5hcmlvcw==\",\n"
+                    + "            \"mon_host\": \"127.0.0.1:3300\"\n"
+                    + "        }\n"
+                    + "    ]\n"
+                    + "}\n", rbd.run("mirror pool info " + p + " --all --format json --pretty-format"));
+            assertFalse(rbd.ok("mirror pool info " + p).contains("Key:"), "attributes only with --all");
+        } finally {
+            Files.delete(keyFile);
+        }
+        assertResult(-22, "", "rbd: failed to open " + keyFile + "\n",
+                rbd.run("mirror pool peer add " + p + " client.x@site-c --remote-key-file " + keyFile));
     }
 
     @Test
