@@ -562,7 +562,15 @@ final class ImageStore {
             return;
         }
         dirtyObjects.add(v.objno);
-        if (v.written.rangeCount() > MAX_WRITTEN_RANGES) {
+        if (v.overlay && v.written.covers(0, objectSize)) {
+            v.overlay = false; // wrote it all: its base is no longer read, nor kept for it
+            List<ObjectVersion> versions = objects.get(v.objno);
+            int i = versions.indexOf(v);
+            while (i > 0 && isUnseen(versions.get(i - 1))) {
+                forgetFile(versions.remove(i - 1).fileName());
+                i--;
+            }
+        } else if (v.written.rangeCount() > MAX_WRITTEN_RANGES) {
             if (v.overlay) {
                 materialize(objects.get(v.objno), v);
             } else {
@@ -797,7 +805,8 @@ final class ImageStore {
         void dropUnseenAfterLeaving(long point) throws IOException {
             for (Map.Entry<Long, List<ObjectVersion>> e : objects.entrySet()) {
                 for (ObjectVersion v : e.getValue()) {
-                    if (isUnseen(v) && v.visibleAt(point)) {
+                    // also bases kept earlier: the head above one may no longer be shared
+                    if (isUnseen(v)) {
                         prune(listOf(e.getKey()));
                         break;
                     }

@@ -7,7 +7,6 @@ import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,32 +83,36 @@ final class FrameCodec {
      * {@code onError} (the caller closes the connection: the stream cannot be resynchronised).
      */
     static Handler<Buffer> parser(Consumer<Frame> onFrame, Consumer<String> onError) {
-        RecordParser parser = RecordParser.newFixed(4);
-        boolean[] readingLength = {true};
-        parser.handler(chunk -> {
-            if (readingLength[0]) {
-                int length = chunk.getInt(0);
-                if (length < 4 || length > MAX_FRAME_BYTES) {
-                    onError.accept("invalid frame length " + length);
-                    parser.pause();
-                    return;
-                }
-                readingLength[0] = false;
-                parser.fixedSizeMode(length);
-            } else {
-                readingLength[0] = true;
-                parser.fixedSizeMode(4);
-                Frame frame;
-                try {
-                    frame = decode(chunk);
-                } catch (IllegalArgumentException e) {
-                    onError.accept(e.getMessage());
-                    parser.pause();
-                    return;
-                }
-                onFrame.accept(frame);
-            }
-        });
-        return parser;
+        return new FrameParser(onFrame, onError);
+    }
+
+    /**
+     * The frame as buffers to write in turn: lengths and header, then each blob as it is (not
+     * copied into one buffer with the header).
+     */
+    static List<Buffer> encodeParts(Frame frame) {
+        ObjectNode header = frame.header();
+        if (!frame.blobs().isEmpty()) {
+            ArrayNode lengths = header.putArray("blobs");
+            frame.blobs().forEach(b -> lengths.add(b.length()));
+        }
+        byte[] json;
+        try {
+            json = Wire.MAPPER.writeValueAsBytes(header);
+        } catch (IOException e) {
+            throw new ClusterException(Errno.EINVAL, "cannot encode a cluster message: " + e.getMessage(), e);
+        }
+        long total = 4L + json.length;
+        for (Buffer blob : frame.blobs()) {
+            total += blob.length();
+        }
+        if (total > MAX_FRAME_BYTES) {
+            throw new ClusterException(Errno.EFBIG,
+                    "cluster message of " + total + " bytes exceeds the limit of " + MAX_FRAME_BYTES + " bytes");
+        }
+        List<Buffer> parts = new ArrayList<>(1 + frame.blobs().size());
+        parts.add(Buffer.buffer(8 + json.length).appendInt((int) total).appendInt(json.length).appendBytes(json));
+        parts.addAll(frame.blobs());
+        return parts;
     }
 }

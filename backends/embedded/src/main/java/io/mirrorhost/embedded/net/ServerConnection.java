@@ -323,18 +323,18 @@ final class ServerConnection {
     }
 
     private void send(Frame frame) {
-        Buffer encoded;
+        List<Buffer> encoded;
         try {
-            encoded = FrameCodec.encode(frame);
+            encoded = FrameCodec.encodeParts(frame);
         } catch (ClusterException e) {
             ObjectNode error = Wire.header(Wire.RESULT);
             error.put("id", frame.id());
             error.put("ok", false);
             error.put("errno", e.errno().name());
             error.put("message", e.getMessage());
-            encoded = FrameCodec.encode(Frame.of(error));
+            encoded = FrameCodec.encodeParts(Frame.of(error));
         }
-        socket.write(encoded);
+        encoded.forEach(socket::write);
         if (socket.writeQueueFull()) {
             // Stop reading requests until the client has taken the replies already queued.
             socket.pause();

@@ -39,6 +39,47 @@ class FrameCodecTest {
     }
 
     @Test
+    void theWrittenPartsAreTheFrameAndParseByteByByteIntoGrowableBlobs() {
+        ObjectNode header = Wire.header(Wire.RESULT);
+        header.put("id", 9);
+        Buffer data = Buffer.buffer(new byte[70_000]).setByte(0, (byte) 1).setByte(69_999, (byte) 2);
+        Frame frame = new Frame(header, List.of(data, Buffer.buffer()));
+        Buffer parts = Buffer.buffer();
+        FrameCodec.encodeParts(frame).forEach(parts::appendBuffer);
+        assertEquals(FrameCodec.encode(new Frame(header.deepCopy(), List.of(data, Buffer.buffer()))), parts);
+
+        List<Frame> frames = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        Handler<Buffer> parser = FrameCodec.parser(frames::add, errors::add);
+        for (int i = 0; i < parts.length(); i++) {
+            parser.handle(parts.slice(i, i + 1));
+        }
+        parser.handle(parts);
+        assertEquals(List.of(), errors);
+        assertEquals(2, frames.size());
+        for (Frame f : frames) {
+            assertEquals(9, f.id());
+            assertEquals(data, f.blobs().get(0));
+            assertEquals(0, f.blobs().get(1).length());
+        }
+        Buffer received = frames.get(0).blobs().get(0);
+        received.appendString("more");
+        assertEquals(70_004, received.length(), "a received blob is the caller's to extend");
+        assertEquals(data, frames.get(1).blobs().get(0), "and shares nothing with other frames");
+    }
+
+    @Test
+    void blobsLongerThanTheFrameAreReported() {
+        ObjectNode header = Wire.header(Wire.CALL);
+        header.putArray("blobs").add(50);
+        byte[] json = header.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<String> errors = new ArrayList<>();
+        FrameCodec.parser(f -> { }, errors::add)
+                .handle(Buffer.buffer().appendInt(4 + json.length + 10).appendInt(json.length).appendBytes(json));
+        assertEquals(List.of("blob lengths exceed the frame"), errors);
+    }
+
+    @Test
     void corruptLengthsAreReportedNotAllocated() {
         List<String> errors = new ArrayList<>();
         FrameCodec.parser(f -> { }, errors::add).handle(Buffer.buffer().appendInt(Integer.MAX_VALUE));
