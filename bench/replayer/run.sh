@@ -8,7 +8,8 @@
 #   delta: 64 MiB of random 64 KiB writes
 #   empty: no writes
 # Usage: bench/replayer/run.sh [WORK_DIR]   (default: a new dir under bench/target, removed on exit)
-# MH_ONLY=1 skips the Ceph half (for iterating on Mirrorhost; no ratios to rbd-mirror then).
+# MH_ONLY=1 skips the Ceph half (for iterating on Mirrorhost; no ratios to rbd-mirror then);
+# HOST_JAVA_OPTS goes to the two host JVMs (e.g. -Dorg.slf4j.simpleLogger.log.replayer=debug for step timings).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -123,7 +124,7 @@ CONF
 done
 export MIRRORHOST_CONF_DIR="$WORK/conf"
 for s in site-a site-b; do
-    bin/mirrorhost --conf "$WORK/conf/$s.conf" > "$WORK/$s-host.log" 2>&1 &
+    JAVA_OPTS="${HOST_JAVA_OPTS:-}" bin/mirrorhost --conf "$WORK/conf/$s.conf" > "$WORK/$s-host.log" 2>&1 &
     HOST_PIDS+=($!)
 done
 mh() { local s=$1; shift; bin/rbdm --cluster "$s" "$@"; }

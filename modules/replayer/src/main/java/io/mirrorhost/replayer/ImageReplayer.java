@@ -183,9 +183,13 @@ final class ImageReplayer {
 
     /**
      * Reads the local copy first: a local primary needs nothing from the peer (and is reported as
-     * such even while the peer is unreachable); otherwise both copies.
+     * such even while the peer is unreachable); otherwise both copies. The peer's image list is
+     * asked for at once, as every read is a round trip and the empty delta's latency is mostly
+     * these; the peer's image is opened only once the local copy is known not to be primary.
      */
     private Future<ReplayInput> gather() {
+        Future<Map<String, MirrorImageInfo>> remoteList = on(settings.remote().mirrorImageInfoList(
+                settings.remoteNamespace()));
         return on(settings.local().mirrorImageInfoList(settings.localNamespace())).compose(localList -> {
             MirrorImageInfo localInfo = find(localList, false);
             return openLocal(localInfo).compose(v -> side(localImage, localInfo));
@@ -193,10 +197,11 @@ final class ImageReplayer {
             if (local != null && local.promotion() == Promotion.PRIMARY) {
                 return Future.succeededFuture(input(local, null, false));
             }
-            return on(settings.remote().mirrorImageInfoList(settings.remoteNamespace())).compose(remoteList -> {
-                MirrorImageInfo remoteInfo = find(remoteList, true);
+            Future<Boolean> resync = resync();
+            return remoteList.compose(list -> {
+                MirrorImageInfo remoteInfo = find(list, true);
                 return openRemote(remoteInfo).compose(v -> side(remoteImage, remoteInfo));
-            }).compose(remote -> resync().map(resync -> input(local, remote, resync)));
+            }).compose(remote -> resync.map(r -> input(local, remote, r)));
         });
     }
 
@@ -272,8 +277,9 @@ final class ImageReplayer {
         if (info == null || image == null) {
             return Future.succeededFuture(null);
         }
-        return on(image.info()).compose(about -> on(image.listSnaps())
-                .map(snaps -> new ImageSide(about.name(), info, snaps)));
+        Future<ImageInfo> about = on(image.info());
+        Future<List<SnapInfo>> snaps = on(image.listSnaps());
+        return on(Future.all(about, snaps)).map(both -> new ImageSide(about.result().name(), info, snaps.result()));
     }
 
     private Future<Boolean> resync() {
@@ -402,8 +408,10 @@ final class ImageReplayer {
     }
 
     private Future<UserSnapshotPlan> plan(ReplayAction.CopySnapshot copy) {
-        return on(remoteImage.listSnaps()).compose(remote -> on(localImage.listSnaps())
-                .map(local -> UserSnapshotPlan.of(copy.remoteStart(), copy.remoteEnd(), remote, local)));
+        Future<List<SnapInfo>> remote = on(remoteImage.listSnaps());
+        Future<List<SnapInfo>> local = on(localImage.listSnaps());
+        return on(Future.all(remote, local)).map(both ->
+                UserSnapshotPlan.of(copy.remoteStart(), copy.remoteEnd(), remote.result(), local.result()));
     }
 
     /** Copies up to each pending user snapshot in turn and takes it; answers where the rest starts. */
@@ -437,7 +445,8 @@ final class ImageReplayer {
                                     recorder == null ? p -> { } : recorder::progressed, () -> stopped)
                             .compose(x -> on(localImage.flush()))
                             .compose(x -> recorder == null ? Future.succeededFuture() : recorder.idle());
-                })).eventually(() -> on(atSnap.close())));
+                    // closed without waiting: nothing after the copy depends on it
+                })).onComplete(ar -> atSnap.close()));
     }
 
     /** Removes user snapshots the primary dropped and protects those it protects. */
