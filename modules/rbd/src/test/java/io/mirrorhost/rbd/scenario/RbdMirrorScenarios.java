@@ -165,6 +165,35 @@ public abstract class RbdMirrorScenarios {
     }
 
     @Test
+    void namespacesAndTheirMirroring() {
+        String p = site.newPool("rbd-mirror-ns");
+        assertOk("", rbd.run("namespace create " + p + "/tenant"));
+        assertResult(-17, "", "rbd: failed to created namespace: (17) File exists",
+                rbd.run("namespace create " + p + "/tenant"));
+        assertOk("NAME  \ntenant\n", rbd.run("namespace ls " + p));
+        assertOk("[{\"name\":\"tenant\"}]\n", rbd.run("namespace ls " + p + " --format json"));
+        rbd.ok("create --size 8M " + p + "/tenant/img");
+        assertOk("img\n", rbd.run("ls " + p + "/tenant"));
+        assertOk("", rbd.run("ls " + p));
+
+        rbd.ok("mirror pool enable " + p + " image");
+        assertOk("", rbd.run("mirror pool enable " + p + "/tenant image"));
+        assertOk("Mode: image\n", rbd.run("mirror pool info " + p + "/tenant"));
+        assertOk("{\"mode\":\"image\"}\n", rbd.run("mirror pool info " + p + "/tenant --format json"));
+        assertOk("Mirroring enabled\n", rbd.run("mirror image enable " + p + "/tenant/img snapshot"));
+        assertEquals("snapshot", object(rbd.ok("info " + p + "/tenant/img --format json")).getJsonObject("mirroring")
+                .getString("mode"));
+
+        assertResult(-16, "", "rbd: namespace contains images which must be deleted first.",
+                rbd.run("namespace rm " + p + "/tenant"));
+        assertOk("Mirroring disabled\n", rbd.run("mirror image disable " + p + "/tenant/img"));
+        rbd.ok("rm " + p + "/tenant/img");
+        assertOk("", rbd.run("mirror pool disable " + p + "/tenant"));
+        assertOk("", rbd.run("namespace rm " + p + "/tenant"));
+        assertOk("", rbd.run("namespace ls " + p));
+    }
+
+    @Test
     void imageEnableInfoStatusAndDisable() {
         String image = pool + "/enabled";
         rbd.ok("create --size 8M " + image);
