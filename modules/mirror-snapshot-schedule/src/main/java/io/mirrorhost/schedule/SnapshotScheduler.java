@@ -960,7 +960,9 @@ final class SnapshotScheduler {
         if (t.entry == null || images.get(t.key) != t) {
             published.remove(t.key);
         } else {
-            published.put(t.key, new StatusRow(t.entry.at(), t.name, t.record));
+            RunRecord r = t.record;
+            published.put(t.key, new StatusRow(t.entry.at(), t.name,
+                    r == null || r.lastRun() == null ? null : r.lastRun().toString(), r == null ? null : r.lastError()));
         }
     }
 
@@ -994,7 +996,7 @@ final class SnapshotScheduler {
     }
 
     /** What status shows of one image. */
-    private record StatusRow(LocalDateTime at, String name, RunRecord record) {
+    private record StatusRow(LocalDateTime at, String name, String lastRun, String lastError) {
     }
 
     /**
@@ -1012,11 +1014,15 @@ final class SnapshotScheduler {
         });
         rows.sort(Comparator.comparing(StatusRow::at).thenComparing(StatusRow::name));
         List<ScheduledImage> result = new ArrayList<>(rows.size());
+        LocalDateTime formattedAt = null;
+        String formatted = null;
         for (StatusRow row : rows) {
-            RunRecord r = row.record();
-            result.add(new ScheduledImage(row.at().format(Schedule.TIME_FORMAT), row.name(),
-                    r == null || r.lastRun() == null ? null : r.lastRun().toString(),
-                    r == null ? null : r.lastError()));
+            if (!row.at().equals(formattedAt)) {
+                // rows are sorted by time, and thousands share each one
+                formattedAt = row.at();
+                formatted = formattedAt.format(Schedule.TIME_FORMAT);
+            }
+            result.add(new ScheduledImage(formatted, row.name(), row.lastRun(), row.lastError()));
         }
         return result;
     }

@@ -95,6 +95,11 @@ abstract class StructuredWriter {
 
         private void quote(String s) {
             out.append('"');
+            if (!needsEscape(s)) {
+                // the common case (names, times), appended whole: status writes 100,000 rows
+                out.append(s).append('"');
+                return;
+            }
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
                 switch (c) {
@@ -113,6 +118,16 @@ abstract class StructuredWriter {
             }
             out.append('"');
         }
+    }
+
+    private static boolean needsEscape(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
     }
 
     static final class Xml extends StructuredWriter {
