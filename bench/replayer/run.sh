@@ -219,8 +219,8 @@ if cmp -s <(rbd --cluster site-a export $POOL/$IMG - 2>/dev/null) <(rbd --cluste
 echo "rbd-mirror site-b image vs site-a: $CE_CHECK"
 cd "$ROOT"
 
-mean() { printf '%s\n' "$@" | awk '{ t += $1 } END { printf "%.2f", t / NR }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+mean() { printf '%s\n' "$@" | awk '{ t += $1 } END { printf "%.3f", t / NR }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 verdict() { awk -v r="$1" -v g="$2" 'BEGIN { print (r <= g ? "met" : "missed") }'; }
 row() {  # NAME OURS THEIRS GOAL
     local r; r=$(ratio "$2" "$3")

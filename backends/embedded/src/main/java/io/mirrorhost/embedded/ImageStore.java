@@ -518,9 +518,12 @@ final class ImageStore {
             pos += ch.write(slice, pos);
         }
         unsyncedFiles.written(target.fileName());
+        boolean wasWhole = target.written != null && target.written.covers(0, objectSize);
         recordWritten(target, within, pos);
-        if (pos == objectSize) {
-            // a sequential writer has filled the object: start its writeback now
+        boolean filled = target.written == null ? pos == objectSize : target.written.covers(0, objectSize);
+        if (filled && (pos == objectSize || !wasWhole)) {
+            // a writer has filled the object (also when its pieces came out of order, as a
+            // replayer's do): start its writeback now
             unsyncedFiles.syncSoon(target.fileName());
         }
     }
