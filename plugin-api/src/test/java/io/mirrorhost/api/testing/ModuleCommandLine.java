@@ -75,6 +75,14 @@ public final class ModuleCommandLine {
         return handle(spec, new CommandRequest(spec.prefix(), args, format, pretty, null));
     }
 
+    /** Runs an already typed request (its prefix names the command exactly). */
+    public CommandResult run(CommandRequest request) {
+        CommandSpec spec = module.commands().stream().filter(c -> c.prefix().equals(request.prefix())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("module " + module.name() + " has no command '"
+                        + request.prefix() + "'"));
+        return handle(spec, request);
+    }
+
     /** Runs {@code line} and returns its standard output, failing the test if the command failed. */
     public String ok(String line) {
         CommandResult result = run(line);

@@ -1,14 +1,11 @@
 package io.mirrorhost.rbd.testing;
 
-import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.CommandRequest;
 import io.mirrorhost.api.CommandResult;
-import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.OutputFormat;
+import io.mirrorhost.api.testing.ModuleCommandLine;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,12 +17,10 @@ import java.util.Map;
  * standard error, as the host reports it.
  */
 public final class CommandRunner {
-    private final MgrModule module;
-    private final Context context;
+    private final ModuleCommandLine lines;
 
     public CommandRunner(MgrModule module, Context context) {
-        this.module = module;
-        this.context = context;
+        this.lines = new ModuleCommandLine(module, context);
     }
 
     /** What a command answered. */
@@ -90,26 +85,9 @@ public final class CommandRunner {
             return this;
         }
 
-        public Outcome run() throws Exception {
-            CommandSpec spec = module.commands().stream().filter(c -> c.prefix().equals(prefix)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("no command '" + prefix + "'"));
-            CommandRequest request = new CommandRequest(prefix, args, format, pretty, input);
-            Promise<CommandResult> promise = Promise.promise();
-            context.runOnContext(v -> {
-                Future<CommandResult> result;
-                try {
-                    result = spec.handler().handle(request);
-                } catch (RuntimeException e) {
-                    result = Future.failedFuture(e);
-                }
-                result.onComplete(promise);
-            });
-            try {
-                CommandResult result = Await.result(promise.future());
-                return new Outcome(result.code(), result.stdout(), result.stderr(), result.binaryStdout());
-            } catch (CommandException e) {
-                return new Outcome(-e.errno().code(), "", e.getMessage());
-            }
+        public Outcome run() {
+            CommandResult result = lines.run(new CommandRequest(prefix, args, format, pretty, input));
+            return new Outcome(result.code(), result.stdout(), result.stderr(), result.binaryStdout());
         }
     }
 
