@@ -9,6 +9,7 @@
 #   empty: no writes
 # Usage: bench/replayer/run.sh [WORK_DIR]   (default: a new dir under bench/target, removed on exit)
 # MH_ONLY=1 skips the Ceph half (for iterating on Mirrorhost; no ratios to rbd-mirror then);
+# MH_OBJECT_COPIES sets site-b's replayer option concurrent_object_copies (default 10).
 # HOST_JAVA_OPTS goes to the two host JVMs (e.g. -Dorg.slf4j.simpleLogger.log.replayer=debug for step timings).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -147,6 +148,7 @@ for s in site-a site-b; do
     mh $s pool create $POOL >/dev/null && mh $s pool init $POOL
     mh $s mirror pool enable --site-name $s $POOL image
 done
+if [ -n "${MH_OBJECT_COPIES:-}" ]; then mh site-b config set mgr/replayer/concurrent_object_copies "$MH_OBJECT_COPIES"; fi
 mh site-a mirror pool peer bootstrap create --site-name site-a $POOL > "$WORK/mh-token"
 mh site-b mirror pool peer bootstrap import --site-name site-b $POOL "$WORK/mh-token"
 mh site-a create --size 1G $POOL/$IMG
