@@ -395,7 +395,9 @@ final class ImageReplayer {
                 ? Future.succeededFuture(copy.resumeLocalSnapId())
                 : on(localImage.mirrorCreateNonPrimarySnapshot(settings.remoteMirrorUuid(),
                         copy.remoteEnd(), Map.of(), copy.demoted()));
+        long started = System.nanoTime();
         return localSnap.compose(localSnapId -> plan(copy).compose(plan -> {
+            timing("snapshot created and planned", started);
             stats.syncStarted(settings.clock().now());
             return copyUserSnapshots(plan.segments(), plan.from()).compose(from -> {
                 long resumeAt = plan.segments().isEmpty() ? copy.resumeObject() : 0;
@@ -404,7 +406,13 @@ final class ImageReplayer {
         }).compose(v -> on(localImage.mirrorSnapshotSetCopyProgress(localSnapId, true,
                 syncing == null ? 0 : syncing.objectCount()))))
                 .onSuccess(v -> stats.syncFinished(settings.clock().now()))
+                .onSuccess(v -> timing("copy complete", started))
                 .onComplete(ar -> syncing = null);
+    }
+
+    /** Debug timings of a copy's phases (milliseconds since {@code since}). */
+    private void timing(String what, long since) {
+        settings.logger().debug("image {}: {} after {} ms", globalId, what, (System.nanoTime() - since) / 1_000_000);
     }
 
     private Future<UserSnapshotPlan> plan(ReplayAction.CopySnapshot copy) {
@@ -430,6 +438,7 @@ final class ImageReplayer {
 
     /** Copies the remote image at {@code toSnap} over the local head, as the delta from {@code from}. */
     private Future<Void> copyRange(long toSnap, Long from, ProgressRecorder recorder, long resumeObject) {
+        long started = System.nanoTime();
         return on(settings.remote().openImageAtSnap(settings.remoteNamespace(), remoteImageId, toSnap))
                 .compose(atSnap -> on(atSnap.info()).compose(info -> resizeLocal(info.size()).compose(v -> {
                     SyncProgress progress = new SyncProgress(info.objectCount(), resumeObject);
@@ -443,7 +452,9 @@ final class ImageReplayer {
                     return copier.copy(atSnap, from, localImage, info.size(), info.objectSize(), progress,
                                     bytes -> stats.bytesRead(settings.clock().now(), bytes),
                                     recorder == null ? p -> { } : recorder::progressed, () -> stopped)
+                            .onSuccess(x -> timing("data copied", started))
                             .compose(x -> on(localImage.flush()))
+                            .onSuccess(x -> timing("data flushed", started))
                             .compose(x -> recorder == null ? Future.succeededFuture() : recorder.idle());
                     // closed without waiting: nothing after the copy depends on it
                 })).onComplete(ar -> atSnap.close()));
