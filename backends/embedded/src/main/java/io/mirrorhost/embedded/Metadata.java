@@ -138,7 +138,8 @@ final class Metadata implements AutoCloseable {
      * as before. A work that wrote nothing returns at once: it has nothing to make durable (it may
      * have read a queued caller's write that is not durable yet; that caller is not told of its
      * success before the commit, and a crash undoes both). Nested calls (a work that calls
-     * transaction) run in a savepoint of the caller's transaction.
+     * transaction) run in a savepoint of the caller's transaction. Since a caller may wait for the
+     * commit of a later caller's work, a caller must not hold a lock that a work may take (none does).
      */
     <T> T transaction(SqlWork<T> work) throws Exception {
         if (lock.isHeldByCurrentThread()) {
