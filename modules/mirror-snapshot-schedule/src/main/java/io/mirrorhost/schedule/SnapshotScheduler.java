@@ -676,9 +676,15 @@ final class SnapshotScheduler {
         for (Tracked t : claimants) {
             RunRecord before = t.record;
             RunRecord claimed = claims.get(t.pool).get(t.recordKey());
-            Future<Void> written = writes.get(t.pool);
-            t.claimWrite = written;
-            written.onComplete(r -> claimWritten(t, before, claimed, r.succeeded()));
+            // completes once claimWritten has run (which needs this lock, so only a write that
+            // completed at once is complete here)
+            Future<Void> settled = writes.get(t.pool).transform(r -> {
+                claimWritten(t, before, claimed, r.succeeded());
+                return Future.<Void>succeededFuture();
+            });
+            if (!settled.isComplete()) {
+                t.claimWrite = settled;
+            }
         }
         arm();
     }
@@ -819,7 +825,7 @@ final class SnapshotScheduler {
         running.add(t.key);
         execute(t, due).onComplete(r -> {
             if (r.failed()) {
-                log.error("scheduled snapshot of {} failed: {}", t.name, r.cause().getMessage());
+                log.error("scheduled snapshot of {} failed: {}", t.name, String.valueOf(r.cause()), r.cause());
             }
             synchronized (this) {
                 running.remove(t.key);
@@ -844,19 +850,21 @@ final class SnapshotScheduler {
      * (reading the pool's whole record object per run would cost O(images) each time).
      */
     private Future<Void> execute(Tracked t, LocalDateTime due) {
-        RunRecord record;
         Future<Void> claimWrite;
+        synchronized (this) {
+            claimWrite = t.claimWrite;
+        }
+        // a claim made ahead still being written: its outcome decides how the run is taken
+        return claimWrite == null ? executeClaimed(t, due) : claimWrite.transform(r -> executeClaimed(t, due));
+    }
+
+    private Future<Void> executeClaimed(Tracked t, LocalDateTime due) {
+        RunRecord record;
         boolean claimedAhead;
         synchronized (this) {
             record = t.record;
-            claimWrite = t.claimWrite;
             claimedAhead = due.equals(t.claimedAhead);
-            if (claimWrite == null) {
-                t.claimedAhead = null;
-            }
-        }
-        if (claimWrite != null) {
-            return claimWrite.transform(r -> execute(t, due));
+            t.claimedAhead = null;
         }
         RunRecord.Claim claim = record == null ? null : record.claim();
         if (claim != null && claimedAhead && owner.equals(claim.owner()) && due.equals(claim.due())) {

@@ -59,6 +59,9 @@ final class FakeCluster {
     int listImagesCalls;
     /** Image handles opened and not closed yet. */
     int openHandles;
+    /** While set, omapSet calls wait in {@link #heldOmapWrites} until run (a slow store). */
+    boolean holdOmapWrites;
+    final List<Runnable> heldOmapWrites = new ArrayList<>();
     /** omapSet calls that succeeded. */
     int omapWrites;
     /** Makes writes of this object fail (an instance dying between two steps), or null. */
@@ -241,6 +244,11 @@ final class FakeCluster {
         pool(where.pool());
         if (object.equals(failWritesOf)) {
             return Future.failedFuture(new ClusterException(Errno.ETIMEDOUT, "injected write failure"));
+        }
+        if (holdOmapWrites) {
+            io.vertx.core.Promise<Void> promise = io.vertx.core.Promise.promise();
+            heldOmapWrites.add(() -> omapSet(where, object, values).onComplete(promise));
+            return promise.future();
         }
         omapWrites++;
         omaps.computeIfAbsent(objectKey(where, object), k -> new TreeMap<>()).putAll(values);

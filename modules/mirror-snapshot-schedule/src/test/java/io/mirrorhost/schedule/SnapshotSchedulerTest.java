@@ -395,6 +395,26 @@ class SnapshotSchedulerTest {
         assertEquals(0, cluster.openHandles, "the image opened for the run that was not taken is closed");
     }
 
+    @Test
+    void aClaimStillBeingWrittenAtTheDueInstantIsTakenOnceItIsWritten() {
+        ModuleHarness h = host();
+        h.run("add", "interval", "1h");
+        cluster.holdOmapWrites = true;
+        advance(Duration.ofHours(1));
+        assertEquals(1, cluster.heldOmapWrites.size(), "the claim made ahead is still being written");
+        assertEquals(0, primary.created, "no snapshot before its claim is written");
+        cluster.holdOmapWrites = false;
+        List<Runnable> held = List.copyOf(cluster.heldOmapWrites);
+        cluster.heldOmapWrites.clear();
+        held.forEach(Runnable::run);
+        assertEquals(1, primary.created);
+        advance(SnapshotScheduler.COMPLETION_LINGER);
+        assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + primary.id)
+                .contains("\"last_due\":\"2026-01-01T11:00\""));
+        advance(Duration.ofHours(1));
+        assertEquals(2, primary.created);
+    }
+
     private static List<FakeCluster.FakeImage> concat(FakeCluster.FakeImage first, List<FakeCluster.FakeImage> rest) {
         List<FakeCluster.FakeImage> all = new ArrayList<>(List.of(first));
         all.addAll(rest);
