@@ -24,29 +24,11 @@ final class FrameCodec {
     private FrameCodec() {
     }
 
+    /** The frame in one buffer (tests, small messages); {@link #encodeParts} avoids copying the blobs. */
     static Buffer encode(Frame frame) {
-        ObjectNode header = frame.header();
-        if (!frame.blobs().isEmpty()) {
-            ArrayNode lengths = header.putArray("blobs");
-            frame.blobs().forEach(b -> lengths.add(b.length()));
-        }
-        byte[] json;
-        try {
-            json = Wire.MAPPER.writeValueAsBytes(header);
-        } catch (IOException e) {
-            throw new ClusterException(Errno.EINVAL, "cannot encode a cluster message: " + e.getMessage(), e);
-        }
-        long total = 4L + json.length;
-        for (Buffer blob : frame.blobs()) {
-            total += blob.length();
-        }
-        if (total > MAX_FRAME_BYTES) {
-            throw new ClusterException(Errno.EFBIG,
-                    "cluster message of " + total + " bytes exceeds the limit of " + MAX_FRAME_BYTES + " bytes");
-        }
-        Buffer out = Buffer.buffer((int) total + 4);
-        out.appendInt((int) total).appendInt(json.length).appendBytes(json);
-        frame.blobs().forEach(out::appendBuffer);
+        List<Buffer> parts = encodeParts(frame);
+        Buffer out = Buffer.buffer(parts.stream().mapToInt(Buffer::length).sum());
+        parts.forEach(out::appendBuffer);
         return out;
     }
 
