@@ -1,5 +1,6 @@
 package io.mirrorhost.host;
 
+import io.mirrorhost.api.format.TextTable;
 import io.mirrorhost.api.ArgSpec;
 import io.mirrorhost.api.ArgType;
 import io.mirrorhost.api.CommandException;
@@ -89,13 +90,13 @@ final class BuiltinCommands {
         List<ModuleManager.Slot> slots = modules.slots().stream()
                 .sorted(Comparator.comparing(ModuleManager.Slot::name)).toList();
         if (request.format() == OutputFormat.PLAIN) {
-            TextTable table = new TextTable("MODULE", "      ");
+            TextTable table = TextTable.leftAligned("MODULE", "      ").cellsEndWithOneSpace();
             slots.stream().filter(s -> s.module.alwaysOn()).forEach(s -> table.row(s.name(), state(s)));
             slots.stream().filter(s -> !s.module.alwaysOn() && s.state != ModuleManager.State.DISABLED)
                     .forEach(s -> table.row(s.name(), state(s)));
             slots.stream().filter(s -> !s.module.alwaysOn() && s.state == ModuleManager.State.DISABLED)
                     .forEach(s -> table.row(s.name(), "-"));
-            return Future.succeededFuture(CommandResult.ok(table.toString()));
+            return Future.succeededFuture(CommandResult.ok(table.render()));
         }
         JsonArray alwaysOn = new JsonArray();
         JsonArray enabled = new JsonArray();
@@ -214,7 +215,7 @@ final class BuiltinCommands {
 
     private Future<CommandResult> configLs(CommandRequest request) {
         JsonArray all = new JsonArray();
-        TextTable table = new TextTable("OPTION", "VALUE");
+        TextTable table = TextTable.leftAligned("OPTION", "VALUE").cellsEndWithOneSpace();
         for (ModuleManager.Slot slot : modules.slots()) {
             options.values(slot.name()).forEach((option, value) -> {
                 String key = "mgr/" + slot.name() + "/" + option;
@@ -223,7 +224,7 @@ final class BuiltinCommands {
             });
         }
         if (request.format() == OutputFormat.PLAIN) {
-            return Future.succeededFuture(CommandResult.ok(table.toString()));
+            return Future.succeededFuture(CommandResult.ok(table.render()));
         }
         return Future.succeededFuture(CommandResult.ok(
                 StructuredOutput.render(request.format(), request.prettyFormat(), "config", all, XML_ITEMS)));

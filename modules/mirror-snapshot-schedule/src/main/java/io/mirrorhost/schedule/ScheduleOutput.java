@@ -1,5 +1,6 @@
 package io.mirrorhost.schedule;
 
+import io.mirrorhost.api.format.TextTable;
 import io.mirrorhost.api.OutputFormat;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ final class ScheduleOutput {
     /** Every listed level, by name in rbd's order ({@code ls --recursive}). */
     static String levels(SortedMap<String, Schedule> byName, OutputFormat format, boolean pretty) {
         if (format == OutputFormat.PLAIN) {
-            TextTable table = new TextTable("POOL", "NAMESPACE", "IMAGE", "SCHEDULE");
+            TextTable table = TextTable.leftAligned("POOL", "NAMESPACE", "IMAGE", "SCHEDULE");
             byName.forEach((name, schedule) -> {
                 String[] parts = cliName(name);
                 if (parts != null) {
@@ -78,7 +79,7 @@ final class ScheduleOutput {
      */
     static String status(List<ScheduledImage> images, OutputFormat format, boolean pretty) {
         if (format == OutputFormat.PLAIN) {
-            TextTable table = new TextTable("SCHEDULE TIME", "IMAGE");
+            TextTable table = TextTable.leftAligned("SCHEDULE TIME", "IMAGE");
             images.forEach(i -> table.row(i.scheduleTime(), i.image()));
             return table.render();
         }

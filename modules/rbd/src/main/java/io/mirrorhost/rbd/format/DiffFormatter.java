@@ -1,7 +1,8 @@
 package io.mirrorhost.rbd.format;
 
+import io.mirrorhost.api.format.TextTable;
 import io.mirrorhost.api.cluster.DiffExtent;
-import io.mirrorhost.rbd.format.TextTable.Align;
+import io.mirrorhost.api.format.TextTable.Align;
 import java.util.List;
 
 /** {@code rbd diff}: the Offset Length Type table (nothing when empty) or a JSON extent list. */

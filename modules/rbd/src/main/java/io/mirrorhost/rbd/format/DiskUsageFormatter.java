@@ -1,6 +1,7 @@
 package io.mirrorhost.rbd.format;
 
-import io.mirrorhost.rbd.format.TextTable.Align;
+import io.mirrorhost.api.format.TextTable;
+import io.mirrorhost.api.format.TextTable.Align;
 import java.util.List;
 
 /** {@code rbd du}: the NAME PROVISIONED USED table with its {@code <TOTAL>} row, or JSON ({@code action/DiskUsage.cc}). */

@@ -1,6 +1,7 @@
 package io.mirrorhost.rbd.format;
 
-import io.mirrorhost.rbd.format.TextTable.Align;
+import io.mirrorhost.api.format.TextTable;
+import io.mirrorhost.api.format.TextTable.Align;
 import java.util.List;
 
 /** Name-only listings: {@code rbd namespace ls} (a NAME table) and {@code pool ls} (one name a line). */

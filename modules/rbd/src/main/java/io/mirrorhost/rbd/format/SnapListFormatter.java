@@ -1,10 +1,11 @@
 package io.mirrorhost.rbd.format;
 
+import io.mirrorhost.api.format.TextTable;
 import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
 import io.mirrorhost.api.cluster.MirrorSnapshotState;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
-import io.mirrorhost.rbd.format.TextTable.Align;
+import io.mirrorhost.api.format.TextTable.Align;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.TreeSet;

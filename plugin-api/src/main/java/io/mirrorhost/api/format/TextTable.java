@@ -1,15 +1,15 @@
-package io.mirrorhost.rbd.format;
+package io.mirrorhost.api.format;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Ceph's {@code TextTable}: columns sized to their widest cell or heading, two spaces between
- * columns, every cell (the last one too) padded to its column's width, one line per row.
+ * columns, every cell (the last one too) padded to its column's width, one line per row. The
+ * manager's own tables ({@code ceph mgr module ls}) end every cell with one space instead:
+ * {@link #cellsEndWithOneSpace()}.
  */
 public final class TextTable {
-    private static final String COLUMN_SEPARATION = "  ";
-
     /** Alignment of a heading or of a column's cells. */
     public enum Align { LEFT, RIGHT }
 
@@ -18,9 +18,31 @@ public final class TextTable {
 
     private final List<Column> columns = new ArrayList<>();
     private final List<List<String>> rows = new ArrayList<>();
+    private String separator = "  ";
+    private String lineEnd = "";
+
+    /** A table whose columns and their alignments are added with {@link #column}. */
+    public TextTable() {
+    }
+
+    /** A table of left-aligned columns with these headings. */
+    public static TextTable leftAligned(String... headings) {
+        TextTable table = new TextTable();
+        for (String heading : headings) {
+            table.column(heading, Align.LEFT, Align.LEFT);
+        }
+        return table;
+    }
 
     public TextTable column(String heading, Align headingAlign, Align cellAlign) {
         columns.add(new Column(heading, headingAlign, cellAlign));
+        return this;
+    }
+
+    /** One space after every cell, the last one too, instead of two spaces between columns. */
+    public TextTable cellsEndWithOneSpace() {
+        separator = " ";
+        lineEnd = " ";
         return this;
     }
 
@@ -65,12 +87,12 @@ public final class TextTable {
     private void appendLine(StringBuilder out, List<String> cells, int[] widths, boolean heading) {
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {
-                out.append(COLUMN_SEPARATION);
+                out.append(separator);
             }
             Column column = columns.get(i);
             out.append(pad(cells.get(i), widths[i], heading ? column.headingAlign() : column.cellAlign()));
         }
-        out.append('\n');
+        out.append(lineEnd).append('\n');
     }
 
     private static String pad(String text, int width, Align align) {

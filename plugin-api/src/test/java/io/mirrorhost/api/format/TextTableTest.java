@@ -1,9 +1,9 @@
-package io.mirrorhost.rbd.format;
+package io.mirrorhost.api.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.mirrorhost.rbd.format.TextTable.Align;
+import io.mirrorhost.api.format.TextTable.Align;
 import org.junit.jupiter.api.Test;
 
 class TextTableTest {
@@ -19,6 +19,17 @@ class TextTableTest {
         assertEquals("NAME    SIZE  \n"
                 + "a        1 GiB\n"
                 + "longer  10 MiB\n", out);
+    }
+
+    @Test
+    void theManagersTablesEndEveryCellWithOneSpace() {
+        String out = TextTable.leftAligned("MODULE", "      ").cellsEndWithOneSpace()
+                .row("rbd", "on (always on)")
+                .row("mirror-status", "-")
+                .render();
+        assertEquals("MODULE" + " ".repeat(7 + 1 + 14 + 1) + "\n"
+                + "rbd           on (always on) \n"
+                + "mirror-status -              \n", out);
     }
 
     @Test
