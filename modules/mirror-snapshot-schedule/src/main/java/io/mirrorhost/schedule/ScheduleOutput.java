@@ -1,7 +1,8 @@
 package io.mirrorhost.schedule;
 
-import io.mirrorhost.api.format.TextTable;
 import io.mirrorhost.api.OutputFormat;
+import io.mirrorhost.api.format.TextTable;
+import io.mirrorhost.api.format.TreeWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -21,7 +22,7 @@ final class ScheduleOutput {
         if (format == OutputFormat.PLAIN) {
             return schedule.describe() + "\n";
         }
-        StructuredWriter w = StructuredWriter.of(format, pretty);
+        TreeWriter w = TreeWriter.of(format, pretty);
         items(w, schedule);
         return w.finish();
     }
@@ -38,7 +39,7 @@ final class ScheduleOutput {
             });
             return table.render();
         }
-        StructuredWriter w = StructuredWriter.of(format, pretty);
+        TreeWriter w = TreeWriter.of(format, pretty);
         w.openArray("schedules");
         byName.forEach((name, schedule) -> {
             String[] parts = cliName(name);
@@ -52,7 +53,7 @@ final class ScheduleOutput {
         return w.close().finish();
     }
 
-    private static void items(StructuredWriter w, Schedule schedule) {
+    private static void items(TreeWriter w, Schedule schedule) {
         w.openArray("items");
         for (ScheduleItem item : schedule.items()) {
             w.openObject("item").string("interval", item.interval().toString())
@@ -83,7 +84,7 @@ final class ScheduleOutput {
             images.forEach(i -> table.row(i.scheduleTime(), i.image()));
             return table.render();
         }
-        StructuredWriter w = StructuredWriter.of(format, pretty);
+        TreeWriter w = TreeWriter.of(format, pretty);
         w.openArray("scheduled_images");
         for (ScheduledImage i : images) {
             w.openObject("image").string("schedule_time", i.scheduleTime()).string("image", i.image());

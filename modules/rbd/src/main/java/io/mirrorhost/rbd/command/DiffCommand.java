@@ -10,7 +10,7 @@ import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.ImageInfo;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.rbd.format.DiffFormatter;
-import io.mirrorhost.rbd.format.TreeWriter;
+import io.mirrorhost.api.format.TreeWriter;
 import io.mirrorhost.rbd.spec.CommandArgs;
 import io.mirrorhost.rbd.spec.ImageRef;
 import io.mirrorhost.rbd.spec.SpecParser;

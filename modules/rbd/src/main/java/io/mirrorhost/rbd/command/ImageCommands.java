@@ -22,7 +22,7 @@ import io.mirrorhost.rbd.format.ImageListFormatter;
 import io.mirrorhost.rbd.format.ImageListFormatter.ImageRow;
 import io.mirrorhost.rbd.format.ImageListFormatter.SnapRow;
 import io.mirrorhost.rbd.format.Progress;
-import io.mirrorhost.rbd.format.TreeWriter;
+import io.mirrorhost.api.format.TreeWriter;
 import io.mirrorhost.rbd.spec.CommandArgs;
 import io.mirrorhost.rbd.spec.ImageRef;
 import io.mirrorhost.rbd.spec.PoolRef;

@@ -10,7 +10,7 @@ import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.rbd.format.NameListFormatter;
-import io.mirrorhost.rbd.format.TreeWriter;
+import io.mirrorhost.api.format.TreeWriter;
 import io.mirrorhost.rbd.spec.CommandArgs;
 import io.mirrorhost.rbd.spec.PoolRef;
 import io.mirrorhost.rbd.spec.SpecParser;

@@ -4,7 +4,7 @@ import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.CommandRequest;
 import io.mirrorhost.api.CommandResult;
 import io.mirrorhost.api.OutputFormat;
-import io.mirrorhost.rbd.format.TreeWriter;
+import io.mirrorhost.api.format.TreeWriter;
 
 /** rbd's output conventions ({@code utils::get_formatter}) for commands that take {@code --format}. */
 public final class Output {

@@ -1,5 +1,6 @@
 package io.mirrorhost.rbd.format;
 
+import io.mirrorhost.api.format.TreeWriter;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageInfo;

@@ -1,5 +1,6 @@
 package io.mirrorhost.rbd.format;
 
+import io.mirrorhost.api.format.TreeWriter;
 import io.mirrorhost.api.format.TextTable;
 import io.mirrorhost.api.format.TextTable.Align;
 import java.util.List;

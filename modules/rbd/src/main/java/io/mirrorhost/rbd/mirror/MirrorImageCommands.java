@@ -11,7 +11,7 @@ import io.mirrorhost.api.cluster.MirrorImageState;
 import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
-import io.mirrorhost.rbd.format.TreeWriter;
+import io.mirrorhost.api.format.TreeWriter;
 import io.mirrorhost.rbd.spec.CommandArgs;
 import io.mirrorhost.rbd.spec.ImageRef;
 import io.mirrorhost.rbd.spec.SpecParser;

@@ -4,7 +4,7 @@ import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.CommandRequest;
 import io.mirrorhost.api.CommandResult;
 import io.mirrorhost.rbd.command.Output;
-import io.mirrorhost.rbd.format.TreeWriter;
+import io.mirrorhost.api.format.TreeWriter;
 import io.mirrorhost.api.Errno;
 import io.vertx.core.Future;
 

@@ -17,7 +17,7 @@ import io.mirrorhost.api.cluster.MirrorImageState;
 import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.PoolNamespace;
-import io.mirrorhost.rbd.format.TreeWriter;
+import io.mirrorhost.api.format.TreeWriter;
 import io.mirrorhost.rbd.spec.CommandArgs;
 import io.mirrorhost.rbd.spec.PoolRef;
 import io.mirrorhost.rbd.spec.SpecParser;

@@ -1,5 +1,6 @@
 package io.mirrorhost.rbd.format;
 
+import io.mirrorhost.api.format.JsonWriter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mirrorhost.api.cluster.ImageFeature;

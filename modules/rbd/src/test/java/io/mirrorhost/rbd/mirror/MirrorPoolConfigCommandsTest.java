@@ -12,7 +12,7 @@ import io.mirrorhost.api.cluster.MirrorImageState;
 import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
 import io.mirrorhost.api.cluster.PoolNamespace;
-import io.mirrorhost.rbd.format.XmlWriter;
+import io.mirrorhost.api.format.XmlWriter;
 import java.util.EnumSet;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

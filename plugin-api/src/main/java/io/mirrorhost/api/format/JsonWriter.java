@@ -1,4 +1,4 @@
-package io.mirrorhost.rbd.format;
+package io.mirrorhost.api.format;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -124,6 +124,11 @@ public final class JsonWriter implements TreeWriter {
 
     private void quote(String value) {
         out.append('"');
+        if (!needsEscape(value)) {
+            // the common case (names, times) appended whole: schedule status writes 100,000 rows
+            out.append(value).append('"');
+            return;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -141,5 +146,15 @@ public final class JsonWriter implements TreeWriter {
             }
         }
         out.append('"');
+    }
+
+    private static boolean needsEscape(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,4 +1,4 @@
-package io.mirrorhost.rbd.format;
+package io.mirrorhost.api.format;
 
 import io.mirrorhost.api.OutputFormat;
 

@@ -1,4 +1,4 @@
-package io.mirrorhost.rbd.format;
+package io.mirrorhost.api.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

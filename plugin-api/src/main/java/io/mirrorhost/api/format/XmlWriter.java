@@ -1,4 +1,4 @@
-package io.mirrorhost.rbd.format;
+package io.mirrorhost.api.format;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
