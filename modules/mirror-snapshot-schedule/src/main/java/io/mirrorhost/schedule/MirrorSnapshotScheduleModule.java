@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Mirror-snapshot schedules (Ceph's {@code rbd_support} mirror_snapshot_schedule handler): the
@@ -21,8 +22,18 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
     static final String REFRESH_INTERVAL = "refresh_interval";
     static final String LEASE_SECONDS = "lease_seconds";
 
+    private final Function<ModuleContext, OffLoop> offLoop;
     private volatile ScheduleRuntime runtime;
     private volatile SnapshotScheduler scheduler;
+
+    public MirrorSnapshotScheduleModule() {
+        this(context -> OffLoop.workersOf(context.vertx()));
+    }
+
+    /** With the scheduler's heavy steps run by {@code offLoop} (tests on a FakeClock run them inline). */
+    MirrorSnapshotScheduleModule(Function<ModuleContext, OffLoop> offLoop) {
+        this.offLoop = offLoop;
+    }
 
     @Override
     public String name() {
@@ -64,7 +75,7 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
                 Duration.ofSeconds(context.longOption(LEASE_SECONDS)), owner, context.logger());
         SnapshotScheduler s = new SnapshotScheduler(context.cluster(), context.clock(), store, runs, lease, owner,
                 context.logger(), () -> (int) context.longOption(MAX_CONCURRENT),
-                Duration.ofSeconds(context.longOption(REFRESH_INTERVAL)));
+                Duration.ofSeconds(context.longOption(REFRESH_INTERVAL)), offLoop.apply(context));
         scheduler = s;
         return s.start().map(v -> {
             runtime = new ScheduleRuntime(context.cluster(), store, s);

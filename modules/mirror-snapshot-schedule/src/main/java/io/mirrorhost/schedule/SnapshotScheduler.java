@@ -132,6 +132,7 @@ final class SnapshotScheduler {
     private final Logger log;
     private final IntSupplier maxConcurrent;
     private final Duration refreshInterval;
+    private final OffLoop offLoop;
 
     /**
      * How long before a due instant its runs are claimed: one record write per pool for all the
@@ -151,6 +152,11 @@ final class SnapshotScheduler {
      * that late opens the image itself.
      */
     static final Duration UNUSED_OPEN = Duration.ofSeconds(30);
+    /**
+     * Images a rescan applies at a time, off the event loop and under the lock: commands and runs
+     * wait for one chunk at most (tens of ms), not for all 100,000 images (seconds).
+     */
+    static final int APPLY_CHUNK = 2_000;
     /** A claim is settled by a snapshot taken from this long before it on (timestamps may be truncated to seconds). */
     private static final Duration SETTLE_SLACK = Duration.ofSeconds(1);
 
@@ -197,7 +203,7 @@ final class SnapshotScheduler {
     private volatile boolean stopped;
 
     SnapshotScheduler(Cluster cluster, Clock clock, ScheduleStore store, RunRecordStore runs, Leadership leadership,
-                      String owner, Logger log, IntSupplier maxConcurrent, Duration refreshInterval) {
+                      String owner, Logger log, IntSupplier maxConcurrent, Duration refreshInterval, OffLoop offLoop) {
         this.cluster = cluster;
         this.clock = clock;
         this.store = store;
@@ -207,6 +213,7 @@ final class SnapshotScheduler {
         this.log = log;
         this.maxConcurrent = maxConcurrent;
         this.refreshInterval = refreshInterval;
+        this.offLoop = offLoop;
     }
 
     Future<Void> start() {
@@ -271,10 +278,8 @@ final class SnapshotScheduler {
         Future<Void> round = store.loadAll(schedules)
                 .compose(set -> {
                     Directory directory = new Directory();
-                    return scan(set, directory).compose(found -> loadRecords(found).map(records -> {
-                        apply(set, found, records, directory);
-                        return (Void) null;
-                    }));
+                    return scan(set, directory).compose(found -> loadRecords(found)
+                            .compose(records -> apply(set, found, records, directory)));
                 })
                 .recover(e -> {
                     log.error("refresh failed: {}", e.getMessage());
@@ -424,14 +429,35 @@ final class SnapshotScheduler {
         return Future.all(loads).map(result);
     }
 
-    private synchronized void apply(ScheduleSet set, List<Found> found, Map<String, Map<String, RunRecord>> records,
-                                    Directory directory) {
+    /**
+     * Takes in what a rescan found, {@link #APPLY_CHUNK} images at a time, each chunk a step off
+     * the event loop that holds the lock only for that chunk; images gone are dropped at the end.
+     */
+    private Future<Void> apply(ScheduleSet set, List<Found> found, Map<String, Map<String, RunRecord>> records,
+                               Directory directory) {
+        Set<ImageKey> present = new HashSet<>();
+        Future<Void> applied = offLoop.run(() -> startApplying(set, directory));
+        for (int from = 0; from < found.size(); from += APPLY_CHUNK) {
+            List<Found> chunk = found.subList(from, Math.min(found.size(), from + APPLY_CHUNK));
+            applied = applied.compose(v -> offLoop.run(() -> applyFound(chunk, records, present)));
+        }
+        return applied.compose(v -> offLoop.run(() -> dropGone(records, directory, present)));
+    }
+
+    private synchronized void startApplying(ScheduleSet set, Directory directory) {
         if (stopped) {
             return;
         }
         schedules = set;
         scannedNamespaces = directory.scanned();
-        Set<ImageKey> present = new HashSet<>();
+    }
+
+    /** Under the lock: tracks (or updates) the images of one chunk of a rescan and queues their runs. */
+    private synchronized void applyFound(List<Found> found, Map<String, Map<String, RunRecord>> records,
+                                         Set<ImageKey> present) {
+        if (stopped) {
+            return;
+        }
         LocalDateTime now = wallNow();
         Map<String, Map<String, RunRecord>> baselines = new HashMap<>();
         for (Found f : found) {
@@ -464,6 +490,17 @@ final class SnapshotScheduler {
                 }
             }
         }
+        baselines.forEach((pool, recs) -> runs.put(pool, recs)
+                .onFailure(e -> log.warn("cannot record first sight of images in {}: {}", pool, e.getMessage())));
+        arm();
+    }
+
+    /** Under the lock: drops the images a rescan no longer found (unless their pool could not be read). */
+    private synchronized void dropGone(Map<String, Map<String, RunRecord>> records, Directory directory,
+                                       Set<ImageKey> present) {
+        if (stopped) {
+            return;
+        }
         images.keySet().removeIf(k -> {
             if (!present.contains(k) && !directory.failed(images.get(k))) {
                 Tracked gone = images.get(k);
@@ -473,8 +510,6 @@ final class SnapshotScheduler {
             }
             return false;
         });
-        baselines.forEach((pool, recs) -> runs.put(pool, recs)
-                .onFailure(e -> log.warn("cannot record first sight of images in {}: {}", pool, e.getMessage())));
         if (leadership.isLeader()) {
             records.forEach((pool, recs) -> runs.remove(pool, directory.gone(pool, recs.keySet()))
                     .onFailure(e -> log.warn("cannot drop run records of removed images in {}: {}", pool,

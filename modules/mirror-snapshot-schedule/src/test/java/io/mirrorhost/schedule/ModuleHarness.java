@@ -19,10 +19,16 @@ import org.slf4j.Logger;
 
 /** One module instance on a shared fake cluster and module store, with helpers to run its commands. */
 final class ModuleHarness {
-    final MirrorSnapshotScheduleModule module = new MirrorSnapshotScheduleModule();
+    final MirrorSnapshotScheduleModule module;
     final ModuleContext context;
 
     ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore, String... options) {
+        this(vertx, cluster, sharedStore, OffLoop.inline(), options);
+    }
+
+    /** With the scheduler's heavy steps run by {@code offLoop} (inline by default). */
+    ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore, OffLoop offLoop, String... options) {
+        module = new MirrorSnapshotScheduleModule(context -> offLoop);
         TestModuleContext base = new TestModuleContext(vertx, "site-a", cluster.cluster(), cluster.clock, module);
         for (int i = 0; i < options.length; i += 2) {
             base.withOption(options[i], options[i + 1]);

@@ -14,6 +14,7 @@ import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.embedded.EmbeddedCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
@@ -51,7 +53,7 @@ public final class ScheduleBench {
     private final int poolCount;
     private final int minutes;
     private final int slots;
-    private final Vertx vertx = Vertx.vertx();
+    private final Vertx vertx = Vertx.vertx(vertxOptions());
     private final SynchronizedHistogram lateness = new SynchronizedHistogram(3_600_000_000L, 3);
     private final Map<Instant, LongAdder> perMinute = new ConcurrentHashMap<>();
     private final Map<Instant, AtomicLong> lastCompletion = new ConcurrentHashMap<>();
@@ -66,6 +68,22 @@ public final class ScheduleBench {
         this.minutes = minutes;
         this.slots = Math.max(1, images / perMinute);
         this.slotSizes = new int[slots];
+    }
+
+    /**
+     * -Dbench.max_event_loop_ms=N makes Vert.x's blocked-thread checker warn (checking every N/2 ms) about any
+     * event-loop task longer than N ms, with its stack once it passes 2N ms (default: Vert.x's 2 s, stack at 5 s).
+     */
+    private static VertxOptions vertxOptions() {
+        VertxOptions options = new VertxOptions();
+        Integer maxMillis = Integer.getInteger("bench.max_event_loop_ms");
+        if (maxMillis != null) {
+            options.setMaxEventLoopExecuteTime(maxMillis).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+                    .setBlockedThreadCheckInterval(Math.max(10, maxMillis / 2))
+                    .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
+                    .setWarningExceptionTime(2L * maxMillis).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS);
+        }
+        return options;
     }
 
     public static void main(String[] args) throws Exception {

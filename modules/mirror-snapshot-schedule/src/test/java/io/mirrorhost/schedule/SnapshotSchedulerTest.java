@@ -11,11 +11,14 @@ import io.mirrorhost.api.OutputFormat;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.MirrorImageMode;
 import io.mirrorhost.api.testing.FakeClock;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +67,65 @@ class SnapshotSchedulerTest {
         CommandResult r = h.run("status", OutputFormat.JSON);
         assertEquals(0, r.code(), r.stderr());
         return new JsonArray(r.stdout());
+    }
+
+    /** An OffLoop whose steps wait until the test runs them, one at a time. */
+    private static final class SteppedOffLoop implements OffLoop {
+        final ArrayDeque<Runnable> steps = new ArrayDeque<>();
+
+        @Override
+        public Future<Void> run(Runnable work) {
+            Promise<Void> done = Promise.promise();
+            steps.add(() -> {
+                work.run();
+                done.complete();
+            });
+            return done.future();
+        }
+
+        /** Runs queued steps (and those they queue) until {@code until} completes; returns how many ran. */
+        int runUntil(Future<?> until) {
+            int ran = 0;
+            while (!until.isComplete() && !steps.isEmpty()) {
+                steps.poll().run();
+                ran++;
+            }
+            return ran;
+        }
+    }
+
+    @Test
+    void aRescanAppliesItsImagesInChunksThroughTheOffLoopAndLeavesTheLockFreeBetweenThem() {
+        ModuleHarness first = host();
+        assertEquals(0, first.run("add", "pool", "rbd", "interval", "1h").code());
+        first.module.stop();
+        hosts.remove(first);
+        int many = SnapshotScheduler.APPLY_CHUNK + 10;
+        for (int i = 0; i < many; i++) {
+            cluster.addImage("rbd", "", "many-" + i, MirrorImageMode.SNAPSHOT, true);
+        }
+        SteppedOffLoop offLoop = new SteppedOffLoop();
+        ModuleHarness h = new ModuleHarness(vertx, cluster, store, offLoop);
+        hosts.add(h);
+        Future<Void> started = h.module.start(h.context);
+        assertFalse(started.isComplete(), "the first scan waits for its steps off the loop");
+        // start, two chunks of images (primary + many), drop the gone ones
+        assertEquals(4, offLoop.runUntil(started));
+        assertTrue(started.succeeded(), String.valueOf(started.cause()));
+        assertEquals(many + 1, statusJson(h).size());
+        assertTrue(h.run("status").stdout().contains("rbd/primary"));
+
+        cluster.dropImage(primary);
+        advance(Duration.ofSeconds(60));
+        assertEquals(1, offLoop.steps.size(), "the rescan's later steps are queued as earlier ones complete");
+        offLoop.steps.poll().run();
+        offLoop.steps.poll().run();
+        // mid-rescan: commands that take the scheduler's lock answer, and nothing is dropped yet
+        assertEquals(0, h.run("ls", "pool", "rbd").code());
+        assertEquals(many + 1, statusJson(h).size());
+        offLoop.runUntil(Future.future(p -> { }));
+        assertEquals(many, statusJson(h).size());
+        assertFalse(h.run("status").stdout().contains("rbd/primary"), "the dropped image left status");
     }
 
     @Test
