@@ -8,7 +8,8 @@
 #   bench/schedule/run.sh fake 100000 100 2        # BACKEND IMAGES POOLS MINUTE_MARKS [DUE_PER_MINUTE]
 #   EMBEDDED_IMAGES=50000 bench/schedule/run.sh    # a larger embedded run
 # BENCH_JAVA_OPTS passes JVM options: -Dmax_concurrent_snap_create=N sets the module option (default
-# 10), -Dbench.lead_seconds=S the time from the module's start to the first minute mark. The full
+# 10), -Dbench.lead_seconds=S the time from the module's start to the first minute mark,
+# -Dbench.max_event_loop_ms=N makes Vert.x warn of event-loop blocks over N ms. The full
 # 100,000-image embedded run (about 7 minutes, most of it creating the images):
 #   BENCH_JAVA_OPTS="-Dmax_concurrent_snap_create=32 -Dbench.lead_seconds=90" bench/schedule/run.sh embedded 100000 100 1
 set -euo pipefail
