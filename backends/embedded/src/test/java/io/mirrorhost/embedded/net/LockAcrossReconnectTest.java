@@ -60,6 +60,21 @@ class LockAcrossReconnectTest {
         result(server.close());
         server = Await.restartOnSamePort(() -> ClusterServer.start(vertx, backing, backing::asClient, "127.0.0.1", port,
                 TlsSettings.DISABLED));
+        // A call can still go out on the old connection before the client sees it close (and fail
+        // with ESHUTDOWN); the scenarios start once a call has gone through a new connection.
+        Await.until("the client to reconnect", this::aCallGoesThrough);
+    }
+
+    private boolean aCallGoesThrough() {
+        try {
+            result(remote.listPools());
+            return true;
+        } catch (ClusterException e) {
+            if (e.errno() != Errno.ESHUTDOWN) {
+                throw e;
+            }
+            return false;
+        }
     }
 
     @Test
