@@ -10,6 +10,7 @@ import com.sun.jna.ptr.LongByReference;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.DiffExtent;
+import io.mirrorhost.api.cluster.Extent;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
@@ -199,6 +200,25 @@ final class CephImage implements Image, CephConnection.NativeResource {
                     errno -> errno == Errno.EINVAL ? "read of " + length + " bytes at " + offset
                             + " is outside the image " + spec : describe("read", errno));
             return Buffer.buffer(n == length ? data : java.util.Arrays.copyOf(data, (int) n));
+        });
+    }
+
+    @Override
+    public Future<Buffer> readExtents(List<Extent> extents) {
+        List<Extent> copy = List.copyOf(extents);
+        return blocking(() -> {
+            Buffer out = Buffer.buffer(copy.stream().mapToInt(Extent::length).sum());
+            for (Extent e : copy) {
+                byte[] data = new byte[e.length()];
+                long n = CephErrors.check(RBD.rbd_read(handle(), e.offset(), e.length(), data),
+                        errno -> describe("read", errno));
+                if (n != e.length()) {
+                    throw ClusterException.invalid("read of " + e.length() + " bytes at " + e.offset()
+                            + " is outside the image " + spec);
+                }
+                out.appendBytes(data);
+            }
+            return out;
         });
     }
 

@@ -2,6 +2,7 @@ package io.mirrorhost.embedded;
 
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.DiffExtent;
+import io.mirrorhost.api.cluster.Extent;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
@@ -112,6 +113,12 @@ public final class EmbeddedImage implements Image {
     @Override
     public Future<Buffer> read(long offset, int length) {
         return run(() -> store.read(this, offset, length));
+    }
+
+    @Override
+    public Future<Buffer> readExtents(List<Extent> extents) {
+        List<Extent> copy = List.copyOf(extents);
+        return run(() -> store.readExtents(this, copy));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.mirrorhost.embedded;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.DiffExtent;
+import io.mirrorhost.api.cluster.Extent;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
 import io.mirrorhost.api.cluster.ImageSpec;
@@ -400,6 +401,41 @@ final class ImageStore {
         }
         int n = (int) Math.min(length, limit - offset);
         byte[] out = new byte[n];
+        readInto(point, offset, ByteBuffer.wrap(out));
+        accessed = Instant.ofEpochMilli(System.currentTimeMillis());
+        return Buffer.buffer(out);
+    }
+
+    /** Several extents into one buffer, in order; each must lie within the image. */
+    Buffer readExtents(EmbeddedImage handle, List<Extent> extents) throws IOException {
+        handle.checkOpen();
+        long point = pointOf(handle.snapId());
+        long limit = sizeAt(point);
+        long total = 0;
+        for (Extent e : extents) {
+            if (e.offset() + e.length() > limit) {
+                throw ClusterException.invalid("read of " + e.length() + " bytes at " + e.offset()
+                    + " is outside the image (size " + limit + ")");
+            }
+            total += e.length();
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw ClusterException.invalid("reading " + total + " bytes at once is more than one buffer holds");
+        }
+        byte[] out = new byte[(int) total];
+        int at = 0;
+        for (Extent e : extents) {
+            readInto(point, e.offset(), ByteBuffer.wrap(out, at, e.length()));
+            at += e.length();
+        }
+        accessed = Instant.ofEpochMilli(System.currentTimeMillis());
+        return Buffer.buffer(out);
+    }
+
+    /** Fills {@code into} (zeroed) with the image's bytes at {@code point} from {@code offset}. */
+    private void readInto(long point, long offset, ByteBuffer into) throws IOException {
+        int n = into.remaining();
+        int base = into.position();
         int done = 0;
         while (done < n) {
             long pos = offset + done;
@@ -409,12 +445,10 @@ final class ImageStore {
             List<ObjectVersion> versions = objects.get(objno);
             int index = versions == null ? -1 : indexVisibleAt(versions, point);
             if (index >= 0) {
-                readVersion(versions, index, within, ByteBuffer.wrap(out, done, chunk));
+                readVersion(versions, index, within, into.duplicate().position(base + done).limit(base + done + chunk));
             }
             done += chunk;
         }
-        accessed = Instant.ofEpochMilli(System.currentTimeMillis());
-        return Buffer.buffer(out);
     }
 
     /**

@@ -2,11 +2,13 @@ package io.mirrorhost.replayer;
 
 import io.mirrorhost.api.Clock;
 import io.mirrorhost.api.cluster.DiffExtent;
+import io.mirrorhost.api.cluster.Extent;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.replayer.snapshot.BandwidthLimiter;
 import io.mirrorhost.replayer.snapshot.SyncProgress;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -107,6 +109,33 @@ final class ImageCopier {
         return out;
     }
 
+    /**
+     * Groups pieces (at most {@link #MAX_READ} bytes each) into batches: the discards of zeroed
+     * extents one at a time, extents with data together up to {@link #MAX_READ} bytes per batch.
+     */
+    static List<List<DiffExtent>> readBatches(List<DiffExtent> pieces) {
+        List<List<DiffExtent>> batches = new ArrayList<>();
+        List<DiffExtent> current = new ArrayList<>();
+        long bytes = 0;
+        for (DiffExtent e : pieces) {
+            if (!e.exists()) {
+                batches.add(List.of(e));
+                continue;
+            }
+            if (!current.isEmpty() && bytes + e.length() > MAX_READ) {
+                batches.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(e);
+            bytes += e.length();
+        }
+        if (!current.isEmpty()) {
+            batches.add(current);
+        }
+        return batches;
+    }
+
     /** The copy was cancelled (rbd-mirror's {@code image-sync canceled}). */
     static final class CancelledCopy extends RuntimeException {
         CancelledCopy() {
@@ -193,19 +222,33 @@ final class ImageCopier {
 
         /**
          * Copies an object's extents all at once: a delta of small random writes has several per
-         * object, and each read is a round trip to the peer.
+         * object, so they are read in batches of up to {@link #MAX_READ} bytes, each one call (one
+         * round trip to the peer), and written as they arrive.
          */
         private Future<Void> copyExtents(List<DiffExtent> extents) {
-            List<Future<Void>> all = new ArrayList<>(extents.size());
-            for (DiffExtent e : pieces(extents)) {
-                all.add(e.exists()
-                        ? remote.read(e.offset(), Math.toIntExact(e.length())).compose(data -> {
-                            onBytes.accept(data.length());
-                            return throttled(data.length()).compose(v -> local.write(e.offset(), data));
-                        })
-                        : local.discard(e.offset(), e.length()));
+            List<Future<Void>> all = new ArrayList<>();
+            for (List<DiffExtent> batch : readBatches(pieces(extents))) {
+                if (!batch.get(0).exists()) {
+                    batch.forEach(e -> all.add(local.discard(e.offset(), e.length())));
+                    continue;
+                }
+                List<Extent> reads = batch.stream().map(e -> new Extent(e.offset(), Math.toIntExact(e.length()))).toList();
+                all.add(remote.readExtents(reads).compose(data -> {
+                    onBytes.accept(data.length());
+                    return throttled(data.length()).compose(v -> writeAll(reads, data));
+                }));
             }
             return Future.all(all).mapEmpty();
+        }
+
+        private Future<Void> writeAll(List<Extent> extents, Buffer data) {
+            List<Future<Void>> writes = new ArrayList<>(extents.size());
+            int at = 0;
+            for (Extent e : extents) {
+                writes.add(local.write(e.offset(), data.slice(at, at + e.length())));
+                at += e.length();
+            }
+            return Future.all(writes).mapEmpty();
         }
 
         private Future<Void> throttled(long bytes) {

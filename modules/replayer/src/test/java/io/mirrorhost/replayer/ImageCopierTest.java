@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorhost.api.cluster.DiffExtent;
+import io.mirrorhost.api.cluster.Extent;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.testing.FakeClock;
 import io.mirrorhost.api.testing.PartialFake;
@@ -34,8 +35,8 @@ class ImageCopierTest {
             return Future.succeededFuture(extents);
         }
 
-        public Future<Buffer> read(long offset, int length) {
-            return Future.succeededFuture(Buffer.buffer(new byte[length]));
+        public Future<Buffer> readExtents(List<Extent> extents) {
+            return Future.succeededFuture(Buffer.buffer(new byte[extents.stream().mapToInt(Extent::length).sum()]));
         }
     }
 
@@ -68,5 +69,24 @@ class ImageCopierTest {
         assertEquals(objects, target.writes.get() + target.discards.get());
         assertEquals(objects / 7 + (objects % 7 > 3 ? 1 : 0), target.discards.get(), "zeroed extents are discarded");
         assertEquals(objects, prefixes.get(prefixes.size() - 1));
+    }
+
+    @Test
+    void dataExtentsAreReadInBatchesOfAtMostOneMibAndDiscardsAlone() {
+        long mib = ImageCopier.MAX_READ;
+        DiffExtent small = new DiffExtent(0, 65536, true);
+        DiffExtent zeroed = new DiffExtent(65536, 100, false);
+        DiffExtent fillsTheMib = new DiffExtent(131072, mib - 65536, true);
+        DiffExtent oneByte = new DiffExtent(2 * mib, 1, true);
+        List<DiffExtent> pieces = ImageCopier.pieces(List.of(
+                small, zeroed, fillsTheMib, oneByte, new DiffExtent(3 * mib, 2 * mib + 5, true)));
+
+        assertEquals(List.of(
+                List.of(zeroed),
+                List.of(small, fillsTheMib),
+                List.of(oneByte),
+                List.of(new DiffExtent(3 * mib, mib, true)),
+                List.of(new DiffExtent(4 * mib, mib, true)),
+                List.of(new DiffExtent(5 * mib, 5, true))), ImageCopier.readBatches(pieces));
     }
 }

@@ -20,7 +20,7 @@ final class CallPolicy {
             "Cluster.mirrorModeGet", "Cluster.mirrorRemoteNamespaceGet", "Cluster.mirrorUuidGet",
             "Cluster.mirrorSiteNameGet", "Cluster.mirrorPeerSiteList", "Cluster.mirrorImageInfoList",
             "Cluster.mirrorImageGlobalStatusList", "Cluster.mirrorImageStatusSummary",
-            "Image.info", "Image.read", "Image.listSnaps", "Image.diff", "Image.lockOwners",
+            "Image.info", "Image.read", "Image.readExtents", "Image.listSnaps", "Image.diff", "Image.lockOwners",
             "Image.updateWatch", "Image.mirrorInfo", "Image.mirrorGlobalStatus", "Image.close",
             "Watch.close", "Cluster.instanceId", "Cluster.serviceDaemonList", "Cluster.mirrorImageInstanceIdList");
 

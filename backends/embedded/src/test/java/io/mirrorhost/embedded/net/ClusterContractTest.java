@@ -9,6 +9,7 @@ import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.DiffExtent;
+import io.mirrorhost.api.cluster.Extent;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageMode;
@@ -129,6 +130,34 @@ abstract class ClusterContractTest {
 
         assertArrayEquals(data, await(image.read(FOUR_MIB, FOUR_MIB)).getBytes());
         assertArrayEquals(new byte[FOUR_MIB], await(image.read(0, FOUR_MIB)).getBytes());
+        await(image.close());
+    }
+
+    @Test
+    void readExtentsConcatenatesReadsAcrossObjectsHolesAndSnapshots() {
+        Image image = createAndOpen("sparse", 3 * FOUR_MIB);
+        byte[] data = new byte[2 * FOUR_MIB];
+        new Random(7).nextBytes(data);
+        await(image.write(FOUR_MIB / 2, Buffer.buffer(data)));
+        long snapId = await(image.createSnap("before"));
+        await(image.write(FOUR_MIB, Buffer.buffer(new byte[] {1, 2, 3})));
+        List<Extent> extents = List.of(new Extent(FOUR_MIB - 10, 20), new Extent(0, 100),
+                new Extent(3L * FOUR_MIB - 5, 5), new Extent(FOUR_MIB / 2 + 65536, 0), new Extent(2L * FOUR_MIB, 4096));
+
+        Buffer expected = Buffer.buffer();
+        extents.forEach(e -> expected.appendBuffer(await(image.read(e.offset(), e.length()))));
+        assertArrayEquals(expected.getBytes(), await(image.readExtents(extents)).getBytes());
+        assertEquals(1, expected.getByte(10), "the head shows the write after the snapshot");
+
+        Image atSnap = await(cluster.openImageAtSnap(RBD, await(image.info()).id(), snapId));
+        Buffer atSnapExpected = Buffer.buffer();
+        extents.forEach(e -> atSnapExpected.appendBuffer(await(atSnap.read(e.offset(), e.length()))));
+        assertArrayEquals(atSnapExpected.getBytes(), await(atSnap.readExtents(extents)).getBytes());
+        assertEquals(data[FOUR_MIB / 2], atSnapExpected.getByte(10), "the snapshot does not");
+
+        assertEquals(Errno.EINVAL,
+                failed(image.readExtents(List.of(new Extent(0, 10), new Extent(3L * FOUR_MIB - 5, 6)))).errno());
+        await(atSnap.close());
         await(image.close());
     }
 

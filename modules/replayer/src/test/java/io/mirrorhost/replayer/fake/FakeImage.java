@@ -5,6 +5,7 @@ import static io.mirrorhost.replayer.fake.FakeSite.call;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.DiffExtent;
+import io.mirrorhost.api.cluster.Extent;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
@@ -356,6 +357,15 @@ public final class FakeImage {
                     return Buffer.buffer(out);
                 });
             }
+        }
+
+        public Future<Buffer> readExtents(List<Extent> extents) {
+            Buffer out = Buffer.buffer();
+            Future<Buffer> chain = Future.succeededFuture(out);
+            for (Extent e : extents) {
+                chain = chain.compose(b -> read(e.offset(), e.length()).map(b::appendBuffer));
+            }
+            return chain;
         }
 
         public Future<Void> write(long offset, Buffer data) {
