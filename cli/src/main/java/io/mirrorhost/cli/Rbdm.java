@@ -78,13 +78,17 @@ public final class Rbdm {
             throw new CliException(22, "rbdm: " + lowerFirst(e.getMessage())
                     + " (see rbdm " + commandPath(e.getCommandLine()) + "--help)");
         }
+        ParseResult deepest = deepest(parsed);
+        if (!deepest.unmatched().isEmpty() && tree.leaf(deepest.commandSpec()) == null) {
+            // picocli lets words it does not know through when --help is among them
+            throw unknownCommand(commandPath(deepest.commandSpec().commandLine()) + String.join(" ", deepest.unmatched()));
+        }
         if (CommandLine.printHelpIfRequested(parsed)) {
             return 0;
         }
-        ParseResult last = deepest(parsed);
-        CommandTree.Leaf leaf = tree.leaf(last.commandSpec());
+        CommandTree.Leaf leaf = tree.leaf(deepest.commandSpec());
         if (leaf == null) {
-            err.print(last.commandSpec().commandLine().getUsageMessage());
+            err.print(deepest.commandSpec().commandLine().getUsageMessage());
             return 22;
         }
         return send(parsed, leaf);

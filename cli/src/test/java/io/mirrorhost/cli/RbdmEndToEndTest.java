@@ -197,6 +197,14 @@ class RbdmEndToEndTest {
         Run bare = rbdm("mgr");
         assertEquals(22, bare.status());
         assertTrue(bare.stderr().contains("Usage: rbdm mgr"), bare.stderr());
+        Run unknownWithHelp = rbdm("frobnicate", "--help");
+        assertEquals(22, unknownWithHelp.status());
+        assertTrue(unknownWithHelp.stderr().startsWith("rbdm: unknown command 'frobnicate'"), unknownWithHelp.stderr());
+        Run unknownLeafWithHelp = rbdm("mgr", "module", "frob", "--help");
+        assertEquals(22, unknownLeafWithHelp.status());
+        assertTrue(unknownLeafWithHelp.stderr().startsWith("rbdm: unknown command 'mgr module frob'"),
+                unknownLeafWithHelp.stderr());
+        assertEquals("", unknownLeafWithHelp.stdout());
     }
 
     @Test

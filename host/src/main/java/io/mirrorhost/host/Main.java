@@ -13,17 +13,26 @@ import sun.misc.Signal;
  */
 public final class Main {
     private static final long STOP_TIMEOUT_SECONDS = 60;
+    static final String USAGE = """
+            usage: mirrorhost [--conf FILE]          runs a host (default: conf/ceph.conf of the install)
+                   mirrorhost cluster --conf FILE    runs a standalone embedded cluster server
+            """;
 
     private Main() {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.print(USAGE);
+            System.exit(0);
+            return;
+        }
         Path confFile;
         try {
             confFile = confFile(args);
         } catch (IllegalArgumentException e) {
             System.err.println("mirrorhost: " + e.getMessage());
-            System.err.println("usage: mirrorhost [--conf FILE]");
+            System.err.print(USAGE);
             System.exit(22);
             return;
         }

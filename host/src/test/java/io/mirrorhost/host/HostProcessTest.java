@@ -118,7 +118,25 @@ class HostProcessTest {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(1, process.exitValue());
-        assertTrue(output.contains("mirrorhost: cannot start: no cluster backend named 'nosuch' (available: memory)"),
+        assertTrue(output.contains("mirrorhost: cannot start: no cluster backend named 'nosuch' (available: memory"),
                 output);
+    }
+
+    @Test
+    void helpPrintsTheUsageAndAnUnknownArgumentIsRefused() throws Exception {
+        Process help = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--help").start();
+        started.add(help);
+        assertTrue(help.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, help.exitValue());
+        assertEquals(Main.USAGE, new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+
+        Process unknown = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--colour").start();
+        started.add(unknown);
+        assertTrue(unknown.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(22, unknown.exitValue());
+        assertEquals("mirrorhost: unknown argument '--colour'\n" + Main.USAGE,
+                new String(unknown.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 }
