@@ -75,8 +75,12 @@ final class Metadata implements AutoCloseable {
 
     /** Transactions committed together at most (bounds how long the first of them waits). */
     private static final int MAX_BATCH = 256;
+    /** Distinct statements kept prepared (our SQL is a fixed set of a few dozen). */
+    private static final int MAX_CACHED_STATEMENTS = 256;
 
     private final Connection connection;
+    /** Under the lock: compiled statements by SQL (compiling costs more than running most of ours). */
+    private final StatementCache statements;
     /** Held while a transaction's work or a commit uses the connection; fair, so queued callers keep their order. */
     private final ReentrantLock lock = new ReentrantLock(true);
     /** Callers waiting for the lock: while there are any, the commit is left to them. */
@@ -96,6 +100,7 @@ final class Metadata implements AutoCloseable {
 
     private Metadata(Connection connection) {
         this.connection = connection;
+        this.statements = new StatementCache(connection);
     }
 
     static Metadata open(Path dataDir) throws SQLException {
@@ -143,7 +148,7 @@ final class Metadata implements AutoCloseable {
      */
     <T> T transaction(SqlWork<T> work) throws Exception {
         if (lock.isHeldByCurrentThread()) {
-            return inSavepoint(new Tx(connection), work);
+            return inSavepoint(new Tx(connection, statements), work);
         }
         queued.incrementAndGet();
         lock.lock();
@@ -151,7 +156,7 @@ final class Metadata implements AutoCloseable {
         T result;
         try {
             queued.decrementAndGet();
-            Tx tx = new Tx(connection);
+            Tx tx = new Tx(connection, statements);
             try {
                 result = inSavepoint(tx, work);
             } finally {
@@ -277,6 +282,7 @@ final class Metadata implements AutoCloseable {
         lock.lock();
         try {
             commitBatch();
+            statements.close();
             connection.close();
         } finally {
             lock.unlock();
@@ -288,31 +294,85 @@ final class Metadata implements AutoCloseable {
         T map(ResultSet row) throws SQLException;
     }
 
+    /**
+     * Prepared statements by SQL, used under the connection's lock. A statement is taken out while
+     * it runs, so a nested use of the same SQL (a row mapper that queries) prepares its own.
+     */
+    private static final class StatementCache {
+        private final Connection connection;
+        private final Map<String, PreparedStatement> idle = new LinkedHashMap<>(64, 0.75f, true);
+
+        StatementCache(Connection connection) {
+            this.connection = connection;
+        }
+
+        PreparedStatement take(String sql) throws SQLException {
+            PreparedStatement ps = idle.remove(sql);
+            return ps != null ? ps : connection.prepareStatement(sql);
+        }
+
+        /** A statement that ran to the end (reset, its result set closed) is kept for the next use. */
+        void giveBack(String sql, PreparedStatement ps) throws SQLException {
+            ps.clearParameters();
+            PreparedStatement replaced = idle.put(sql, ps);
+            if (replaced != null) {
+                replaced.close();
+            }
+            if (idle.size() > MAX_CACHED_STATEMENTS) {
+                var eldest = idle.entrySet().iterator();
+                PreparedStatement dropped = eldest.next().getValue();
+                eldest.remove();
+                dropped.close();
+            }
+        }
+
+        void close() throws SQLException {
+            for (PreparedStatement ps : idle.values()) {
+                ps.close();
+            }
+            idle.clear();
+        }
+    }
+
     /** The statements of one transaction. */
     static final class Tx {
         private final Connection connection;
+        private final StatementCache statements;
         /** Whether a statement that may change the database ran (the transaction must be committed). */
         private boolean wrote;
 
-        Tx(Connection connection) {
+        Tx(Connection connection, StatementCache statements) {
             this.connection = connection;
+            this.statements = statements;
         }
 
         int update(String sql, Object... params) throws SQLException {
             wrote = true;
-            try (PreparedStatement ps = statement(sql, params)) {
-                return ps.executeUpdate();
+            PreparedStatement ps = cached(sql, params);
+            int changed;
+            try {
+                changed = ps.executeUpdate();
+            } catch (SQLException | RuntimeException e) {
+                ps.close();
+                throw e;
             }
+            statements.giveBack(sql, ps);
+            return changed;
         }
 
         <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-            try (PreparedStatement ps = statement(sql, params); ResultSet rs = ps.executeQuery()) {
-                List<T> rows = new ArrayList<>();
+            PreparedStatement ps = cached(sql, params);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(mapper.map(rs));
                 }
-                return rows;
+            } catch (SQLException | RuntimeException e) {
+                ps.close();
+                throw e;
             }
+            statements.giveBack(sql, ps);
+            return rows;
         }
 
         <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
@@ -327,7 +387,20 @@ final class Metadata implements AutoCloseable {
         }
 
         private PreparedStatement statement(String sql, Object... params) throws SQLException {
-            PreparedStatement ps = connection.prepareStatement(sql);
+            return bind(connection.prepareStatement(sql), params);
+        }
+
+        private PreparedStatement cached(String sql, Object... params) throws SQLException {
+            PreparedStatement ps = statements.take(sql);
+            try {
+                return bind(ps, params);
+            } catch (SQLException | RuntimeException e) {
+                ps.close();
+                throw e;
+            }
+        }
+
+        private static PreparedStatement bind(PreparedStatement ps, Object... params) throws SQLException {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
