@@ -210,26 +210,44 @@ final class ImageMirroring {
 
     // --- mirror-snapshots ---
 
-    /** {@code rbd_mirror_image_create_snapshot}: a primary snapshot of a primary snapshot-mode image. */
+    /**
+     * {@code rbd_mirror_image_create_snapshot}: a primary snapshot of a primary snapshot-mode image.
+     * The checks read metadata in the transaction that creates the snapshot (one transaction per
+     * snapshot: a schedule's burst takes thousands).
+     */
     static long createSnapshot(ImageStore image, EmbeddedImage handle) throws Exception {
         checkHead(handle, "create a mirror snapshot");
-        ImageRow row = tx(image, t -> MirrorRecords.image(t, image.imageId())
-            .filter(r -> r.mode() == MirrorImageMode.SNAPSHOT && r.state() == MirrorImageState.ENABLED)
-            .orElseThrow(() -> ClusterException.invalid(API + "finish: snapshot based mirroring is not enabled")));
-        MirrorSnapshotRules.canCreatePrimary(image.snapshots(), false, false);
-        if (txPeers(image).isEmpty()) {
-            throw ClusterException.invalid("librbd::mirror::snapshot::CreatePrimaryRequest: no mirror tx peers"
-                + " configured for the pool");
-        }
-        return createPrimary(image, row.globalId(), false);
+        Set<String> linked = new TreeSet<>();
+        long id = image.createMirrorSnap(t -> {
+            ImageRow row = MirrorRecords.image(t, image.imageId())
+                .filter(r -> r.mode() == MirrorImageMode.SNAPSHOT && r.state() == MirrorImageState.ENABLED)
+                .orElseThrow(() -> ClusterException.invalid(API + "finish: snapshot based mirroring is not enabled"));
+            MirrorSnapshotRules.canCreatePrimary(image.snapshots(), false, false);
+            Set<String> peers = txPeers(t, image);
+            if (peers.isEmpty()) {
+                throw ClusterException.invalid("librbd::mirror::snapshot::CreatePrimaryRequest: no mirror tx peers"
+                    + " configured for the pool");
+            }
+            linked.addAll(peers);
+            return primaryPlan(row.globalId(), peers, false);
+        });
+        pruneAfterCreate(image, linked);
+        return id;
     }
 
     /** Creates a (demoted) primary snapshot linked to the pool's tx peers, then prunes as librbd does. */
     private static long createPrimary(ImageStore image, String globalId, boolean demoted) throws Exception {
-        Set<String> peers = txPeers(image);
-        long id = image.createMirrorSnap(MirrorSnapshots.primaryName(globalId), MirrorSnapshotInfo.primary(peers, demoted));
-        pruneAfterCreate(image, peers);
+        Set<String> linked = new TreeSet<>();
+        long id = image.createMirrorSnap(t -> {
+            linked.addAll(txPeers(t, image));
+            return primaryPlan(globalId, linked, demoted);
+        });
+        pruneAfterCreate(image, linked);
         return id;
+    }
+
+    private static ImageStore.SnapPlan primaryPlan(String globalId, Set<String> peers, boolean demoted) {
+        return new ImageStore.SnapPlan(MirrorSnapshots.primaryName(globalId), MirrorSnapshotInfo.primary(peers, demoted));
     }
 
     private static void pruneAfterCreate(ImageStore image, Set<String> peers) throws Exception {
@@ -266,29 +284,50 @@ final class ImageMirroring {
         }
     }
 
-    private static Set<String> txPeers(ImageStore image) throws Exception {
-        return tx(image, t -> {
-            Set<String> uuids = new TreeSet<>();
-            MirrorRecords.peers(t, image.poolId()).stream()
-                .filter(p -> p.direction() != MirrorPeerDirection.RX_ONLY).forEach(p -> uuids.add(p.uuid()));
-            return uuids;
-        });
+    private static Set<String> txPeers(Metadata.Tx t, ImageStore image) throws Exception {
+        Set<String> uuids = new TreeSet<>();
+        MirrorRecords.peers(t, image.poolId()).stream()
+            .filter(p -> p.direction() != MirrorPeerDirection.RX_ONLY).forEach(p -> uuids.add(p.uuid()));
+        return uuids;
     }
 
     // --- info and status ---
 
+    /**
+     * A snapshot-mode image's promotion comes from its newest mirror-snapshot, which the image's
+     * store holds in memory (on this lane it is what the {@code snaps} table holds): no read and
+     * decode of the snapshot's record.
+     */
     static MirrorImageInfo info(ImageStore image, EmbeddedImage handle) throws Exception {
         handle.checkOpen();
-        return tx(image, t -> infoOf(t, MirrorRecords.image(t, image.imageId()).orElse(null)));
+        ImageRow row = tx(image, t -> MirrorRecords.image(t, image.imageId()).orElse(null));
+        if (row == null) {
+            return infoOf(null, Promotion.UNKNOWN);
+        }
+        Promotion promotion = row.mode() == MirrorImageMode.SNAPSHOT
+            ? MirrorRecords.promotionOf(newestMirror(image.snapshots())) : row.journalPromotion();
+        return infoOf(row, promotion);
+    }
+
+    private static MirrorSnapshotInfo newestMirror(List<Snap> oldestFirst) {
+        for (int i = oldestFirst.size() - 1; i >= 0; i--) {
+            if (oldestFirst.get(i).mirror() != null) {
+                return oldestFirst.get(i).mirror();
+            }
+        }
+        return null;
     }
 
     /** A never-mirrored image reads as disabled with no global id (librbd's C_ImageGetInfo on ENOENT). */
     static MirrorImageInfo infoOf(Metadata.Tx t, ImageRow row) throws Exception {
+        return infoOf(row, row == null ? Promotion.UNKNOWN : MirrorRecords.promotion(t, row));
+    }
+
+    private static MirrorImageInfo infoOf(ImageRow row, Promotion promotion) {
         if (row == null) {
             return new MirrorImageInfo("", MirrorImageState.DISABLED, MirrorImageMode.JOURNAL, true);
         }
-        return new MirrorImageInfo(row.globalId(), row.state(), row.mode(),
-            MirrorRecords.promotion(t, row) == Promotion.PRIMARY);
+        return new MirrorImageInfo(row.globalId(), row.state(), row.mode(), promotion == Promotion.PRIMARY);
     }
 
     static MirrorImageGlobalStatus globalStatus(ImageStore image, EmbeddedImage handle, Instant now) throws Exception {

@@ -278,6 +278,18 @@ final class ImageStore {
         return createSnap(snapName, SnapNamespace.MIRROR, info);
     }
 
+    /** A snapshot's name and mirror record (null for a user snapshot), decided in the transaction creating it. */
+    record SnapPlan(String name, MirrorSnapshotInfo mirror) {
+    }
+
+    /**
+     * Creates a mirror-snapshot in one transaction with the reads and checks that decide it
+     * ({@code plan} may refuse by throwing): one commit, and nothing can change between them.
+     */
+    long createMirrorSnap(Metadata.SqlWork<SnapPlan> plan) throws Exception {
+        return createSnap(SnapNamespace.MIRROR, plan);
+    }
+
     void removeSnapshot(long snapId) throws Exception {
         removeSnap(snap(snapId));
     }
@@ -1044,19 +1056,33 @@ final class ImageStore {
     }
 
     private long createSnap(String snapName, SnapNamespace ns, MirrorSnapshotInfo mirror) throws Exception {
+        checkNameFree(snapName);
+        return createSnap(ns, tx -> new SnapPlan(snapName, mirror));
+    }
+
+    private void checkNameFree(String snapName) {
         if (snaps.values().stream().anyMatch(s -> s.name().equals(snapName))) {
             throw ClusterException.exists("snapshot '" + snapName + "' already exists");
         }
+    }
+
+    private long createSnap(SnapNamespace ns, Metadata.SqlWork<SnapPlan> plan) throws Exception {
         flush();
         Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
+        SnapPlan[] planned = new SnapPlan[1];
         long id = cluster.metadata.transaction(tx -> {
+            SnapPlan p = plan.apply(tx);
+            checkNameFree(p.name());
+            planned[0] = p;
             long allocated = allocateSnapSeq(tx);
             tx.update("INSERT INTO snaps (image_id, snap_id, name, snap_namespace, size, created, protected, mirror)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, 0, ?)", imageId, allocated, snapName, ns.name(), size,
-                now.toEpochMilli(), mirror == null ? null : MirrorSnapshotCodec.encode(mirror));
+                    + " VALUES (?, ?, ?, ?, ?, ?, 0, ?)", imageId, allocated, p.name(), ns.name(), size,
+                now.toEpochMilli(), p.mirror() == null ? null : MirrorSnapshotCodec.encode(p.mirror()));
             tx.update("UPDATE images SET snap_seq = ? WHERE id = ?", allocated, imageId);
             return allocated;
         });
+        String snapName = planned[0].name();
+        MirrorSnapshotInfo mirror = planned[0].mirror();
         Snap created = new Snap(id, snapName, ns, size, now, false, mirror);
         snaps.put(id, created);
         byPoint.put(id, created);
