@@ -3,6 +3,7 @@ package io.mirrorhost.replayer;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
@@ -29,8 +30,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Replays one image (by global id) from the peer: reads both copies, asks {@link SnapshotReplayer}
@@ -342,11 +345,23 @@ final class ImageReplayer {
             ImageInfo remote = info.result();
             String dataPool = DataPoolChoice.choose(settings.defaultDataPool().get(), remote.dataPool(),
                     settings.remoteNamespace().pool(), pools.result().stream().map(PoolInfo::name).toList());
-            ImageOptions options = new ImageOptions(remote.size(), remote.order(), remote.features(), dataPool);
+            ImageOptions options = new ImageOptions(remote.size(), remote.order(),
+                    withoutDataPoolFeature(remote.features()), dataPool);
             ImageSpec spec = new ImageSpec(settings.localNamespace(), remote.name());
             return on(settings.local().mirrorCreateNonPrimaryImage(spec, options, globalId,
                     settings.remoteMirrorUuid()));
         });
+    }
+
+    /**
+     * The remote image's features without {@code data-pool}: that one follows from the data pool the
+     * copy is created with (none when the remote's data pool does not exist here), as librbd sets it.
+     */
+    static Set<ImageFeature> withoutDataPoolFeature(Set<ImageFeature> features) {
+        EnumSet<ImageFeature> local = EnumSet.noneOf(ImageFeature.class);
+        local.addAll(features);
+        local.remove(ImageFeature.DATA_POOL);
+        return local;
     }
 
     /** Removes the local copy (snapshots first: an image with snapshots cannot be removed). */

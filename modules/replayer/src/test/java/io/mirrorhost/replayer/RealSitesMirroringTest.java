@@ -429,6 +429,39 @@ class RealSitesMirroringTest {
     }
 
     @Test
+    void copiesGetTheSameNamedDataPoolOrNoneWhenThePeerLacksIt() {
+        Cluster a = sites.siteA;
+        Cluster b = sites.siteB;
+        await(a.createPool("both-data"));
+        await(b.createPool("both-data"));
+        await(a.createPool("only-a-data"));
+        ImageSpec shared = ImageSpec.of("rbd", "", "shared");
+        ImageSpec onlyA = ImageSpec.of("rbd", "", "only-a");
+        for (var image : List.of(java.util.Map.entry(shared, "both-data"), java.util.Map.entry(onlyA, "only-a-data"))) {
+            await(a.createImage(image.getKey(), new ImageOptions(4 * OBJECT, ORDER, ImageFeature.defaults(), image.getValue())));
+            write(a, image.getKey(), 0, random(3, (int) OBJECT + 5));
+            onImage(a, image.getKey(), i -> i.mirrorEnable(MirrorImageMode.SNAPSHOT));
+        }
+        sites.startReplayers();
+        waitForCopy(b, a, shared, newestMirrorSnap(a, shared));
+        waitForCopy(b, a, onlyA, newestMirrorSnap(a, onlyA));
+
+        assertEquals("both-data", info(b, shared).dataPool());
+        assertTrue(info(b, shared).features().contains(ImageFeature.DATA_POOL));
+        assertEquals(null, info(b, onlyA).dataPool(), "the peer has no pool only-a-data: the copy keeps its data in rbd");
+        assertFalse(info(b, onlyA).features().contains(ImageFeature.DATA_POOL));
+    }
+
+    private static io.mirrorhost.api.cluster.ImageInfo info(Cluster site, ImageSpec spec) {
+        Image image = await(site.openImage(spec));
+        try {
+            return await(image.info());
+        } finally {
+            await(image.close());
+        }
+    }
+
+    @Test
     void disablingMirroringOrRemovingThePrimaryDeletesTheCopy() {
         Cluster a = sites.siteA;
         Cluster b = sites.siteB;
