@@ -194,7 +194,14 @@ final class SnapshotScheduler {
     private final Map<ImageKey, OpenedAhead> openedAhead = new HashMap<>();
     private Clock.Timer sweepTimer;
 
-    private record OpenedAhead(LocalDateTime due, Future<Image> image) {
+    private record OpenedAhead(LocalDateTime due, Future<Opened> image) {
+    }
+
+    /**
+     * An image open for a run, with its mirroring as read when it was opened ahead (null when
+     * opened at the run, or if that read failed).
+     */
+    private record Opened(Image image, MirrorImageInfo infoAhead) {
     }
     private final java.util.concurrent.atomic.AtomicReference<Clock.Timer> pendingRefresh =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -752,12 +759,12 @@ final class SnapshotScheduler {
         armSweep();
     }
 
-    private void closeUnused(Future<Image> image) {
-        image.onSuccess(Image::close);
+    private void closeUnused(Future<Opened> image) {
+        image.onSuccess(o -> o.image().close());
     }
 
     /** Under the lock: the image opened ahead for the run due at {@code due}, if any (the caller closes it). */
-    private Future<Image> takeOpenedAhead(Tracked t, LocalDateTime due) {
+    private Future<Opened> takeOpenedAhead(Tracked t, LocalDateTime due) {
         OpenedAhead o = openedAhead.remove(t.key);
         if (o == null) {
             return null;
@@ -784,8 +791,7 @@ final class SnapshotScheduler {
             t.claimedAhead = claimed.claim().due();
             publish(t);
             if (!stopped) {
-                OpenedAhead stale = openedAhead.put(t.key,
-                        new OpenedAhead(t.claimedAhead, cluster.openImageById(where(t), t.key.imageId())));
+                OpenedAhead stale = openedAhead.put(t.key, new OpenedAhead(t.claimedAhead, openAhead(t)));
                 if (stale != null) {
                     closeUnused(stale.image());
                 }
@@ -963,19 +969,23 @@ final class SnapshotScheduler {
                 .compose(v -> take(t, claimed, due));
     }
 
+    /**
+     * Opens an image for a run claimed ahead and reads its mirroring, before the run is due: at the
+     * due instant only the snapshot itself is left (in a burst, every call counts).
+     */
+    private Future<Opened> openAhead(Tracked t) {
+        return open(t).compose(image -> image.mirrorInfo().transform(info ->
+                Future.succeededFuture(new Opened(image, info.succeeded() ? info.result() : null))));
+    }
+
     /** Takes a claimed run and records how it went (the record is written within {@link #COMPLETION_LINGER}). */
     private Future<Void> take(Tracked t, RunRecord claimed, LocalDateTime due) {
-        Future<Image> opened;
+        Future<Opened> opened;
         synchronized (this) {
             opened = takeOpenedAhead(t, due);
         }
-        Future<Image> image = opened == null ? open(t) : opened.recover(e -> open(t));
-        return withImage(image, handle -> handle.mirrorInfo().compose(info -> {
-                    if (!info.primary() || info.mode() != MirrorImageMode.SNAPSHOT) {
-                        return Future.succeededFuture((Long) null);
-                    }
-                    return handle.mirrorCreateSnapshot();
-                }))
+        Future<Opened> openNow = opened == null ? openForRun(t) : opened.recover(e -> openForRun(t));
+        return openNow.compose(o -> closing(o.image(), snapshotIfPrimary(o)))
                 .transform(r -> {
                     RunRecord after;
                     if (r.failed()) {
@@ -1009,6 +1019,31 @@ final class SnapshotScheduler {
         }
     }
 
+    /**
+     * A mirror-snapshot if the image is a primary snapshot-mirrored one (else null: the run is
+     * skipped), as Ceph's scheduler decides from the image's mirror info before creating. When the
+     * info read ahead says so, the snapshot is created at once; if that fails, the info read again
+     * decides whether the run failed or is skipped (the image was demoted or disabled meanwhile).
+     */
+    private static Future<Long> snapshotIfPrimary(Opened opened) {
+        Image image = opened.image();
+        if (opened.infoAhead() != null && takesSnapshot(opened.infoAhead())) {
+            return image.mirrorCreateSnapshot().recover(failure -> image.mirrorInfo().transform(info ->
+                    info.succeeded() && !takesSnapshot(info.result())
+                            ? Future.succeededFuture((Long) null) : Future.failedFuture(failure)));
+        }
+        return image.mirrorInfo().compose(info -> takesSnapshot(info)
+                ? image.mirrorCreateSnapshot() : Future.succeededFuture((Long) null));
+    }
+
+    private static boolean takesSnapshot(MirrorImageInfo info) {
+        return info.primary() && info.mode() == MirrorImageMode.SNAPSHOT;
+    }
+
+    private Future<Opened> openForRun(Tracked t) {
+        return open(t).map(image -> new Opened(image, null));
+    }
+
     private <T> Future<T> withImage(Tracked t, java.util.function.Function<Image, Future<T>> action) {
         return withImage(open(t), action);
     }
@@ -1023,8 +1058,13 @@ final class SnapshotScheduler {
 
     /** Runs {@code action} on an image being opened, then closes it. */
     private static <T> Future<T> withImage(Future<Image> opening, java.util.function.Function<Image, Future<T>> action) {
-        return opening.compose(image -> action.apply(image).transform(r -> image.close().transform(c -> r.succeeded()
-                ? Future.succeededFuture(r.result()) : Future.failedFuture(r.cause()))));
+        return opening.compose(image -> closing(image, action.apply(image)));
+    }
+
+    /** The outcome of {@code action}, once {@code image} is closed after it. */
+    private static <T> Future<T> closing(Image image, Future<T> action) {
+        return action.transform(r -> image.close().transform(c -> r.succeeded()
+                ? Future.succeededFuture(r.result()) : Future.failedFuture(r.cause())));
     }
 
     static String describe(Throwable failure) {

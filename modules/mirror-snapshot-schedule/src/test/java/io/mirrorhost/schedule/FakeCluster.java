@@ -59,6 +59,8 @@ final class FakeCluster {
     int listImagesCalls;
     /** Image handles opened and not closed yet. */
     int openHandles;
+    /** mirrorInfo calls so far. */
+    int mirrorInfoCalls;
     /** While set, omapSet calls wait in {@link #heldOmapWrites} until run (a slow store). */
     boolean holdOmapWrites;
     final List<Runnable> heldOmapWrites = new ArrayList<>();
@@ -155,8 +157,13 @@ final class FakeCluster {
     }
 
     synchronized void demote(FakeImage image) {
-        image.mirror = new MirrorImageInfo(image.mirror.globalId(), image.mirror.state(), image.mirror.mode(), false);
+        demoteWithoutNotify(image);
         notifyObject(image.where, "rbd_mirroring");
+    }
+
+    /** A demotion whose notify has not reached the module yet. */
+    synchronized void demoteWithoutNotify(FakeImage image) {
+        image.mirror = new MirrorImageInfo(image.mirror.globalId(), image.mirror.state(), image.mirror.mode(), false);
     }
 
     synchronized Map<String, String> omap(String pool, String object) {
@@ -305,6 +312,7 @@ final class FakeCluster {
 
         public Future<MirrorImageInfo> mirrorInfo() {
             synchronized (FakeCluster.this) {
+                mirrorInfoCalls++;
                 if (image.mirror == null) {
                     return Future.succeededFuture(new MirrorImageInfo("", MirrorImageState.DISABLED,
                             MirrorImageMode.JOURNAL, false));

@@ -58,6 +58,9 @@ public final class ScheduleBench {
     private final Map<Instant, LongAdder> perMinute = new ConcurrentHashMap<>();
     private final Map<Instant, AtomicLong> lastCompletion = new ConcurrentHashMap<>();
     private final LongAdder failures = new LongAdder();
+    /** Call to completion of each mirrorCreateSnapshot and of each image close (where a run's time goes). */
+    private final SynchronizedHistogram createLatency = new SynchronizedHistogram(3_600_000_000L, 3);
+    private final SynchronizedHistogram closeLatency = new SynchronizedHistogram(3_600_000_000L, 3);
     private final int[] slotSizes;
     private WallClock clock;
 
@@ -130,6 +133,8 @@ public final class ScheduleBench {
         Duration lead = Duration.ofSeconds(Integer.getInteger("bench.lead_seconds", backend.equals("fake") ? 20 : 15));
         Instant firstMark = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofHours(1));
         clock = new WallClock(firstMark.minus(lead));
+        // the real instant of the first mark, to find the bursts in a profile (JFR) of the run
+        System.out.printf("first minute mark at real time %s%n", Instant.now().plus(lead));
         Cluster measured = measuring(setup.cluster);
         SiteModule site = new SiteModule(vertx, "site-a", measured, clock);
         String concurrency = System.getProperty(MirrorSnapshotScheduleModule.MAX_CONCURRENT);
@@ -201,6 +206,8 @@ public final class ScheduleBench {
         }
         System.out.printf("failures: %d%n", failures.sum());
         report("lateness of each snapshot after its minute mark (ms)", lateness, 1000.0);
+        report("mirrorCreateSnapshot, call to completion (ms)", createLatency, 1000.0);
+        report("image close, call to completion (ms)", closeLatency, 1000.0);
         System.out.printf("throughput while busy: %.0f snapshots/s (%d snapshots in %.1f s of batches)%n",
                 busySeconds == 0 ? 0 : total / busySeconds, total, busySeconds);
     }
@@ -260,12 +267,18 @@ public final class ScheduleBench {
     private Image measuring(Image image) {
         return (Image) Proxy.newProxyInstance(Image.class.getClassLoader(), new Class<?>[] {Image.class},
                 (self, method, args) -> {
+                    long called = System.nanoTime();
+                    if (method.getName().equals("close")) {
+                        return ((Future<?>) invoke(image, method, args))
+                                .andThen(r -> closeLatency.recordValue((System.nanoTime() - called) / 1000));
+                    }
                     if (!method.getName().equals("mirrorCreateSnapshot")) {
                         return invoke(image, method, args);
                     }
                     Instant mark = clock.now().truncatedTo(ChronoUnit.MINUTES);
                     Future<?> created = (Future<?>) invoke(image, method, args);
                     return created.andThen(r -> {
+                        createLatency.recordValue((System.nanoTime() - called) / 1000);
                         if (r.failed()) {
                             failures.increment();
                             return;

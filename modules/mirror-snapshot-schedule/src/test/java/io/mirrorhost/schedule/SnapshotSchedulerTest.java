@@ -238,6 +238,37 @@ class SnapshotSchedulerTest {
     }
 
     @Test
+    void aRunClaimedAheadOfAnImageDemotedSinceIsSkippedNotFailed() {
+        ModuleHarness h = host();
+        h.run("add", "pool", "rbd", "image", "primary", "interval", "1h");
+        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        assertEquals(1, cluster.openHandles, "opened ahead while primary");
+        cluster.demoteWithoutNotify(primary);
+        int infos = cluster.mirrorInfoCalls;
+        advance(SnapshotScheduler.CLAIM_LEAD);
+        assertEquals(0, primary.created);
+        assertEquals(0, cluster.openHandles);
+        assertEquals(infos + 1, cluster.mirrorInfoCalls, "the failed snapshot asked again");
+        advance(SnapshotScheduler.COMPLETION_LINGER);
+        String record = cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + primary.id);
+        assertTrue(record.contains("\"last_due\":\"2026-01-01T11:00\""), record);
+        assertFalse(record.contains("claim") || record.contains("last_error") || record.contains("last_run"),
+                "skipped, not failed: " + record);
+    }
+
+    @Test
+    void aRunClaimedAheadThatFailsWhileTheImageIsStillPrimaryRecordsTheError() {
+        ModuleHarness h = host();
+        h.run("add", "pool", "rbd", "image", "primary", "interval", "1h");
+        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        cluster.snapshotFailure = new ClusterException(Errno.EIO, "disk gone");
+        advance(SnapshotScheduler.CLAIM_LEAD);
+        JsonObject entry = statusJson(h).getJsonObject(0);
+        assertEquals("(5) Input/output error: disk gone", entry.getString("last_error"));
+        assertEquals(0, cluster.openHandles);
+    }
+
+    @Test
     void schedulesOfRemovedImagesAndPoolsGoAway() {
         FakeCluster.FakeImage second = cluster.addImage("rbd", "", "second", MirrorImageMode.SNAPSHOT, true);
         ModuleHarness h = host();
@@ -425,9 +456,11 @@ class SnapshotSchedulerTest {
         }
         cluster.holdSnapshots = true;
         int writesAtDue = cluster.omapWrites;
+        int infosAtDue = cluster.mirrorInfoCalls;
         advance(Duration.ofSeconds(4));
         assertEquals(5, cluster.heldSnapshots.size(), "all five snapshots started at the due instant");
         assertEquals(writesAtDue, cluster.omapWrites, "no write before the snapshots");
+        assertEquals(infosAtDue, cluster.mirrorInfoCalls, "the mirror info was read when the images were opened ahead");
         while (cluster.releaseOneSnapshot()) {
             assertEquals(writesAtDue, cluster.omapWrites, "completions wait to be written together");
         }
