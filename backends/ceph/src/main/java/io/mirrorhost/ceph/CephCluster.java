@@ -7,6 +7,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.AuthEntity;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
@@ -371,6 +372,28 @@ final class CephCluster implements Cluster {
     @Override
     public Future<Map<String, String>> configKeyList(String prefix) {
         return blocking(() -> mon.configKeyList(prefix));
+    }
+
+    // --- auth (ceph auth get-or-create/get/ls/rm, through the monitor) ---
+
+    @Override
+    public Future<AuthEntity> authGetOrCreate(String entity, Map<String, String> caps) {
+        return blocking(() -> new AuthCommands(mon).getOrCreate(entity, caps == null ? Map.of() : caps));
+    }
+
+    @Override
+    public Future<AuthEntity> authGet(String entity) {
+        return blocking(() -> new AuthCommands(mon).get(entity));
+    }
+
+    @Override
+    public Future<List<AuthEntity>> authList() {
+        return blocking(() -> new AuthCommands(mon).list());
+    }
+
+    @Override
+    public Future<Boolean> authRemove(String entity) {
+        return blocking(() -> new AuthCommands(mon).remove(entity));
     }
 
     // --- mirroring: pools and namespaces ---

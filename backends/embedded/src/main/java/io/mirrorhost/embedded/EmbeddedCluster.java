@@ -1,6 +1,7 @@
 package io.mirrorhost.embedded;
 
 import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.AuthEntity;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
@@ -18,6 +19,7 @@ import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.cluster.ServiceDaemon;
 import io.mirrorhost.api.cluster.Watch;
+import io.mirrorhost.embedded.net.AuthRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -423,6 +425,28 @@ public final class EmbeddedCluster implements Cluster {
                 r -> values.put(r.getString(1), r.getString(2)), p.length(), p);
             return values;
         });
+    }
+
+    // --- auth (ceph auth get-or-create/get/ls/rm; the rules live in AuthRegistry and CephCaps) ---
+
+    @Override
+    public Future<AuthEntity> authGetOrCreate(String entity, Map<String, String> caps) {
+        return new AuthRegistry(this).getOrCreateEntity(entity, caps == null ? Map.of() : caps);
+    }
+
+    @Override
+    public Future<AuthEntity> authGet(String entity) {
+        return new AuthRegistry(this).getEntity(entity);
+    }
+
+    @Override
+    public Future<List<AuthEntity>> authList() {
+        return new AuthRegistry(this).listEntities();
+    }
+
+    @Override
+    public Future<Boolean> authRemove(String entity) {
+        return new AuthRegistry(this).removeEntity(entity, clientName);
     }
 
     // --- mirroring (the rules live in EmbeddedMirroring and ImageMirroring) ---

@@ -7,8 +7,9 @@ import java.util.Set;
 /**
  * Which capability a remote call needs. Calls are named {@code Cluster.method}, {@code Image.method}
  * or {@code Watch.method}; anything not listed here needs {@code admin}, so a new SPI method is
- * denied to restricted clients until someone decides otherwise. The config-key store and peer
- * attributes hold secret keys, so reading them is admin-only too.
+ * denied to restricted clients until someone decides otherwise. The config-key store, peer
+ * attributes and the auth database ({@code Cluster.auth*}) hold secret keys, so reading them is
+ * admin-only too.
  */
 final class CallPolicy {
 
