@@ -20,6 +20,7 @@ public final class RbdModule implements MgrModule {
     private List<CommandSpec> allCommands() {
         List<CommandSpec> all = new ArrayList<>(RbdCommands.all(() -> context));
         all.addAll(MirrorCommands.commands(() -> context));
+        all.addAll(io.mirrorhost.rbd.command.AuthCommands.specs(() -> context));
         return List.copyOf(all);
     }
 
