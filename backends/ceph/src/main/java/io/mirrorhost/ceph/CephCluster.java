@@ -34,6 +34,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -209,7 +210,9 @@ final class CephCluster implements Cluster {
                 }
                 CephErrors.check(RBD.rbd_create4(io, spec.name(), options.size(), opts), errno -> switch (errno) {
                     case EEXIST -> "rbd image " + spec + " already exists";
-                    default -> CephErrors.failed("create image " + spec, errno);
+                    default -> Objects.requireNonNullElseGet(
+                            LibrbdLogTexts.createFeatures(errno, ImageFeature.mask(options.features())),
+                            () -> CephErrors.failed("create image " + spec, errno));
                 });
             } finally {
                 RBD.rbd_image_options_destroy(opts);

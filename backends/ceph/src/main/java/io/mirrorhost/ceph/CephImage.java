@@ -7,6 +7,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.DiffExtent;
@@ -253,8 +254,55 @@ final class CephImage implements Image, CephConnection.NativeResource {
 
     @Override
     public Future<Void> updateFeatures(Set<ImageFeature> features, boolean enabled) {
-        return run((enabled ? "enable" : "disable") + " features", h -> RBD.rbd_update_features(h,
-                ImageFeature.mask(features), (byte) (enabled ? 1 : 0)));
+        return blocking(() -> {
+            Pointer h = handle();
+            long current = features(h);
+            long change = ImageFeature.mask(features);
+            CephErrors.check(RBD.rbd_update_features(h, change, (byte) (enabled ? 1 : 0)), errno ->
+                    Objects.requireNonNullElseGet(LibrbdLogTexts.updateFeatures(errno, current, change, enabled),
+                            () -> describe((enabled ? "enable" : "disable") + " features", errno)));
+            return null;
+        });
+    }
+
+    private long features(Pointer h) {
+        LongByReference features = new LongByReference();
+        CephErrors.check(RBD.rbd_get_features(h, features), errno -> describe("get features", errno));
+        return features.getValue();
+    }
+
+    /**
+     * librbd rebuilds a snapshot's map through a writable handle set to that snapshot (as rbd opens it),
+     * so a snapshot handle, opened read-only, rebuilds through a second handle.
+     */
+    @Override
+    public Future<Void> objectMapRebuild() {
+        return blocking(() -> {
+            Pointer h = handle();
+            if (snapId == null) {
+                rebuildObjectMap(h);
+                return null;
+            }
+            byte[] id = new byte[64];
+            CephErrors.check(RBD.rbd_get_id(h, id, id.length), errno -> describe("get id", errno));
+            PointerByReference ref = new PointerByReference();
+            CephErrors.check(RBD.rbd_open_by_id(connection.io(spec.poolNamespace()), NativeText.cString(id), ref, null),
+                    errno -> describe("open", errno));
+            try {
+                CephErrors.check(RBD.rbd_snap_set_by_id(ref.getValue(), snapId), errno -> describe("set snapshot", errno));
+                rebuildObjectMap(ref.getValue());
+            } finally {
+                RBD.rbd_close(ref.getValue());
+            }
+            return null;
+        });
+    }
+
+    private static final LibRbd.ProgressCallback NO_PROGRESS = (offset, total, arg) -> 0;
+
+    private void rebuildObjectMap(Pointer h) {
+        CephErrors.check(RBD.rbd_rebuild_object_map(h, NO_PROGRESS, null), errno -> Objects.requireNonNullElseGet(
+                LibrbdLogTexts.rebuildObjectMap(errno, features(h)), () -> describe("rebuild the object map", errno)));
     }
 
     // --- snapshots ---

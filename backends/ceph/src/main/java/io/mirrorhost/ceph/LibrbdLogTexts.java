@@ -1,6 +1,7 @@
 package io.mirrorhost.ceph;
 
 import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorSnapshotState;
 
@@ -85,5 +86,98 @@ final class LibrbdLogTexts {
             return "librbd::mirror::snapshot::CreatePrimaryRequest: no mirror tx peers configured for the pool";
         }
         return null;
+    }
+
+    // --- features (image::CreateRequest, Operations::update_features, Enable/DisableFeaturesRequest) ---
+
+    private static final long EXCLUSIVE_LOCK = ImageFeature.EXCLUSIVE_LOCK.bit();
+    private static final long OBJECT_MAP = ImageFeature.OBJECT_MAP.bit();
+    private static final long FAST_DIFF = ImageFeature.FAST_DIFF.bit();
+    private static final long JOURNALING = ImageFeature.JOURNALING.bit();
+    private static final long MUTABLE = EXCLUSIVE_LOCK | OBJECT_MAP | FAST_DIFF | JOURNALING;
+    private static final long DISABLE_ONLY = ImageFeature.DEEP_FLATTEN.bit();
+    private static final long IMPLICIT = ImageFeature.STRIPINGV2.bit() | ImageFeature.DATA_POOL.bit() | FAST_DIFF
+            | ImageFeature.OPERATIONS.bit() | ImageFeature.MIGRATING.bit() | ImageFeature.NON_PRIMARY.bit();
+    private static final String OPERATIONS = "librbd::Operations: ";
+
+    /** Why {@code rbd_create4} refused the {@code requested} feature mask ({@code validate_features}). */
+    static String createFeatures(Errno errno, long requested) {
+        if (errno != Errno.EINVAL) {
+            return null;
+        }
+        long features = requested & ~IMPLICIT;
+        boolean lock = (features & EXCLUSIVE_LOCK) != 0;
+        String validate = "librbd::image::CreateRequest: validate_features: ";
+        if ((features & OBJECT_MAP) != 0 && !lock) {
+            return validate + "cannot use object map without exclusive lock";
+        }
+        if ((features & JOURNALING) != 0 && !lock) {
+            return validate + "cannot use journaling without exclusive lock";
+        }
+        return null;
+    }
+
+    /** Why {@code rbd_update_features(change, enable)} refused an image with {@code current} features. */
+    static String updateFeatures(Errno errno, long current, long change, boolean enable) {
+        if (errno != Errno.EINVAL) {
+            return null;
+        }
+        long allowed = enable ? MUTABLE : MUTABLE | DISABLE_ONLY;
+        if ((change & ~allowed) != 0) {
+            return OPERATIONS + "cannot update immutable features";
+        }
+        long features = change;
+        boolean objectMap = (change & OBJECT_MAP) != 0;
+        boolean fastDiff = (change & FAST_DIFF) != 0;
+        if (enable ? (objectMap && (current & FAST_DIFF) == 0) || (fastDiff && (current & OBJECT_MAP) == 0)
+                : objectMap && (current & FAST_DIFF) != 0) {
+            features |= OBJECT_MAP | FAST_DIFF;
+        }
+        if (features == 0) {
+            return OPERATIONS + "update requires at least one feature";
+        }
+        if (enable && (features & current) != 0) {
+            return OPERATIONS + "one or more requested features are already enabled";
+        }
+        if (!enable && (features & ~current) != 0) {
+            return OPERATIONS + "one or more requested features are already disabled";
+        }
+        if ((features & (OBJECT_MAP | FAST_DIFF)) != 0) {
+            features |= OBJECT_MAP | FAST_DIFF;
+        }
+        return enable ? enableFeatures(current, features) : disableFeatures(current, features & current);
+    }
+
+    private static String enableFeatures(long current, long added) {
+        String enable = "librbd::EnableFeaturesRequest: ";
+        long next = current | added;
+        if ((added & OBJECT_MAP) != 0 && (next & EXCLUSIVE_LOCK) == 0) {
+            return enable + "cannot enable object-map. exclusive-lock must be enabled before enabling object-map.";
+        }
+        if ((added & JOURNALING) != 0 && (next & EXCLUSIVE_LOCK) == 0) {
+            return enable + "cannot enable journaling. exclusive-lock must be enabled before enabling journaling.";
+        }
+        return null;
+    }
+
+    private static String disableFeatures(long current, long removed) {
+        String disable = "librbd::DisableFeaturesRequest: ";
+        long next = current & ~removed;
+        if ((removed & EXCLUSIVE_LOCK) != 0 && (next & (OBJECT_MAP | JOURNALING)) != 0) {
+            return disable + "cannot disable exclusive-lock. object-map or journaling must be disabled before"
+                    + " disabling exclusive-lock.";
+        }
+        if ((removed & JOURNALING) != 0) {
+            // the one other refusal: the image is journal-mirrored in an image-mode pool
+            return disable + "cannot disable journaling: journal-based mirroring enabled and mirror pool mode set"
+                    + " to image";
+        }
+        return null;
+    }
+
+    /** Why {@code rbd_rebuild_object_map} refused an image with {@code features}. */
+    static String rebuildObjectMap(Errno errno, long features) {
+        return errno == Errno.EINVAL && (features & OBJECT_MAP) == 0
+                ? OPERATIONS + "image must support object-map feature" : null;
     }
 }

@@ -164,6 +164,14 @@ public final class EmbeddedImage implements Image {
     }
 
     @Override
+    public Future<Void> objectMapRebuild() {
+        return run(() -> {
+            store.rebuildObjectMap(this);
+            return null;
+        });
+    }
+
+    @Override
     public Future<List<SnapInfo>> listSnaps() {
         return run(() -> store.listSnaps(this));
     }

@@ -65,6 +65,8 @@ final class ImageStore {
     private volatile String name;
     private long size;
     private long features;
+    /** Null until first used (see {@link #objectMapFlags()}). */
+    private ObjectMapFlags objectMapFlags;
     private long snapSeq;
     private final Instant created;
     private Instant accessed;
@@ -221,10 +223,49 @@ final class ImageStore {
         return (features & f.bit()) != 0;
     }
 
-    ImageInfo info(Long snapId) {
+    ImageInfo info(Long snapId) throws Exception {
         long s = snapId == null ? size : snap(snapId).size();
-        return new ImageInfo(name, imageId, s, order, ImageFeature.fromMask(features), Set.of(), dataPoolName,
-            snaps.size(), created, accessed, modified);
+        return new ImageInfo(name, imageId, s, order, ImageFeature.fromMask(features),
+            ObjectMapFlags.names(objectMapFlags().of(snapId)), dataPoolName, snaps.size(), created, accessed, modified);
+    }
+
+    /** The object-map flags, read on first use; kept where Ceph keeps them, in the header's omap ("flags"). */
+    private ObjectMapFlags objectMapFlags() throws Exception {
+        if (objectMapFlags == null) {
+            objectMapFlags = cluster.metadata.transaction(tx -> tx.queryOne("SELECT value FROM omap"
+                    + " WHERE pool_id = ? AND namespace = ? AND object = ? AND key = 'flags'",
+                r -> ObjectMapFlags.decode(r.getString(1)), poolId, namespace, headerObject()))
+                .orElseGet(ObjectMapFlags::new);
+        }
+        return objectMapFlags;
+    }
+
+    private void saveObjectMapFlags(Metadata.Tx tx, ObjectMapFlags flags) throws Exception {
+        tx.update("INSERT OR REPLACE INTO omap (pool_id, namespace, object, key, value) VALUES (?, ?, ?, 'flags', ?)",
+            poolId, namespace, headerObject(), flags.encode());
+    }
+
+    private String headerObject() {
+        return "rbd_header." + imageId;
+    }
+
+    /**
+     * {@code rbd_rebuild_object_map} of the head or of the handle's snapshot. Our map is derived from the
+     * version index and so always right: rebuilding it only clears the flags that mark it invalid.
+     */
+    void rebuildObjectMap(EmbeddedImage handle) throws Exception {
+        handle.checkOpen();
+        if (!hasFeature(ImageFeature.OBJECT_MAP)) {
+            throw ClusterException.invalid(FeatureRules.OPERATIONS_LOG + "image must support object-map feature");
+        }
+        ObjectMapFlags next = ObjectMapFlags.decode(objectMapFlags().encode());
+        next.rebuilt(handle.snapId(), snapSeq, snaps.keySet());
+        cluster.metadata.transaction(tx -> {
+            saveObjectMapFlags(tx, next);
+            return null;
+        });
+        objectMapFlags = next;
+        notifyHeader();
     }
 
     /** Whether the image is a mirroring copy (or demoted) and so refuses writes. */
@@ -1028,13 +1069,22 @@ final class ImageStore {
         if (handle.snapId() != null) {
             throw new ClusterException(Errno.EROFS, "cannot update features: the image is open at a snapshot");
         }
-        long next = FeatureRules.update(features, change, enable);
+        FeatureRules.Update update = FeatureRules.update(features, change, enable);
+        long next = update.features();
         long before = features;
+        boolean flagsChange = update.setFlags() != 0 || update.clearFlags() != 0;
+        ObjectMapFlags flags = ObjectMapFlags.decode(objectMapFlags().encode());
+        flags.change(update.setFlags(), true, snapSeq, snaps.keySet());
+        flags.change(update.clearFlags(), false, snapSeq, snaps.keySet());
         Runnable afterCommit = cluster.metadata.transaction(tx -> {
             tx.update("UPDATE images SET features = ? WHERE id = ?", next, imageId);
+            if (flagsChange) {
+                saveObjectMapFlags(tx, flags);
+            }
             return ImageMirroring.onFeaturesUpdate(tx, this, before, next);
         });
         features = next;
+        objectMapFlags = flags;
         afterCommit.run();
         if (!hasFeature(ImageFeature.EXCLUSIVE_LOCK)) {
             lock.clear();

@@ -6,8 +6,13 @@ import static io.mirrorhost.api.cluster.ImageFeature.EXCLUSIVE_LOCK;
 import static io.mirrorhost.api.cluster.ImageFeature.FAST_DIFF;
 import static io.mirrorhost.api.cluster.ImageFeature.JOURNALING;
 import static io.mirrorhost.api.cluster.ImageFeature.LAYERING;
+import static io.mirrorhost.api.cluster.ImageFeature.MIGRATING;
+import static io.mirrorhost.api.cluster.ImageFeature.NON_PRIMARY;
 import static io.mirrorhost.api.cluster.ImageFeature.OBJECT_MAP;
 import static io.mirrorhost.api.cluster.ImageFeature.OPERATIONS;
+import static io.mirrorhost.api.cluster.ImageFeature.STRIPINGV2;
+import static io.mirrorhost.embedded.ObjectMapFlags.FAST_DIFF_INVALID;
+import static io.mirrorhost.embedded.ObjectMapFlags.OBJECT_MAP_INVALID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -18,7 +23,10 @@ import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+/** The outcomes and log lines below were observed with rbd 16.2.15 on a one-node cluster. */
 class FeatureRulesTest {
+    private static final long BOTH_INVALID = OBJECT_MAP_INVALID | FAST_DIFF_INVALID;
+
     private static long mask(ImageFeature... f) {
         return ImageFeature.mask(Set.of(f));
     }
@@ -29,6 +37,14 @@ class FeatureRulesTest {
         assertEquals(message, e.getMessage());
     }
 
+    private static FeatureRules.Update enable(long current, ImageFeature... change) {
+        return FeatureRules.update(current, Set.of(change), true);
+    }
+
+    private static FeatureRules.Update disable(long current, ImageFeature... change) {
+        return FeatureRules.update(current, Set.of(change), false);
+    }
+
     @Test
     void createAcceptsRbdDefaultsAndAddsDataPool() {
         assertEquals(ImageFeature.mask(ImageFeature.defaults()), FeatureRules.forCreate(ImageFeature.defaults(), false));
@@ -37,54 +53,95 @@ class FeatureRulesTest {
     }
 
     @Test
+    void createGivesFastDiffExactlyToImagesWithObjectMap() {
+        // `create --image-feature exclusive-lock,object-map` -> exclusive-lock, object-map, fast-diff
+        assertEquals(mask(EXCLUSIVE_LOCK, OBJECT_MAP, FAST_DIFF),
+            FeatureRules.forCreate(EnumSet.of(EXCLUSIVE_LOCK, OBJECT_MAP), false));
+        // `create --image-feature layering,fast-diff` -> layering
+        assertEquals(mask(LAYERING), FeatureRules.forCreate(EnumSet.of(LAYERING, FAST_DIFF), false));
+    }
+
+    @Test
+    void createDropsTheFeaturesLibrbdSetsItself() {
+        // data-pool without a data pool, operations, migrating, non-primary, striping: all silently dropped
+        assertEquals(mask(LAYERING), FeatureRules.forCreate(EnumSet.of(LAYERING, DATA_POOL, OPERATIONS, MIGRATING,
+            NON_PRIMARY, STRIPINGV2), false));
+    }
+
+    @Test
     void createEnforcesLibrbdDependencies() {
-        rejects("cannot use fast diff without object map",
-            () -> FeatureRules.forCreate(EnumSet.of(EXCLUSIVE_LOCK, FAST_DIFF), false));
-        rejects("cannot use object map without exclusive lock",
-            () -> FeatureRules.forCreate(EnumSet.of(OBJECT_MAP), false));
-        rejects("cannot use journaling without exclusive lock",
-            () -> FeatureRules.forCreate(EnumSet.of(LAYERING, JOURNALING), false));
-        rejects("cannot use internally controlled features",
-            () -> FeatureRules.forCreate(EnumSet.of(OPERATIONS), false));
+        rejects("librbd::image::CreateRequest: validate_features: cannot use object map without exclusive lock",
+            () -> FeatureRules.forCreate(EnumSet.of(LAYERING, OBJECT_MAP), false));
+        rejects("librbd::image::CreateRequest: validate_features: cannot use object map without exclusive lock",
+            () -> FeatureRules.forCreate(EnumSet.of(FAST_DIFF, OBJECT_MAP, JOURNALING), false));
+        rejects("librbd::image::CreateRequest: validate_features: cannot use journaling without exclusive lock",
+            () -> FeatureRules.forCreate(EnumSet.of(JOURNALING), false));
         assertEquals(mask(EXCLUSIVE_LOCK, JOURNALING), FeatureRules.forCreate(EnumSet.of(EXCLUSIVE_LOCK, JOURNALING), false));
     }
 
     @Test
-    void enableNeedsTheFeaturesItDependsOn() {
-        long base = mask(LAYERING);
-        rejects("cannot enable object-map. exclusive-lock must be enabled before enabling object-map.",
-            () -> FeatureRules.update(base, Set.of(OBJECT_MAP), true));
-        rejects("cannot enable fast-diff. object-map must be enabled before enabling fast-diff.",
-            () -> FeatureRules.update(mask(LAYERING, EXCLUSIVE_LOCK), Set.of(FAST_DIFF), true));
-        rejects("cannot enable journaling. exclusive-lock must be enabled before enabling journaling.",
-            () -> FeatureRules.update(base, Set.of(JOURNALING), true));
-        // several at once, dependencies included, as `rbd feature enable img exclusive-lock object-map fast-diff`
-        assertEquals(mask(LAYERING, EXCLUSIVE_LOCK, OBJECT_MAP, FAST_DIFF),
-            FeatureRules.update(base, Set.of(EXCLUSIVE_LOCK, OBJECT_MAP, FAST_DIFF), true));
-        rejects("one or more requested features are already enabled",
-            () -> FeatureRules.update(mask(LAYERING, EXCLUSIVE_LOCK), Set.of(EXCLUSIVE_LOCK), true));
+    void enablingObjectMapOrFastDiffEnablesBothWithInvalidMaps() {
+        long locked = mask(LAYERING, EXCLUSIVE_LOCK);
+        long both = mask(LAYERING, EXCLUSIVE_LOCK, OBJECT_MAP, FAST_DIFF);
+        assertEquals(new FeatureRules.Update(both, BOTH_INVALID, 0), enable(locked, OBJECT_MAP));
+        assertEquals(new FeatureRules.Update(both, BOTH_INVALID, 0), enable(locked, FAST_DIFF));
+        assertEquals(new FeatureRules.Update(both, BOTH_INVALID, 0), enable(locked, OBJECT_MAP, FAST_DIFF));
+        // with exclusive-lock in the same request, as `feature enable img exclusive-lock,object-map`
+        assertEquals(new FeatureRules.Update(both, BOTH_INVALID, 0), enable(mask(LAYERING), EXCLUSIVE_LOCK, OBJECT_MAP));
+        rejects("librbd::Operations: one or more requested features are already enabled",
+            () -> enable(both, OBJECT_MAP, FAST_DIFF));
+        rejects("librbd::Operations: one or more requested features are already enabled", () -> enable(both, FAST_DIFF));
     }
 
     @Test
-    void disableInReverseDependencyOrder() {
+    void enableNeedsExclusiveLock() {
+        long base = mask(LAYERING);
+        String objectMap = "librbd::EnableFeaturesRequest: cannot enable object-map. exclusive-lock must be enabled"
+            + " before enabling object-map.";
+        rejects(objectMap, () -> enable(base, OBJECT_MAP));
+        rejects(objectMap, () -> enable(base, FAST_DIFF));
+        rejects("librbd::EnableFeaturesRequest: cannot enable journaling. exclusive-lock must be enabled before"
+            + " enabling journaling.", () -> enable(base, JOURNALING));
+        assertEquals(new FeatureRules.Update(mask(LAYERING, EXCLUSIVE_LOCK, JOURNALING), 0, 0),
+            enable(base, EXCLUSIVE_LOCK, JOURNALING));
+        rejects("librbd::Operations: one or more requested features are already enabled",
+            () -> enable(mask(LAYERING, EXCLUSIVE_LOCK), EXCLUSIVE_LOCK));
+    }
+
+    @Test
+    void disablingObjectMapOrFastDiffDisablesBothAndClearsTheirFlags() {
         long all = ImageFeature.mask(ImageFeature.defaults());
-        rejects("cannot disable object-map. fast-diff must be disabled before disabling object-map.",
-            () -> FeatureRules.update(all, Set.of(OBJECT_MAP), false));
-        rejects("cannot disable exclusive-lock. object-map or journaling must be disabled before disabling exclusive-lock.",
-            () -> FeatureRules.update(all, Set.of(EXCLUSIVE_LOCK), false));
-        long noFastDiff = FeatureRules.update(all, Set.of(FAST_DIFF), false);
-        long noObjectMap = FeatureRules.update(noFastDiff, Set.of(OBJECT_MAP), false);
-        assertEquals(mask(LAYERING, DEEP_FLATTEN), FeatureRules.update(noObjectMap, Set.of(EXCLUSIVE_LOCK), false));
-        assertEquals(mask(LAYERING, EXCLUSIVE_LOCK), FeatureRules.update(noObjectMap, Set.of(DEEP_FLATTEN), false));
-        rejects("one or more requested features are already disabled",
-            () -> FeatureRules.update(mask(LAYERING), Set.of(EXCLUSIVE_LOCK), false));
+        long rest = mask(LAYERING, EXCLUSIVE_LOCK, DEEP_FLATTEN);
+        assertEquals(new FeatureRules.Update(rest, 0, BOTH_INVALID), disable(all, FAST_DIFF));
+        assertEquals(new FeatureRules.Update(rest, 0, BOTH_INVALID), disable(all, OBJECT_MAP));
+        assertEquals(new FeatureRules.Update(mask(LAYERING, DEEP_FLATTEN), 0, BOTH_INVALID),
+            disable(all, EXCLUSIVE_LOCK, OBJECT_MAP));
+        rejects("librbd::Operations: one or more requested features are already disabled", () -> disable(rest, OBJECT_MAP));
+    }
+
+    @Test
+    void exclusiveLockGoesLast() {
+        long all = ImageFeature.mask(ImageFeature.defaults());
+        String message = "librbd::DisableFeaturesRequest: cannot disable exclusive-lock. object-map or journaling must be"
+            + " disabled before disabling exclusive-lock.";
+        rejects(message, () -> disable(all, EXCLUSIVE_LOCK));
+        rejects(message, () -> disable(all | JOURNALING.bit(), EXCLUSIVE_LOCK, OBJECT_MAP, FAST_DIFF));
+        assertEquals(new FeatureRules.Update(mask(LAYERING, DEEP_FLATTEN), 0, 0),
+            disable(mask(LAYERING, EXCLUSIVE_LOCK, DEEP_FLATTEN), EXCLUSIVE_LOCK));
+        assertEquals(new FeatureRules.Update(mask(LAYERING, EXCLUSIVE_LOCK), 0, 0),
+            disable(mask(LAYERING, EXCLUSIVE_LOCK, DEEP_FLATTEN), DEEP_FLATTEN));
+        assertEquals(new FeatureRules.Update(mask(EXCLUSIVE_LOCK, NON_PRIMARY), 0, 0),
+            disable(mask(EXCLUSIVE_LOCK, JOURNALING, NON_PRIMARY), JOURNALING));
     }
 
     @Test
     void immutableFeaturesCannotChange() {
-        rejects("cannot update immutable features", () -> FeatureRules.update(0, Set.of(LAYERING), true));
-        rejects("cannot update immutable features", () -> FeatureRules.update(mask(LAYERING), Set.of(LAYERING), false));
-        rejects("cannot update immutable features", () -> FeatureRules.update(0, Set.of(DEEP_FLATTEN), true));
-        rejects("update requires at least one feature", () -> FeatureRules.update(0, Set.of(), true));
+        String immutable = "librbd::Operations: cannot update immutable features";
+        rejects(immutable, () -> enable(0, LAYERING));
+        rejects(immutable, () -> disable(mask(LAYERING), LAYERING));
+        rejects(immutable, () -> enable(0, DEEP_FLATTEN));
+        rejects(immutable, () -> disable(mask(LAYERING, DEEP_FLATTEN), LAYERING, DEEP_FLATTEN));
+        rejects(immutable, () -> disable(mask(NON_PRIMARY), NON_PRIMARY));
+        rejects("librbd::Operations: update requires at least one feature", () -> enable(0));
     }
 }

@@ -66,10 +66,8 @@ class ImageLifecycleTest extends StoreTestBase {
         Await.failure(Errno.ENOENT, cluster.createImage(ImageSpec.of("rbd", "nons", "a"), ImageOptions.of(MIB)));
         Await.failure(Errno.EINVAL, cluster.createImage(spec(""), ImageOptions.of(MIB)));
         Await.failure(Errno.EINVAL, cluster.createImage(spec("x@y"), ImageOptions.of(MIB)));
-        ClusterExceptionText.assertMessage("cannot use fast diff without object map", Await.failure(Errno.EINVAL,
-            cluster.createImage(spec("c"), new ImageOptions(MIB, 22, EnumSet.of(ImageFeature.EXCLUSIVE_LOCK,
-                ImageFeature.FAST_DIFF), null))));
-        ClusterExceptionText.assertMessage("cannot use object map without exclusive lock", Await.failure(Errno.EINVAL,
+        ClusterExceptionText.assertMessage("librbd::image::CreateRequest: validate_features: cannot use object map"
+            + " without exclusive lock", Await.failure(Errno.EINVAL,
             cluster.createImage(spec("c"), new ImageOptions(MIB, 22, EnumSet.of(ImageFeature.OBJECT_MAP), null))));
         Await.failure(Errno.ENOENT, cluster.createImage(spec("c"), new ImageOptions(MIB, 22, Set.of(), "nodatapool")));
         Await.failure(Errno.ENOENT, cluster.listImages(PoolNamespace.of("nopool")));
@@ -181,9 +179,10 @@ class ImageLifecycleTest extends StoreTestBase {
     @Test
     void updateFeaturesFollowsLibrbdRulesAndPersists() throws Exception {
         Image img = create("a", MIB, 22, ImageFeature.defaults());
-        ClusterExceptionText.assertMessage("cannot disable object-map. fast-diff must be disabled before disabling object-map.",
-            Await.failure(Errno.EINVAL, img.updateFeatures(Set.of(ImageFeature.OBJECT_MAP), false)));
-        Await.result(img.updateFeatures(Set.of(ImageFeature.FAST_DIFF, ImageFeature.OBJECT_MAP), false));
+        ClusterExceptionText.assertMessage("librbd::DisableFeaturesRequest: cannot disable exclusive-lock. object-map"
+                + " or journaling must be disabled before disabling exclusive-lock.",
+            Await.failure(Errno.EINVAL, img.updateFeatures(Set.of(ImageFeature.EXCLUSIVE_LOCK), false)));
+        Await.result(img.updateFeatures(Set.of(ImageFeature.OBJECT_MAP), false));
         Await.result(img.updateFeatures(Set.of(ImageFeature.EXCLUSIVE_LOCK), false));
         assertEquals(EnumSet.of(ImageFeature.LAYERING, ImageFeature.DEEP_FLATTEN), Await.result(img.info()).features());
         Await.failure(Errno.EINVAL, img.updateFeatures(Set.of(ImageFeature.JOURNALING), true));

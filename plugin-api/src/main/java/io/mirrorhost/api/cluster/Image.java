@@ -47,6 +47,12 @@ public interface Image {
     /** Enables or disables features ({@code rbd_update_features}), with librbd's dependency rules. */
     Future<Void> updateFeatures(Set<ImageFeature> features, boolean enabled);
 
+    /**
+     * Rebuilds the object map of this handle's point, the head or its snapshot
+     * ({@code rbd_rebuild_object_map}), clearing its invalid flags; EINVAL without the object-map feature.
+     */
+    Future<Void> objectMapRebuild();
+
     // --- snapshots (rbd_snap_*) ---
 
     /** Every snapshot, all namespaces, oldest first. */

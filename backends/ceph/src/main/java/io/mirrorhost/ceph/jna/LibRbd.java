@@ -37,6 +37,11 @@ public interface LibRbd extends Library {
         void invoke(Pointer arg);
     }
 
+    /** {@code librbd_progress_fn_t}: {@code int (*)(uint64_t offset, uint64_t total, void *ptr)}. */
+    interface ProgressCallback extends Callback {
+        int invoke(long offset, long total, Pointer arg);
+    }
+
     // pools, namespaces, images
     int rbd_pool_init(Pointer io, byte force);
 
@@ -76,6 +81,8 @@ public interface LibRbd extends Library {
     int rbd_get_flags(Pointer image, LongByReference flags);
 
     int rbd_update_features(Pointer image, long features, byte enabled);
+
+    int rbd_rebuild_object_map(Pointer image, ProgressCallback callback, Pointer arg);
 
     int rbd_get_create_timestamp(Pointer image, Timespec timestamp);
 

@@ -6,8 +6,15 @@ import io.mirrorhost.api.cluster.ClusterException;
 import io.vertx.core.Future;
 import java.util.function.Function;
 
-/** Turns cluster failures into rbd's messages: {@code rbd: create error: (17) File exists}. */
+/**
+ * Turns cluster failures into rbd's messages: {@code rbd: create error: (17) File exists}. Where librbd
+ * logs why it refused, rbd's standard error shows that log line first; backends put it (without
+ * timestamp and thread, one line per log entry) in the {@link ClusterException}'s message, the way the
+ * mirroring commands show them too, and it is printed here before rbd's own message.
+ */
 final class Failures {
+    /** How librbd's log lines start (its subsystems log as {@code librbd::Operations:}, {@code librbd:}). */
+    private static final String LIBRBD = "librbd:";
 
     private Failures() {
     }
@@ -20,11 +27,27 @@ final class Failures {
         return failure -> Future.failedFuture(word(failure, prefix));
     }
 
+    /** librbd's log lines, then {@code prefix + "(errno) text"}. */
     static Throwable word(Throwable failure, String prefix) {
         if (failure instanceof ClusterException ce) {
-            return new CommandException(ce.errno(), prefix + ce.errno().describe());
+            return new CommandException(ce.errno(), librbdLog(ce) + prefix + ce.errno().describe());
         }
         return failure;
+    }
+
+    /**
+     * The librbd log lines a backend put in the failure's message, each followed by an empty line (rbd
+     * 16.2 flushes its log entries that way); empty when librbd logged nothing.
+     */
+    static String librbdLog(ClusterException failure) {
+        String message = failure.getMessage() == null ? "" : failure.getMessage();
+        StringBuilder log = new StringBuilder();
+        for (String line : message.split("\n")) {
+            if (line.strip().startsWith(LIBRBD)) {
+                log.append(line.strip()).append("\n\n");
+            }
+        }
+        return log.toString();
     }
 
     /** The errno of a cluster failure, or null for any other failure. */
@@ -38,12 +61,29 @@ final class Failures {
         return null;
     }
 
-    /** A failure with {@code lines} before the message of {@code failure} (which keeps its errno). */
+    /**
+     * A failure with {@code lines} before the message of {@code failure} (which keeps its errno), after
+     * librbd's log lines: rbd's progress and messages come after what librbd logged while it failed.
+     */
     static Throwable prefixed(String lines, Throwable failure) {
         if (failure instanceof CommandException ce) {
-            return new CommandException(ce.errno(), lines + ce.getMessage());
+            String message = ce.getMessage();
+            int end = librbdLogEnd(message);
+            return new CommandException(ce.errno(), message.substring(0, end) + lines + message.substring(end));
         }
         return failure;
+    }
+
+    private static int librbdLogEnd(String message) {
+        int end = 0;
+        while (message.startsWith(LIBRBD, end)) {
+            int next = message.indexOf("\n\n", end);
+            if (next < 0) {
+                return end;
+            }
+            end = next + 2;
+        }
+        return end;
     }
 
     /** A failure with {@code line} after the message of {@code failure} (which keeps its errno). */

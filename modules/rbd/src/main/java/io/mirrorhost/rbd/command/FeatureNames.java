@@ -35,12 +35,4 @@ final class FeatureNames {
         String where = option.isEmpty() ? "option" : "option '" + option + "'";
         return new CommandException(Errno.EPERM, "rbd: the argument for " + where + " is invalid");
     }
-
-    /** librbd's checks of a new image's features ({@code CreateRequest::validate_features}). */
-    static void validateForCreate(Set<ImageFeature> features) {
-        boolean lock = features.contains(ImageFeature.EXCLUSIVE_LOCK);
-        if (!lock && (features.contains(ImageFeature.OBJECT_MAP) || features.contains(ImageFeature.JOURNALING))) {
-            throw new CommandException(Errno.EINVAL, "rbd: create error: " + Errno.EINVAL.describe());
-        }
-    }
 }

@@ -133,9 +133,6 @@ final class ImageCommands extends RbdCommand {
                 throw new CommandException(Errno.EDOM, "rbd: create error: " + Errno.EDOM.describe());
             }
         }
-        if (!featureValues.isEmpty()) {
-            FeatureNames.validateForCreate(features);
-        }
         String dataPool = args.option("data-pool");
         return new ImageOptions(size, order, features, dataPool.isEmpty() ? null : dataPool);
     }

@@ -16,6 +16,7 @@ public final class RbdCommands {
     public static List<CommandSpec> all(Supplier<ModuleContext> context) {
         List<CommandSpec> specs = new ArrayList<>();
         specs.addAll(new ImageCommands(context).specs());
+        specs.addAll(new ObjectMapCommands(context).specs());
         specs.addAll(new SnapCommands(context).specs());
         specs.add(new DiffCommand(context).spec());
         specs.addAll(new DiskUsageCommand(context).specs());

@@ -133,7 +133,15 @@ class ImageCommandsTest {
         assertError(rbd.rbd("create").arg("size", "1G").add("image-feature", "bogus")
                 .arg("image-spec", "image-pool/bad").run(), 1, "rbd: the argument for option '--image-feature' is invalid");
         assertError(rbd.rbd("create").arg("size", "1G").add("image-feature", "journaling")
-                .arg("image-spec", "image-pool/journal-no-lock").run(), 22, "rbd: create error: (22) Invalid argument");
+                .arg("image-spec", "image-pool/journal-no-lock").run(), 22, "librbd::image::CreateRequest: "
+                + "validate_features: cannot use journaling without exclusive lock\n\nrbd: create error: (22) Invalid argument");
+        assertError(rbd.rbd("create").arg("size", "1G").add("image-feature", "journaling,object-map")
+                .arg("image-spec", "image-pool/object-map-no-lock").run(), 22, "librbd::image::CreateRequest: "
+                + "validate_features: cannot use object map without exclusive lock\n\nrbd: create error: (22) Invalid argument");
+        // features are librbd's to check: a missing pool is reported first, as rbd opens the pool first
+        assertError(rbd.rbd("create").arg("size", "1G").add("image-feature", "journaling")
+                .arg("image-spec", "no-such-pool/image-x").run(), 2,
+                "rbd: error opening pool 'no-such-pool': (2) No such file or directory");
         assertError(rbd.rbd("create").arg("size", "1G").arg("image-spec", "no-such-pool/image-x").run(), 2,
                 "rbd: error opening pool 'no-such-pool': (2) No such file or directory");
         assertError(rbd.rbd("create").arg("size", "1G").arg("image-spec", "image-pool/no-such-ns/image-x").run(), 2,
@@ -274,22 +282,76 @@ class ImageCommandsTest {
         assertOk(rbd.rbd("feature enable").arg("image-spec", "image-pool/feat").add("features", "journaling").run(), "");
         assertTrue(rbd.info("image-pool", "feat").features().contains(ImageFeature.JOURNALING));
         assertError(rbd.rbd("feature enable").arg("image-spec", "image-pool/feat").add("features", "journaling").run(),
-                22, "rbd: failed to update image features: (22) Invalid argument");
+                22, "librbd::Operations: one or more requested features are already enabled\n\n"
+                        + "rbd: failed to update image features: (22) Invalid argument");
         assertError(rbd.rbd("feature disable").arg("image-spec", "image-pool/feat").add("features", "exclusive-lock")
-                .run(), 22, "rbd: failed to update image features: (22) Invalid argument");
+                .run(), 22, "librbd::DisableFeaturesRequest: cannot disable exclusive-lock. object-map or journaling"
+                        + " must be disabled before disabling exclusive-lock.\n\n"
+                        + "rbd: failed to update image features: (22) Invalid argument");
         assertError(rbd.rbd("feature enable").arg("image-spec", "image-pool/feat").add("features", "bogus").run(),
                 1, "rbd: the argument for option is invalid");
         assertError(rbd.rbd("feature enable").arg("image-spec", "image-pool/feat").add("features", "layering").run(),
-                22, "rbd: failed to update image features: (22) Invalid argument");
+                22, "librbd::Operations: cannot update immutable features\n\n"
+                        + "rbd: failed to update image features: (22) Invalid argument");
         assertError(rbd.rbd("feature enable").arg("image-spec", "image-pool/feat").run(), 22,
                 "rbd: at least one feature name must be specified");
         assertError(rbd.rbd("feature enable").arg("image-spec", "image-pool/no-such-image")
                 .add("features", "journaling").run(), 2, "rbd: error opening image no-such-image: (2) No such file or directory");
         assertOk(rbd.rbd("feature disable").arg("image-spec", "image-pool/feat").add("features", "journaling").run(), "");
+        assertError(rbd.rbd("feature disable").arg("image-spec", "image-pool/feat").add("features", "journaling").run(),
+                22, "librbd::Operations: one or more requested features are already disabled\n\n"
+                        + "rbd: failed to update image features: (22) Invalid argument");
+        // object-map and fast-diff go together: naming one disables both
         assertOk(rbd.rbd("feature disable").arg("image-spec", "image-pool/feat")
-                .add("features", "object-map,fast-diff").add("features", "exclusive-lock").run(), "");
+                .add("features", "object-map").add("features", "exclusive-lock").run(), "");
         assertEquals(EnumSet.of(ImageFeature.LAYERING, ImageFeature.DEEP_FLATTEN),
                 rbd.info("image-pool", "feat").features());
+        assertError(rbd.rbd("feature enable").arg("image-spec", "image-pool/feat").add("features", "fast-diff").run(),
+                22, "librbd::EnableFeaturesRequest: cannot enable object-map. exclusive-lock must be enabled before"
+                        + " enabling object-map.\n\nrbd: failed to update image features: (22) Invalid argument");
+    }
+
+    /** The sequence of `feature enable/disable`, `info` and `object-map rebuild` run with rbd 16.2.15. */
+    @Test
+    void objectMapEnabledLaterIsInvalidUntilRebuilt() throws Exception {
+        assertOk(rbd.rbd("create").arg("size", "64M").add("image-feature", "layering,exclusive-lock")
+                .arg("image-spec", "image-pool/om").run(), "");
+        assertEquals(0, rbd.rbd("snap create").arg("snap-spec", "image-pool/om@s1").flag("no-progress").run().code());
+        assertOk(rbd.rbd("feature enable").arg("image-spec", "image-pool/om").add("features", "object-map").run(), "");
+        Outcome info = rbd.rbd("info").arg("image-or-snap-spec", "image-pool/om").run();
+        assertTrue(info.stdout().contains("\tfeatures: layering, exclusive-lock, object-map, fast-diff\n"
+                + "\top_features: \n\tflags: object map invalid, fast diff invalid\n"), info::toString);
+        Outcome json = rbd.rbd("info").arg("image-or-snap-spec", "image-pool/om").json().run();
+        assertTrue(json.stdout().contains("\"flags\":[\"object map invalid\",\"fast diff invalid\"]"), json::toString);
+
+        String progress = "";
+        for (int percent : List.of(6, 12, 18, 25, 31, 37, 43, 50, 56, 62, 68, 75, 81, 87, 93)) {
+            progress += "\rObject Map Rebuild: " + percent + "% complete...";
+        }
+        assertOutcome(rbd.rbd("object-map rebuild").arg("image-or-snap-spec", "image-pool/om").run(), 0, "",
+                progress + "\rObject Map Rebuild: 100% complete...done.\n");
+        assertTrue(rbd.rbd("info").arg("image-or-snap-spec", "image-pool/om").run().stdout().contains("\tflags: \n"));
+        assertTrue(rbd.rbd("info").arg("image-or-snap-spec", "image-pool/om@s1").run().stdout()
+                .contains("\tflags: object map invalid, fast diff invalid\n"));
+        assertOk(rbd.rbd("object-map rebuild").arg("image-or-snap-spec", "image-pool/om@s1").flag("no-progress").run(), "");
+        assertTrue(rbd.rbd("info").arg("image-or-snap-spec", "image-pool/om@s1").run().stdout().contains("\tflags: \n"));
+
+        assertOk(rbd.rbd("feature disable").arg("image-spec", "image-pool/om").add("features", "fast-diff").run(), "");
+        assertEquals(EnumSet.of(ImageFeature.LAYERING, ImageFeature.EXCLUSIVE_LOCK), rbd.info("image-pool", "om").features());
+    }
+
+    @Test
+    void objectMapRebuildErrors() throws Exception {
+        assertOk(rbd.rbd("create").arg("size", "64M").add("image-feature", "layering")
+                .arg("image-spec", "image-pool/no-om").run(), "");
+        assertError(rbd.rbd("object-map rebuild").arg("image-or-snap-spec", "image-pool/no-om").run(), 22,
+                "librbd::Operations: image must support object-map feature\n\n"
+                        + "\rObject Map Rebuild: 0% complete...failed.\n"
+                        + "rbd: rebuilding object map failed: (22) Invalid argument");
+        assertError(rbd.rbd("object-map rebuild").arg("image-or-snap-spec", "image-pool/nosuch").flag("no-progress").run(),
+                2, "rbd: error opening image nosuch: (2) No such file or directory");
+        assertError(rbd.rbd("object-map rebuild").arg("image-or-snap-spec", "image-pool/no-om@nosnap").run(), 2,
+                "error setting snapshot context: (2) No such file or directory");
     }
 
     @Test

@@ -158,4 +158,38 @@ public abstract class RbdImageScenarios {
         assertResult(-2, "", "rbd: error opening image nope: (2) No such file or directory",
                 rbd.run("resize --size 4M " + pool + "/nope"));
     }
+
+    /** librbd's refusals and the object-map flags, as rbd 16.2.15 printed them for the same sequence. */
+    @Test
+    void featuresAndTheObjectMap() {
+        String pool = site.newPool("rbd-features");
+        assertResult(-22, "", "librbd::image::CreateRequest: validate_features: cannot use journaling without"
+                + " exclusive lock\n\nrbd: create error: (22) Invalid argument",
+                rbd.run("create --size 8M --image-feature journaling " + pool + "/no-lock"));
+        assertResult(0, "", "", rbd.run("create --size 8M --image-feature layering,exclusive-lock " + pool + "/img"));
+        assertResult(0, "", "", rbd.run("feature enable " + pool + "/img object-map"));
+        JsonObject info = object(rbd.ok("info " + pool + "/img --format json"));
+        assertEquals("[\"layering\",\"exclusive-lock\",\"object-map\",\"fast-diff\"]",
+                info.getJsonArray("features").encode());
+        assertEquals("[\"object map invalid\",\"fast diff invalid\"]", info.getJsonArray("flags").encode());
+        assertResult(0, "", "", rbd.run("object-map rebuild --no-progress " + pool + "/img"));
+        assertEquals("[]", object(rbd.ok("info " + pool + "/img --format json")).getJsonArray("flags").encode());
+        assertResult(-22, "", "librbd::Operations: one or more requested features are already enabled\n\n"
+                + "rbd: failed to update image features: (22) Invalid argument",
+                rbd.run("feature enable " + pool + "/img fast-diff"));
+        assertResult(0, "", "", rbd.run("feature enable " + pool + "/img journaling"));
+        assertResult(-22, "", "librbd::DisableFeaturesRequest: cannot disable exclusive-lock. object-map or journaling"
+                + " must be disabled before disabling exclusive-lock.\n\n"
+                + "rbd: failed to update image features: (22) Invalid argument",
+                rbd.run("feature disable " + pool + "/img exclusive-lock"));
+        assertResult(0, "", "", rbd.run("feature disable " + pool + "/img fast-diff"));
+        assertEquals("[\"layering\",\"exclusive-lock\",\"journaling\"]",
+                object(rbd.ok("info " + pool + "/img --format json")).getJsonArray("features").encode());
+        assertResult(-22, "", "librbd::Operations: image must support object-map feature\n\n"
+                + "rbd: rebuilding object map failed: (22) Invalid argument",
+                rbd.run("object-map rebuild --no-progress " + pool + "/img"));
+        assertResult(-22, "", "librbd::Operations: cannot update immutable features\n\n"
+                + "rbd: failed to update image features: (22) Invalid argument",
+                rbd.run("feature disable " + pool + "/img layering"));
+    }
 }
