@@ -135,6 +135,12 @@ class DataCommandsTest {
                 .arg("dest-image-spec", "image-pool/copy").run(), -17, "",
                 "rbd: image creation failed\n\rImporting image: 0% complete...failed.\n"
                         + "rbd: import failed: (17) File exists");
+        // librbd's reason comes first, then rbd's lines (as rbd 16.2.15 printed them)
+        assertOutcome(rbd.rbd("import").add("image-feature", "journaling").arg("path-name", dataBin.toString())
+                .arg("dest-image-spec", "image-pool/journal-no-lock").run(), -22, "",
+                "librbd::image::CreateRequest: validate_features: cannot use journaling without exclusive lock\n\n"
+                        + "rbd: image creation failed\n\rImporting image: 0% complete...failed.\n"
+                        + "rbd: import failed: (22) Invalid argument");
         String missing = files.resolve("no-such-file.img").toString();
         assertOutcome(rbd.rbd("import").arg("path-name", missing).arg("dest-image-spec", "image-pool/image-x").run(),
                 -2, "", "rbd: error opening " + missing + "\nrbd: import failed: (2) No such file or directory");

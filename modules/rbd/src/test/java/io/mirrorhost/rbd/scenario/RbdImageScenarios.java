@@ -167,13 +167,19 @@ public abstract class RbdImageScenarios {
                 + " exclusive lock\n\nrbd: create error: (22) Invalid argument",
                 rbd.run("create --size 8M --image-feature journaling " + pool + "/no-lock"));
         assertResult(0, "", "", rbd.run("create --size 8M --image-feature layering,exclusive-lock " + pool + "/img"));
+        assertResult(0, "", "", rbd.run("snap create --no-progress " + pool + "/img@s1"));
         assertResult(0, "", "", rbd.run("feature enable " + pool + "/img object-map"));
         JsonObject info = object(rbd.ok("info " + pool + "/img --format json"));
         assertEquals("[\"layering\",\"exclusive-lock\",\"object-map\",\"fast-diff\"]",
                 info.getJsonArray("features").encode());
-        assertEquals("[\"object map invalid\",\"fast diff invalid\"]", info.getJsonArray("flags").encode());
+        String invalid = "[\"object map invalid\",\"fast diff invalid\"]";
+        assertEquals(invalid, info.getJsonArray("flags").encode());
+        assertEquals(invalid, object(rbd.ok("info " + pool + "/img@s1 --format json")).getJsonArray("flags").encode());
         assertResult(0, "", "", rbd.run("object-map rebuild --no-progress " + pool + "/img"));
         assertEquals("[]", object(rbd.ok("info " + pool + "/img --format json")).getJsonArray("flags").encode());
+        assertEquals(invalid, object(rbd.ok("info " + pool + "/img@s1 --format json")).getJsonArray("flags").encode());
+        assertResult(0, "", "", rbd.run("object-map rebuild --no-progress " + pool + "/img@s1"));
+        assertEquals("[]", object(rbd.ok("info " + pool + "/img@s1 --format json")).getJsonArray("flags").encode());
         assertResult(-22, "", "librbd::Operations: one or more requested features are already enabled\n\n"
                 + "rbd: failed to update image features: (22) Invalid argument",
                 rbd.run("feature enable " + pool + "/img fast-diff"));
