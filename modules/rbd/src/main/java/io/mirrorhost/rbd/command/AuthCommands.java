@@ -44,8 +44,8 @@ public final class AuthCommands extends RbdCommand {
                 "caps as service and cap pairs: mon 'profile rbd' osd 'profile rbd-read-only'").optional().repeatable();
         return List.of(
                 new CommandSpec("auth get-or-create", List.of(entity, caps),
-                        "add auth info for <entity> from input file, or random key if no input given, and/or any caps "
-                                + "specified in the command", this::getOrCreate),
+                        "add auth info for <entity> with a random key and the caps given, or get it if it exists "
+                                + "with those caps", this::getOrCreate),
                 new CommandSpec("auth get", List.of(entity), "write keyring file with requested key", this::get),
                 new CommandSpec("auth ls", List.of(), "list authentication state", this::list),
                 new CommandSpec("auth list", List.of(), "list authentication state (alias of 'auth ls')", this::list),
