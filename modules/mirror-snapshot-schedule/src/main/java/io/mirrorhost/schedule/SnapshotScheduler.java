@@ -985,7 +985,8 @@ final class SnapshotScheduler {
             opened = takeOpenedAhead(t, due);
         }
         Future<Opened> openNow = opened == null ? openForRun(t) : opened.recover(e -> openForRun(t));
-        return openNow.compose(o -> closing(o.image(), snapshotIfPrimary(o)))
+        // the image closes in the background: the run's slot is free once its snapshot is taken
+        return openNow.compose(o -> snapshotIfPrimary(o).andThen(r -> o.image().close()))
                 .transform(r -> {
                     RunRecord after;
                     if (r.failed()) {

@@ -61,6 +61,9 @@ final class FakeCluster {
     int openHandles;
     /** mirrorInfo calls so far. */
     int mirrorInfoCalls;
+    /** When set, image closes wait in {@link #heldCloses} until the test completes them (a slow close). */
+    boolean holdCloses;
+    final List<Runnable> heldCloses = new ArrayList<>();
     /** While set, omapSet calls wait in {@link #heldOmapWrites} until run (a slow store). */
     boolean holdOmapWrites;
     final List<Runnable> heldOmapWrites = new ArrayList<>();
@@ -360,6 +363,16 @@ final class FakeCluster {
 
         public Future<Void> close() {
             synchronized (FakeCluster.this) {
+                if (holdCloses) {
+                    io.vertx.core.Promise<Void> promise = io.vertx.core.Promise.promise();
+                    heldCloses.add(() -> {
+                        synchronized (FakeCluster.this) {
+                            openHandles--;
+                        }
+                        promise.complete();
+                    });
+                    return promise.future();
+                }
                 openHandles--;
             }
             return Future.succeededFuture();

@@ -563,6 +563,28 @@ class SnapshotSchedulerTest {
     }
 
     @Test
+    void aRunsSlotIsFreeOnceItsSnapshotIsTakenWhileItsImageStillCloses() {
+        List<FakeCluster.FakeImage> more = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            more.add(cluster.addImage("rbd", "", "img" + i, MirrorImageMode.SNAPSHOT, true));
+        }
+        ModuleHarness h = host(MirrorSnapshotScheduleModule.MAX_CONCURRENT, "1");
+        h.run("add", "interval", "1h");
+        cluster.holdCloses = true;
+        advance(Duration.ofHours(1));
+        assertEquals(1, primary.created);
+        more.forEach(i -> assertEquals(1, i.created, "taken one after the other while the closes wait"));
+        assertEquals(3, cluster.heldCloses.size());
+        assertEquals(3, cluster.openHandles);
+        cluster.heldCloses.forEach(Runnable::run);
+        assertEquals(0, cluster.openHandles);
+        advance(SnapshotScheduler.COMPLETION_LINGER);
+        for (FakeCluster.FakeImage image : concat(primary, more)) {
+            assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + image.id).contains("\"snap_id\""));
+        }
+    }
+
+    @Test
     void readsSchedulesCephWroteAndDropsItsStaleKeys() {
         FakeCluster.FakeImage gone = cluster.addImage("rbd", "", "gone", MirrorImageMode.SNAPSHOT, true);
         cluster.putOmap("rbd", ScheduleStore.SCHEDULE_OID, Map.of(
