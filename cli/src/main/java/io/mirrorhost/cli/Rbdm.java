@@ -103,6 +103,7 @@ public final class Rbdm {
         }
         ParseResult last = deepest(parsed);
         JsonObject args = new JsonObject();
+        Map<String, String> typedPaths = new LinkedHashMap<>();
         byte[] input = null;
         for (Map.Entry<ArgSpec, CommandLine.Model.ArgSpec> arg : leaf.args().entrySet()) {
             if (!matched(last, arg.getValue())) {
@@ -111,11 +112,11 @@ public final class Rbdm {
             Object value = arg.getValue().getValue();
             ArgSpec spec = arg.getKey();
             if (value instanceof List<?> list) {
-                args.put(spec.name(), list.stream().map(v -> absoluteIfPath(spec, String.valueOf(v))).toList());
+                args.put(spec.name(), list.stream().map(v -> absoluteIfPath(spec, String.valueOf(v), typedPaths)).toList());
             } else if (value instanceof Boolean flag) {
                 args.put(spec.name(), flag.toString());
             } else if (value != null) {
-                String text = absoluteIfPath(spec, value.toString());
+                String text = absoluteIfPath(spec, value.toString(), typedPaths);
                 if (text.equals("-") && readsInput(leaf, spec)) {
                     input = readStdin();
                 }
@@ -129,7 +130,7 @@ public final class Rbdm {
                 .put("format", format == null ? "plain" : format)
                 .put("pretty_format", globalFlag(parsed, CommandTree.PRETTY))
                 .put("input_base64", input == null ? null : Base64.getEncoder().encodeToString(input));
-        return print(new HostClient(target).send(request));
+        return print(new HostClient(target).send(request), typedPaths);
     }
 
     /** The same check the host makes, so that mistakes are told without a round trip (or a running host). */
@@ -144,7 +145,8 @@ public final class Rbdm {
         }
     }
 
-    private int print(JsonObject reply) {
+    /** Prints the host's reply; errors name files as they were typed, as rbd's do, not as the host saw them. */
+    private int print(JsonObject reply, Map<String, String> typedPaths) {
         String base64 = reply.getString("stdout_base64");
         if (base64 != null) {
             byte[] data = Base64.getDecoder().decode(base64);
@@ -154,6 +156,9 @@ public final class Rbdm {
         }
         out.flush();
         String stderr = reply.getString("stderr", "");
+        for (Map.Entry<String, String> path : typedPaths.entrySet()) {
+            stderr = stderr.replace(path.getKey(), path.getValue());
+        }
         if (!stderr.isEmpty()) {
             err.print(stderr.endsWith("\n") ? stderr : stderr + "\n");
         }
@@ -162,13 +167,18 @@ public final class Rbdm {
     }
 
     /** Files named to the host are made absolute: the host runs elsewhere in the file tree. */
-    private static String absoluteIfPath(ArgSpec spec, String value) {
+    /** The host runs elsewhere: file arguments travel absolute (recorded in {@code typed} to be told back as typed). */
+    private static String absoluteIfPath(ArgSpec spec, String value, Map<String, String> typed) {
         String name = spec.name().toLowerCase(Locale.ROOT);
         boolean namesFile = name.contains("path") || name.contains("file") || name.endsWith("dir");
         if (!namesFile || value.equals("-") || value.isEmpty()) {
             return value;
         }
-        return Path.of(value).toAbsolutePath().normalize().toString();
+        String absolute = Path.of(value).toAbsolutePath().normalize().toString();
+        if (!absolute.equals(value)) {
+            typed.put(absolute, value);
+        }
+        return absolute;
     }
 
     /** An argument whose value {@code -} means standard input: an import's path, or an input/source argument. */

@@ -221,6 +221,9 @@ class RbdmEndToEndTest {
         assertEquals("path=- bytes=12\n", stdin.stdout());
         Run file = rbdm(withConf("echo", "import", "some/file.img"));
         assertEquals("path=" + Path.of("some/file.img").toAbsolutePath() + " bytes=-1\n", file.stdout());
+        Run missing = rbdm(withConf("echo", "import", "some/missing"));
+        assertEquals(2, missing.status());
+        assertEquals("rbd: error opening some/missing\n", missing.stderr(), "errors name the file as it was typed");
     }
 
     @Test

@@ -93,7 +93,10 @@ public final class EchoModule implements MgrModule {
                     return done.future();
                 }),
                 CommandSpec.of("echo import", "tell what it was given to import", r ->
-                        Future.succeededFuture(CommandResult.ok("path=" + r.string("path").orElseThrow() + " bytes="
+                        Future.succeededFuture(r.string("path").orElseThrow().endsWith("missing")
+                                ? CommandResult.error(io.mirrorhost.api.Errno.ENOENT,
+                                        "rbd: error opening " + r.string("path").orElseThrow())
+                                : CommandResult.ok("path=" + r.string("path").orElseThrow() + " bytes="
                                 + (r.input() == null ? -1 : r.input().length) + "\n")),
                         ArgSpec.positional("path", ArgType.STRING, "file to import, - for standard input")),
                 CommandSpec.of("echo ticks", "count three periodic ticks, then cancel", r -> {
