@@ -48,8 +48,10 @@ final class ImageReplayer {
      * flush and commits on both sites; recording every object stalled the copy behind them).
      */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
-    /** How often the local copy's removal is tried while the peer's daemon holds it open, a second apart. */
+    /** How often the local copy's removal is tried a second apart while the peer's daemon holds it open. */
     static final int REMOVE_ATTEMPTS = 30;
+    /** Then it is tried this often for as long as the replayer runs (rbd_mirror_delete_retry_interval). */
+    static final Duration REMOVE_RETRY_INTERVAL = Duration.ofSeconds(30);
     private final ReplaySettings settings;
     private final String globalId;
     private final StatusTracker status = new StatusTracker();
@@ -376,23 +378,32 @@ final class ImageReplayer {
             // rbd-mirror's ImageDeleter disables mirroring with force first: a non-primary image
             // cannot be removed while mirrored
             return chain.compose(v -> on(image.mirrorDisable(true))).compose(v -> closeImages())
-                    .compose(v -> removeLocal(spec, REMOVE_ATTEMPTS));
+                    .compose(v -> removeLocal(spec, 1));
         }));
     }
 
     /**
      * Removes the local copy, again a second later while it is in use: the peer's daemon opens it
      * briefly on every change it sees (rbd-mirror's ImageDeleter retries "image has watchers" too).
+     * Its mirroring is disabled by now, so no later pass would find it again: after the quick
+     * attempts it is retried every {@link #REMOVE_RETRY_INTERVAL} until it goes or the replayer stops.
      */
-    private Future<Void> removeLocal(ImageSpec spec, int attemptsLeft) {
+    private Future<Void> removeLocal(ImageSpec spec, int attempt) {
         return on(settings.local().removeImage(spec)).recover(failure -> {
-            if (attemptsLeft > 1 && failure instanceof ClusterException e && e.errno() == Errno.EBUSY) {
-                Promise<Void> later = Promise.promise();
-                settings.clock().schedule(Duration.ofSeconds(1),
-                        () -> settings.context().runOnContext(v -> later.complete()));
-                return later.future().compose(v -> removeLocal(spec, attemptsLeft - 1));
+            if (failure instanceof ClusterException e && e.errno() == Errno.ENOENT) {
+                return Future.succeededFuture();
             }
-            return Future.failedFuture(failure);
+            if (stopped || !(failure instanceof ClusterException e && e.errno() == Errno.EBUSY)) {
+                return Future.failedFuture(failure);
+            }
+            if (attempt == REMOVE_ATTEMPTS) {
+                settings.logger().warn("image {}: local copy {} still in use after {} attempts, retrying every {} s",
+                        globalId, spec, REMOVE_ATTEMPTS, REMOVE_RETRY_INTERVAL.toSeconds());
+            }
+            Promise<Void> later = Promise.promise();
+            settings.clock().schedule(attempt < REMOVE_ATTEMPTS ? Duration.ofSeconds(1) : REMOVE_RETRY_INTERVAL,
+                    () -> settings.context().runOnContext(v -> later.complete()));
+            return later.future().compose(v -> removeLocal(spec, attempt + 1));
         });
     }
 

@@ -389,11 +389,12 @@ class SnapshotMirroringTest {
         assertEquals("rbd-data", a.image("same").dataPool(), "a local pool of the same name");
         assertNull(a.image("other").dataPool(), "no local pool of that name: none");
 
-        FakeImage third = b.createImage("third", 2 * OBJECT, ORDER);
-        third.enableMirroring();
         ReplayerModule module = running.get(0);
         contexts.get(0).withOption(ReplayerModule.DEFAULT_DATA_POOL, "fast");
         module.optionChanged(ReplayerModule.DEFAULT_DATA_POOL);
+        // enabled after the option changed: the replayer may create the copy at once
+        FakeImage third = b.createImage("third", 2 * OBJECT, ORDER);
+        third.enableMirroring();
         waitForCopy(a, "third", third, third.mirrorSnaps().get(0).id());
         assertEquals("fast", a.image("third").dataPool(), "rbd_default_data_pool comes first");
     }
@@ -506,5 +507,26 @@ class SnapshotMirroringTest {
         waitFor("the copy of a removed image deleted", () -> a.image("two") == null);
         assertNull(a.image("one"));
         assertNotNull(b.image("one"), "the primary is untouched");
+    }
+
+    @Test
+    void aCopyStillInUseAfterTheQuickAttemptsIsRemovedByTheSlowRetries() throws Exception {
+        oneWay();
+        FakeImage one = b.createImage("one", 4 * OBJECT, ORDER);
+        one.fill(0, 10, 1);
+        one.enableMirroring();
+        startReplayer(a, b);
+        waitForCopy(a, "one", one, one.mirrorSnaps().get(0).id());
+        a.busyRemovals.set(ImageReplayer.REMOVE_ATTEMPTS + 3);
+
+        await(one.open().mirrorDisable(false));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (a.image("one") != null) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for the copy to be removed; busy left: "
+                    + a.busyRemovals.get());
+            clock.advance(Duration.ofSeconds(1));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        assertEquals(0, a.busyRemovals.get(), "every attempt was made, the last one succeeded");
     }
 }

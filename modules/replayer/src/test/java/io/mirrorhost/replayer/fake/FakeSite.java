@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -56,6 +57,8 @@ public final class FakeSite {
     /** Namespaces of the pool besides the default one, each mirrored to the same-named namespace. */
     public final List<String> namespaces = new CopyOnWriteArrayList<>();
     boolean reachable = true;
+    /** This many removals of images still fail with EBUSY, as while another client holds the image open. */
+    public final AtomicInteger busyRemovals = new AtomicInteger();
 
     public FakeSite(String name) {
         this.name = name;
@@ -326,6 +329,9 @@ public final class FakeSite {
                     }
                     if (!image.snaps.isEmpty()) {
                         throw new ClusterException(Errno.EBUSY, "image has snapshots");
+                    }
+                    if (busyRemovals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        throw new ClusterException(Errno.EBUSY, "image still has watchers");
                     }
                     images.remove(image.id);
                     if (records.remove(image.id) != null) {
