@@ -88,6 +88,7 @@ final class ImageCatalog {
         tx.update("DELETE FROM object_extents WHERE image_id = ?", imageId);
         tx.update("DELETE FROM snaps WHERE image_id = ?", imageId);
         tx.update("DELETE FROM mirror_images WHERE image_id = ?", imageId);
+        tx.update("DELETE FROM omap WHERE object = ?", ImageStore.headerObject(imageId));
         tx.update("DELETE FROM images WHERE id = ?", imageId);
     }
 }

@@ -246,6 +246,11 @@ final class ImageStore {
     }
 
     private String headerObject() {
+        return headerObject(imageId);
+    }
+
+    /** The omap object of an image's header ({@code rbd_header.<id>}); its rows go with the image. */
+    static String headerObject(String imageId) {
         return "rbd_header." + imageId;
     }
 
@@ -258,7 +263,7 @@ final class ImageStore {
         if (!hasFeature(ImageFeature.OBJECT_MAP)) {
             throw ClusterException.invalid(FeatureRules.OPERATIONS_LOG + "image must support object-map feature");
         }
-        ObjectMapFlags next = ObjectMapFlags.decode(objectMapFlags().encode());
+        ObjectMapFlags next = objectMapFlags().copy();
         next.rebuilt(handle.snapId(), snapSeq, snaps.keySet());
         cluster.metadata.transaction(tx -> {
             saveObjectMapFlags(tx, next);
@@ -1073,7 +1078,7 @@ final class ImageStore {
         long next = update.features();
         long before = features;
         boolean flagsChange = update.setFlags() != 0 || update.clearFlags() != 0;
-        ObjectMapFlags flags = ObjectMapFlags.decode(objectMapFlags().encode());
+        ObjectMapFlags flags = objectMapFlags().copy();
         flags.change(update.setFlags(), true, snapSeq, snaps.keySet());
         flags.change(update.clearFlags(), false, snapSeq, snaps.keySet());
         Runnable afterCommit = cluster.metadata.transaction(tx -> {

@@ -82,6 +82,11 @@ final class ObjectMapFlags {
         return names;
     }
 
+    /** A copy to change, so that the flags in use change only once the change is committed. */
+    ObjectMapFlags copy() {
+        return decode(encode());
+    }
+
     /** {@code head headSince [snapId=flags ...]}, space-separated. */
     String encode() {
         StringBuilder out = new StringBuilder().append(head).append(' ').append(headSince);

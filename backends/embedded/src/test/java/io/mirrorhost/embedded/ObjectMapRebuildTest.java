@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageFeature;
+import io.mirrorhost.api.cluster.PoolNamespace;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +71,17 @@ class ObjectMapRebuildTest extends StoreTestBase {
         assertEquals(Set.of(), flags(atSnap));
         Await.result(atSnap.close());
         Await.result(img.close());
+    }
+
+    @Test
+    void theFlagsGoWithTheImage() {
+        Image img = create("a", 64L * MIB, 22, EnumSet.of(ImageFeature.LAYERING, ImageFeature.EXCLUSIVE_LOCK));
+        String header = "rbd_header." + Await.result(img.info()).id();
+        Await.result(img.updateFeatures(Set.of(ImageFeature.OBJECT_MAP), true));
+        assertEquals(Set.of("flags"), Await.result(cluster.omapGet(PoolNamespace.of("rbd"), header)).keySet());
+        Await.result(img.close());
+        Await.result(cluster.removeImage(spec("a")));
+        assertEquals(Map.of(), Await.result(cluster.omapGet(PoolNamespace.of("rbd"), header)));
     }
 
     @Test

@@ -303,7 +303,12 @@ class SnapshotTest extends StoreTestBase {
 
     @Test
     void nonPrimaryFeatureRefusesChanges() {
-        Image img = create("a", OBJ, 16, Set.of(ImageFeature.LAYERING, ImageFeature.NON_PRIMARY));
+        // as librbd, create drops non-primary: a copy rbd-mirror creates gets it
+        Await.result(cluster.mirrorModeSet(PoolNamespace.of("rbd"), io.mirrorhost.api.cluster.MirrorMode.IMAGE));
+        Await.result(cluster.mirrorCreateNonPrimaryImage(spec("a"),
+            new io.mirrorhost.api.cluster.ImageOptions(OBJ, 16, Set.of(ImageFeature.LAYERING), null), "global-a", "uuid"));
+        Image img = Await.result(cluster.openImage(spec("a")));
+        assertTrue(Await.result(img.info()).features().contains(ImageFeature.NON_PRIMARY));
         Await.failure(Errno.EROFS, img.write(0, random(1, 10)));
         Await.failure(Errno.EROFS, img.resize(2 * OBJ));
         Await.failure(Errno.EROFS, img.createSnap("s"));
