@@ -7,6 +7,7 @@ import io.mirrorhost.api.cluster.AuthEntity;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,6 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -36,6 +39,8 @@ public final class AuthRegistry {
     /** What Ceph's {@code EntityName::from_str} accepts: a known type, a dot, any id. */
     private static final Pattern CEPH_ENTITY = Pattern.compile("(auth|mon|osd|mds|mgr|client)\\..*", Pattern.DOTALL);
     private static final String CEPH_CAPS = "ceph_caps";
+    /** The last read-then-write of each cluster's auth database, by fsid (see {@link #serialized}). */
+    private static final Map<String, Future<?>> TAILS = new ConcurrentHashMap<>();
 
     /** A stored client and its caps in Ceph's spelling. */
     private record Entry(ClientAuth auth, SortedMap<String, String> cephCaps) {
@@ -52,12 +57,12 @@ public final class AuthRegistry {
 
     /** Creates a client with a new random key; EEXIST if it exists. */
     public Future<ClientAuth> create(String client, Set<Capability> caps) {
-        return validated(client, caps).compose(v -> get(client)).compose(existing -> {
+        return validated(client, caps).compose(v -> serialized(() -> get(client).compose(existing -> {
             if (existing.isPresent()) {
                 return Future.failedFuture(ClusterException.exists("client " + client + " already exists"));
             }
             return store(new ClientAuth(client, Handshake.newKey(), caps));
-        });
+        })));
     }
 
     /**
@@ -65,7 +70,7 @@ public final class AuthRegistry {
      * get-or-create}); EINVAL if it exists with other caps.
      */
     public Future<ClientAuth> getOrCreate(String client, Set<Capability> caps) {
-        return validated(client, caps).compose(v -> get(client)).compose(existing -> {
+        return validated(client, caps).compose(v -> serialized(() -> get(client).compose(existing -> {
             if (existing.isEmpty()) {
                 return store(new ClientAuth(client, Handshake.newKey(), caps));
             }
@@ -74,7 +79,7 @@ public final class AuthRegistry {
                         + " exists but its caps " + existing.get().caps() + " do not match " + caps));
             }
             return Future.succeededFuture(existing.get());
-        });
+        })));
     }
 
     /** Sets a client's key and caps, replacing what was there (the admin key from the site conf). */
@@ -134,7 +139,7 @@ public final class AuthRegistry {
         } catch (ClusterException e) {
             return Future.failedFuture(e);
         }
-        return entry(entity).compose(existing -> {
+        return serialized(() -> entry(entity).compose(existing -> {
             if (existing.isPresent()) {
                 for (Map.Entry<String, String> cap : new TreeMap<>(caps).entrySet()) {
                     if (!cap.getValue().equals(existing.get().cephCaps().get(cap.getKey()))) {
@@ -152,7 +157,7 @@ public final class AuthRegistry {
             }
             ClientAuth auth = new ClientAuth(entity, Handshake.newKey(), Set.of(capability));
             return store(new Entry(auth, new TreeMap<>(caps))).map(Entry::entity);
-        });
+        }));
     }
 
     /** {@code ceph auth get}: ENOENT {@code failed to find client.x in keyring}. */
@@ -195,8 +200,31 @@ public final class AuthRegistry {
         if (!CLIENT_NAME.matcher(entity).matches()) {
             return Future.succeededFuture(false);
         }
-        return entry(entity).compose(existing -> existing.isEmpty() ? Future.succeededFuture(false)
-                : remove(entity).map(v -> true));
+        return serialized(() -> entry(entity).compose(existing -> existing.isEmpty() ? Future.succeededFuture(false)
+                : remove(entity).map(v -> true)));
+    }
+
+    /**
+     * Runs a read-then-write of the database after the ones before it on the same cluster, as the
+     * monitor serialises its auth commands: two get-or-creates of one new client must not both
+     * create it (each would hand out a key, and only the last would stay valid). Only one process
+     * opens a store, so serialising within the process is enough.
+     */
+    private <T> Future<T> serialized(Supplier<Future<T>> work) {
+        Promise<T> done = Promise.promise();
+        String fsid = cluster.fsid();
+        Future<?> before = TAILS.put(fsid, done.future());
+        Future<?> after = before == null ? Future.succeededFuture() : before;
+        after.onComplete(ignored -> {
+            Future<T> result;
+            try {
+                result = work.get();
+            } catch (RuntimeException e) {
+                result = Future.failedFuture(e);
+            }
+            result.onComplete(done);
+        });
+        return done.future().onComplete(ignored -> TAILS.remove(fsid, done.future()));
     }
 
     private static void checkEntity(String entity, String message) {

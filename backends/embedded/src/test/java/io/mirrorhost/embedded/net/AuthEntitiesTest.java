@@ -113,6 +113,19 @@ class AuthEntitiesTest {
     }
 
     @Test
+    void concurrentGetOrCreatesOfOneNewClientHandOutOneKey() {
+        List<io.vertx.core.Future<AuthEntity>> calls = new java.util.ArrayList<>();
+        Cluster second = connect(AuthRegistry.ADMIN_CLIENT, adminKey);
+        for (int i = 0; i < 16; i++) {
+            calls.add((i % 2 == 0 ? admin : second).authGetOrCreate("client.racy", READ_ONLY));
+        }
+        Set<String> keys = new java.util.HashSet<>();
+        calls.forEach(call -> keys.add(result(call).key()));
+        assertEquals(Set.of(result(admin.authGet("client.racy")).key()), keys);
+        result(second.close());
+    }
+
+    @Test
     void aCreatedReadOnlyClientReadsButCannotWriteNorSeeKeys() {
         AuthEntity ro = result(admin.authGetOrCreate("client.ro", READ_ONLY));
         Cluster viewer = connect("client.ro", ro.key());
