@@ -231,6 +231,11 @@ final class EmbeddedMirroring {
             if (!remote.isEmpty()) {
                 Names.checkNamespace(remote);
             }
+            if (MirrorRecords.mode(t, poolId, where.namespace()) != MirrorMode.DISABLED) {
+                // cls_rbd: the pair cannot change under images being mirrored
+                throw ClusterException.invalid(API + "remote_namespace_set: failed to set remote mirror namespace: "
+                    + Errno.EINVAL.describe());
+            }
             MirrorRecords.setRemoteNamespace(t, poolId, where.namespace(), remote);
             return null;
         });

@@ -152,6 +152,21 @@ class MirrorPoolModesTest extends StoreTestBase {
     }
 
     @Test
+    void theRemoteNamespaceCannotChangeWhileTheNamespaceIsMirrored() {
+        PoolNamespace ns = new PoolNamespace("rbd", "ns-a");
+        Await.result(cluster.createNamespace(ns));
+        Await.result(cluster.mirrorModeSet(RBD, MirrorMode.IMAGE));
+        Await.result(cluster.mirrorRemoteNamespaceSet(ns, "ns-b"));
+        Await.result(cluster.mirrorModeSet(ns, MirrorMode.IMAGE));
+        ClusterExceptionText.assertMessage("librbd::api::Mirror: remote_namespace_set: failed to set remote mirror"
+            + " namespace: (22) Invalid argument", Await.failure(Errno.EINVAL, cluster.mirrorRemoteNamespaceSet(ns, "ns-c")));
+        assertEquals("ns-b", Await.result(cluster.mirrorRemoteNamespaceGet(ns)), "nothing changed");
+        Await.result(cluster.mirrorModeSet(ns, MirrorMode.DISABLED));
+        Await.result(cluster.mirrorRemoteNamespaceSet(ns, "ns-c"));
+        assertEquals("ns-c", Await.result(cluster.mirrorRemoteNamespaceGet(ns)));
+    }
+
+    @Test
     void siteNameDefaultsToTheFsidAndIsTrimmed() throws Exception {
         assertEquals(cluster.fsid(), Await.result(cluster.mirrorSiteNameGet()));
         Await.result(cluster.mirrorSiteNameSet("  site-a \n"));

@@ -110,9 +110,6 @@ class RbdMirroringGuideTest {
      * must still differ, so that a fix is noticed and the entry removed.
      */
     private static final Map<String, String> KNOWN_DIFFERENCES = Map.ofEntries(
-            Map.entry("rbd --cluster site-b mirror pool peer bootstrap import image-pool no-such-token-file",
-                    "cli: Rbdm makes file arguments absolute, so the error names /abs/path/no-such-token-file where"
-                            + " rbd echoes the path as typed"),
             Map.entry("rbd --cluster site-b info image-pool/image-1",
                     "replayer/embedded: the promoted copy lost 'journaling' (and its 'journal:' line) and shows"
                             + " snapshot_count 1 where rbd shows 2"));
