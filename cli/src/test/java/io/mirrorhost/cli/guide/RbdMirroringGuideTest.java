@@ -457,8 +457,17 @@ class RbdMirroringGuideTest {
         // rbd 16.2 has no --remote-namespace (the capture's "unrecognised option"); the guide's rbd has it
         ok("site-a", "mirror pool enable image-pool/namespace-a image --remote-namespace namespace-b");
         ok("site-b", "mirror pool enable image-pool/namespace-b image --remote-namespace namespace-a");
-        assertEquals("image", poolInfo("site-a", "image-pool/namespace-a").getString("mode"));
-        assertEquals("image", poolInfo("site-b", "image-pool/namespace-b").getString("mode"));
+        assertEquals(new JsonObject().put("mode", "image").put("remote_namespace", "namespace-b"),
+                poolInfo("site-a", "image-pool/namespace-a"));
+        assertEquals(new JsonObject().put("mode", "image").put("remote_namespace", "namespace-a"),
+                poolInfo("site-b", "image-pool/namespace-b"));
+        // the pair cannot change while the namespace is mirrored (cls_rbd refuses; rbd says so)
+        Run changed = rbdm.run("--cluster site-a mirror pool enable image-pool/namespace-a image --remote-namespace other");
+        assertEquals(22, changed.status());
+        assertTrue(changed.stderr().endsWith("librbd::api::Mirror: remote_namespace_set: failed to set remote mirror"
+                + " namespace: (22) Invalid argument\n\nrbd: failed to set the remote namespace.\n"), changed.stderr());
+        assertEquals("Mode: image\nRemote Namespace: namespace-b\n",
+                ok("site-a", "mirror pool info image-pool/namespace-a").stdout());
 
         guide.check("site-a", "namespace create image-pool/ns-1");
         guide.check("site-b", "namespace create image-pool/ns-1");

@@ -110,9 +110,19 @@ final class MirrorPoolCommands {
                         .compose(peers -> {
                             boolean showsSecrets = all && mode != MirrorMode.DISABLED && !namespaceLevel;
                             return attributes(cluster, where.pool(), showsSecrets ? peers : null)
-                                    .map(attributes -> new MirrorPoolInfoFormatter.PoolInfo(mode, site,
-                                            namespaceLevel, peers, all ? attributes : null));
+                                    .compose(attributes -> renamedRemote(cluster, where, mode)
+                                            .map(remote -> new MirrorPoolInfoFormatter.PoolInfo(mode, site,
+                                                    namespaceLevel, peers, all ? attributes : null, remote)));
                         })));
+    }
+
+    /** A mirrored namespace's remote namespace when {@code --remote-namespace} gave it another name, else null. */
+    private static Future<String> renamedRemote(Cluster cluster, PoolNamespace where, MirrorMode mode) {
+        if (where.namespace().isEmpty() || mode == MirrorMode.DISABLED) {
+            return Future.succeededFuture(null);
+        }
+        return cluster.mirrorRemoteNamespaceGet(where).map(remote -> remote.equals(where.namespace()) ? null : remote)
+                .otherwise((String) null);
     }
 
     Future<CommandResult> status(CommandRequest request) {

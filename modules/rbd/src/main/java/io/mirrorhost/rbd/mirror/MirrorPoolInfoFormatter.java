@@ -17,9 +17,16 @@ public final class MirrorPoolInfoFormatter {
      * @param peers          the pool's peers, in the cluster's order
      * @param attributes     with {@code --all}: each peer's config-key attributes ({@code mon_host}, {@code key})
      *                       by peer uuid; null without {@code --all}
+     * @param remoteNamespace a mirrored namespace's remote namespace when it has another name (shown as newer
+     *                       rbd shows it; 16.2, which cannot rename, shows none), else null
      */
     public record PoolInfo(MirrorMode mode, String siteName, boolean namespaceLevel, List<MirrorPeer> peers,
-                           Map<String, Map<String, String>> attributes) {
+                           Map<String, Map<String, String>> attributes, String remoteNamespace) {
+        public PoolInfo(MirrorMode mode, String siteName, boolean namespaceLevel, List<MirrorPeer> peers,
+                        Map<String, Map<String, String>> attributes) {
+            this(mode, siteName, namespaceLevel, peers, attributes, null);
+        }
+
         boolean showsPeers() {
             return mode != MirrorMode.DISABLED && !namespaceLevel;
         }
@@ -30,6 +37,9 @@ public final class MirrorPoolInfoFormatter {
 
     public static String plain(PoolInfo info) {
         StringBuilder out = new StringBuilder("Mode: ").append(info.mode().label()).append('\n');
+        if (info.remoteNamespace() != null) {
+            out.append("Remote Namespace: ").append(info.remoteNamespace()).append('\n');
+        }
         if (!info.showsPeers()) {
             return out.toString();
         }
@@ -66,6 +76,9 @@ public final class MirrorPoolInfoFormatter {
     /** JSON or XML, as the writer writes. */
     public static String structured(PoolInfo info, TreeWriter json) {
         json.openObject("mirror").string("mode", info.mode().label());
+        if (info.remoteNamespace() != null) {
+            json.string("remote_namespace", info.remoteNamespace());
+        }
         if (info.showsPeers()) {
             json.string("site_name", info.siteName());
             json.openArray("peers");

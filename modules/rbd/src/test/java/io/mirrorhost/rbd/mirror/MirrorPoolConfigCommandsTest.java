@@ -120,8 +120,8 @@ class MirrorPoolConfigCommandsTest {
         assertOk(rbd.run("mirror pool enable", POOL + "/ns-a", "image", "--remote-namespace", "ns-b"), "");
         assertEquals(MirrorMode.IMAGE, rbd.mode(ns));
         assertEquals("ns-b", MirrorHarness.await(rbd.cluster.mirrorRemoteNamespaceGet(ns)));
-        assertOk(rbd.run("mirror pool info", POOL + "/ns-a"), "Mode: image\n");
-        assertOk(rbd.json("mirror pool info", POOL + "/ns-a"), "{\"mode\":\"image\"}\n");
+        assertOk(rbd.run("mirror pool info", POOL + "/ns-a"), "Mode: image\nRemote Namespace: ns-b\n");
+        assertOk(rbd.json("mirror pool info", POOL + "/ns-a"), "{\"mode\":\"image\",\"remote_namespace\":\"ns-b\"}\n");
         assertOk(rbd.run("mirror pool disable", "--namespace", "ns-a", POOL), "");
         assertEquals(MirrorMode.DISABLED, rbd.mode(ns));
     }
