@@ -21,6 +21,11 @@ import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.api.cluster.Watch;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -279,6 +284,46 @@ class MirrorImagesTest extends StoreTestBase {
         Await.result(cluster.createImage(spec("j"), new ImageOptions(MIB, 22, JOURNALED, null)));
         Await.result(cluster.removeImage(spec("j")));
         assertEquals(Map.of(), Await.result(cluster.mirrorImageInfoList(RBD)));
+    }
+
+    @Test
+    void removingASnapshotMirroredImageLeavesNoRowsOrFiles() throws Exception {
+        imageModeWithPeer();
+        Image img = create("a", 8 * MIB, 22, ImageFeature.defaults());
+        String id = Await.result(img.info()).id();
+        Await.result(img.write(0, random(1, MIB)));
+        Await.result(img.mirrorEnable(MirrorImageMode.SNAPSHOT));
+        Await.result(img.write(0, random(2, MIB)));
+        Await.result(img.mirrorCreateSnapshot());
+        Await.result(img.write(4 * MIB, random(3, MIB)));
+        Await.result(img.close());
+        assertTrue(rowsOf(id) > 0);
+
+        Await.result(cluster.removeImage(spec("a")));
+        reopen();
+        assertEquals(0, rowsOf(id), "rows naming the image after its removal");
+        try (var files = Files.walk(dir)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().contains(id)).toList());
+        }
+    }
+
+    /** The rows of the store's metadata that belong to the image (its mirror status is kept by global id). */
+    private long rowsOf(String imageId) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Metadata.FILE_NAME));
+             Statement s = c.createStatement()) {
+            long rows = 0;
+            for (String table : List.of("snaps", "object_versions", "object_extents", "mirror_images")) {
+                rows += count(s, "SELECT COUNT(*) FROM " + table + " WHERE image_id = '" + imageId + "'");
+            }
+            rows += count(s, "SELECT COUNT(*) FROM images WHERE id = '" + imageId + "'");
+            return rows + count(s, "SELECT COUNT(*) FROM omap WHERE object LIKE '%" + imageId + "%'");
+        }
+    }
+
+    private static long count(Statement s, String sql) throws Exception {
+        try (ResultSet r = s.executeQuery(sql)) {
+            return r.getLong(1);
+        }
     }
 
     @Test

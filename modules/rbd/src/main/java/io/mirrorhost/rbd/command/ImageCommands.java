@@ -266,7 +266,7 @@ final class ImageCommands extends RbdCommand {
                     .compose(both -> {
                         ImageInfo info = both.resultAt(0);
                         List<SnapInfo> snaps = both.resultAt(1);
-                        if (!snaps.isEmpty()) {
+                        if (snaps.stream().anyMatch(ImageCommands::keepsImage)) {
                             return Future.failedFuture(new ClusterException(Errno.ENOTEMPTY, "image has snapshots"));
                         }
                         return session.cluster().removeImage(ref.imageSpec()).map(v -> info.objectCount());
@@ -274,6 +274,14 @@ final class ImageCommands extends RbdCommand {
                     .map(objects -> Output.ok("", progress.steps(1, objects).done()))
                     .recover(failure -> Future.failedFuture(removeError(progress, failure)));
         });
+    }
+
+    /**
+     * Whether a snapshot stops the image's removal: librbd's PreRemoveRequest removes trash snapshots and
+     * leaves mirror-snapshots to go with the image (mirroring is disabled as part of the removal).
+     */
+    private static boolean keepsImage(SnapInfo snap) {
+        return snap.namespace() != SnapNamespace.MIRROR && snap.namespace() != SnapNamespace.TRASH;
     }
 
     private static Throwable removeError(Progress progress, Throwable failure) {
@@ -288,7 +296,7 @@ final class ImageCommands extends RbdCommand {
                     + "crashed client to timeout.";
             default -> "rbd: delete error: " + ce.errno().describe();
         };
-        return new CommandException(ce.errno(), progress.failed() + message);
+        return new CommandException(ce.errno(), Failures.librbdLog(ce) + progress.failed() + message);
     }
 
     // --- resize ---

@@ -3,6 +3,7 @@ package io.mirrorhost.rbd.scenario;
 import static io.mirrorhost.rbd.scenario.RbdOutputs.TIME;
 import static io.mirrorhost.rbd.scenario.RbdOutputs.array;
 import static io.mirrorhost.rbd.scenario.RbdOutputs.object;
+import static io.mirrorhost.rbd.scenario.RbdOutputs.withoutProgress;
 import static io.mirrorhost.rbd.scenario.RbdOutputs.withoutTimes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -58,20 +59,13 @@ public abstract class RbdImageScenarios {
         assertEquals(code, actual.code(), () -> "code of " + actual);
     }
 
-    /**
-     * Standard error from its last progress update on: how many updates come before it depends on the
-     * backend's progress callbacks (librbd reports per object), what the operator is left with does not.
-     */
-    private static String withoutProgress(String stderr) {
-        return stderr.substring(stderr.lastIndexOf('\r') + 1);
-    }
-
     @Test
     void createListAndInfo() {
         String pool = site.newPool("rbd-list");
         assertResult(0, "", "", rbd.run("create --size 8M " + pool + "/alpha"));
         assertResult(0, "", "", rbd.run("create --size 1G --image-feature layering,exclusive-lock " + pool + "/beta"));
-        assertResult(-17, "", "rbd: create error: (17) File exists", rbd.run("create --size 8M " + pool + "/alpha"));
+        assertResult(-17, "", "librbd: rbd image alpha already exists\n\nrbd: create error: (17) File exists",
+                rbd.run("create --size 8M " + pool + "/alpha"));
 
         assertResult(0, "alpha\nbeta\n", "", rbd.run("ls " + pool));
         assertResult(0, "[\"alpha\",\"beta\"]\n", "", rbd.run("ls " + pool + " --format json"));
@@ -157,6 +151,22 @@ public abstract class RbdImageScenarios {
         assertEquals(1, info.getInteger("objects"));
         assertResult(-2, "", "rbd: error opening image nope: (2) No such file or directory",
                 rbd.run("resize --size 4M " + pool + "/nope"));
+    }
+
+    /** Names taken or missing: librbd's reason, then rbd's line, as rbd 16.2.15 printed them. */
+    @Test
+    void renameRefusesTakenAndMissingNames() {
+        String pool = site.newPool("rbd-names");
+        rbd.ok("create --size 8M " + pool + "/one");
+        rbd.ok("create --size 8M " + pool + "/two");
+        assertResult(-17, "", "librbd::Operations: rbd image two already exists\n\nrbd: rename error: (17) File exists",
+                rbd.run("rename " + pool + "/one " + pool + "/two"));
+        assertResult(-17, "", "librbd::Operations: rbd image one already exists\n\nrbd: rename error: (17) File exists",
+                rbd.run("rename " + pool + "/one " + pool + "/one"));
+        assertResult(-2, "", "librbd: error opening source image: (2) No such file or directory\n\n"
+                + "rbd: rename error: (2) No such file or directory", rbd.run("rename " + pool + "/nope " + pool + "/three"));
+        assertResult(0, "", "", rbd.run("rename " + pool + "/one " + pool + "/three"));
+        assertEquals("three\ntwo\n", rbd.ok("ls " + pool));
     }
 
     /** librbd's refusals and the object-map flags, as rbd 16.2.15 printed them for the same sequence. */
