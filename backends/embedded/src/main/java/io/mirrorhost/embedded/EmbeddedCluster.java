@@ -79,6 +79,15 @@ public final class EmbeddedCluster implements Cluster {
         return store.fsid;
     }
 
+    /** The site's {@code peer_tls_ca}: trusted when a bootstrap import reaches a {@code tls://} peer. */
+    public void trustPeersWith(io.mirrorhost.embedded.net.TlsSettings peerTrust) {
+        store.peerTrust = peerTrust;
+    }
+
+    io.mirrorhost.embedded.net.TlsSettings peerTrust() {
+        return store.peerTrust;
+    }
+
     @Override
     public String clientName() {
         return clientName;
@@ -215,14 +224,15 @@ public final class EmbeddedCluster implements Cluster {
         return onLane(() -> {
             ImageCatalog.Located image = store.metadata.transaction(t -> {
                 ImageCatalog.Located found = ImageCatalog.locate(t, spec);
-                if (store.openImages.containsKey(found.id())) {
-                    throw new ClusterException(Errno.EBUSY, "image still has watchers");
-                }
-                // mirror-snapshots go with the image, as librbd removes them
+                // in librbd's order (PreRemoveRequest): snapshots, then watchers; mirror-snapshots go with the image
                 if (t.queryOne("SELECT 1 FROM snaps WHERE image_id = ? AND snap_namespace <> 'MIRROR' LIMIT 1",
                         r -> true, found.id()).isPresent()) {
                     throw new ClusterException(Errno.ENOTEMPTY, "image has snapshots - these must be deleted"
                         + " with 'rbd snap purge' before the image can be removed.");
+                }
+                if (store.openImages.containsKey(found.id())) {
+                    throw new ClusterException(Errno.EBUSY,
+                        "librbd::image::PreRemoveRequest: check_image_watchers: image has watchers - not removing");
                 }
                 announce[0] = EmbeddedMirroring.onImageRemoved(t, store, found.id());
                 ImageCatalog.deleteImageRows(t, found.id());

@@ -1,5 +1,6 @@
 package io.mirrorhost.embedded;
 
+import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
@@ -30,7 +31,7 @@ final class ImageCatalog {
         long features = FeatureRules.forCreate(options.features(), dataPoolId != poolId);
         if (tx.queryOne("SELECT 1 FROM images WHERE pool_id = ? AND namespace = ? AND name = ?", r -> true,
                 poolId, spec.namespace(), spec.name()).isPresent()) {
-            throw ClusterException.exists("rbd image " + spec + " already exists");
+            throw ClusterException.exists("librbd: rbd image " + spec.name() + " already exists");
         }
         String id = newImageId(tx);
         long now = System.currentTimeMillis();
@@ -71,16 +72,26 @@ final class ImageCatalog {
     /** Renames within the image's pool and namespace; returns the image id. */
     static String rename(Metadata.Tx tx, ImageSpec spec, String newName) throws SQLException {
         Names.checkImage(newName);
-        Located image = locate(tx, spec);
-        if (newName.equals(spec.name())) {
-            return image.id();
-        }
+        Located image = renameSource(tx, spec);
+        // the image itself holds the name too: librbd refuses renaming an image onto its own name
         if (tx.queryOne("SELECT 1 FROM images WHERE pool_id = ? AND namespace = ? AND name = ?", r -> true,
                 image.poolId(), spec.namespace(), newName).isPresent()) {
-            throw ClusterException.exists("rbd image " + new ImageSpec(spec.poolNamespace(), newName) + " already exists");
+            throw ClusterException.exists("librbd::Operations: rbd image " + newName + " already exists");
         }
         tx.update("UPDATE images SET name = ? WHERE id = ?", newName, image.id());
         return image.id();
+    }
+
+    /** The image a rename moves: librbd opens it first and logs why it could not. */
+    private static Located renameSource(Metadata.Tx tx, ImageSpec spec) throws SQLException {
+        try {
+            return locate(tx, spec);
+        } catch (ClusterException e) {
+            if (e.errno() != Errno.ENOENT) {
+                throw e;
+            }
+            throw ClusterException.notFound("librbd: error opening source image: " + Errno.ENOENT.describe());
+        }
     }
 
     static void deleteImageRows(Metadata.Tx tx, String imageId) throws SQLException {

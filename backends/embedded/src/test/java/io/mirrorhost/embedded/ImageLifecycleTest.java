@@ -47,7 +47,8 @@ class ImageLifecycleTest extends StoreTestBase {
         Image byId = Await.result(cluster.openImageById(PoolNamespace.of("rbd"), info.id()));
         assertEquals("b", Await.result(byId.info()).name());
 
-        ClusterExceptionText.assertMessage("image still has watchers", Await.failure(Errno.EBUSY, cluster.removeImage(spec("b"))));
+        ClusterExceptionText.assertMessage("librbd::image::PreRemoveRequest: check_image_watchers: image has watchers"
+            + " - not removing", Await.failure(Errno.EBUSY, cluster.removeImage(spec("b"))));
         Await.result(b.close());
         Await.result(byId.close());
         Await.result(cluster.removeImage(spec("b")));
@@ -61,7 +62,8 @@ class ImageLifecycleTest extends StoreTestBase {
     @Test
     void createRejectsBadInput() {
         Await.result(cluster.createImage(spec("a"), ImageOptions.of(MIB)));
-        Await.failure(Errno.EEXIST, cluster.createImage(spec("a"), ImageOptions.of(MIB)));
+        ClusterExceptionText.assertMessage("librbd: rbd image a already exists",
+            Await.failure(Errno.EEXIST, cluster.createImage(spec("a"), ImageOptions.of(MIB))));
         Await.failure(Errno.ENOENT, cluster.createImage(ImageSpec.of("nopool", "", "a"), ImageOptions.of(MIB)));
         Await.failure(Errno.ENOENT, cluster.createImage(ImageSpec.of("rbd", "nons", "a"), ImageOptions.of(MIB)));
         Await.failure(Errno.EINVAL, cluster.createImage(spec(""), ImageOptions.of(MIB)));
@@ -81,13 +83,16 @@ class ImageLifecycleTest extends StoreTestBase {
         Await.result(img.write(0, random(3, 4096)));
         String id = Await.result(img.info()).id();
         Await.result(cluster.createImage(spec("taken"), ImageOptions.of(MIB)));
-        ClusterExceptionText.assertMessage("rbd image rbd/taken already exists",
+        ClusterExceptionText.assertMessage("librbd::Operations: rbd image taken already exists",
             Await.failure(Errno.EEXIST, cluster.renameImage(spec("old"), "taken")));
         Await.result(cluster.renameImage(spec("old"), "new"));
         assertEquals(spec("new"), img.spec());
         assertEquals("new", Await.result(img.info()).name());
         Await.failure(Errno.ENOENT, cluster.openImage(spec("old")));
-        Await.failure(Errno.ENOENT, cluster.renameImage(spec("old"), "other"));
+        ClusterExceptionText.assertMessage("librbd: error opening source image: (2) No such file or directory",
+            Await.failure(Errno.ENOENT, cluster.renameImage(spec("old"), "other")));
+        ClusterExceptionText.assertMessage("librbd::Operations: rbd image new already exists",
+            Await.failure(Errno.EEXIST, cluster.renameImage(spec("new"), "new")));
         Await.result(img.close());
         reopen();
         Image renamed = Await.result(cluster.openImage(spec("new")));

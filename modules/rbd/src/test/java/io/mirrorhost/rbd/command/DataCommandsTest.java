@@ -133,7 +133,7 @@ class DataCommandsTest {
                 .arg("dest-image-spec", "image-pool/copy").run(), 0, "", IMPORTED);
         assertOutcome(rbd.rbd("import").arg("path-name", dataBin.toString())
                 .arg("dest-image-spec", "image-pool/copy").run(), -17, "",
-                "rbd: image creation failed\n\rImporting image: 0% complete...failed.\n"
+                "librbd: rbd image copy already exists\n\nrbd: image creation failed\n\rImporting image: 0% complete...failed.\n"
                         + "rbd: import failed: (17) File exists");
         // librbd's reason comes first, then rbd's lines (as rbd 16.2.15 printed them)
         assertOutcome(rbd.rbd("import").add("image-feature", "journaling").arg("path-name", dataBin.toString())

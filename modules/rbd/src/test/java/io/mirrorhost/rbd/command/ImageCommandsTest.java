@@ -123,7 +123,7 @@ class ImageCommandsTest {
     void createErrorsAreRbds() throws Exception {
         assertOk(rbd.rbd("create").arg("size", "1G").arg("image-spec", "image-pool/exists").run(), "");
         assertError(rbd.rbd("create").arg("size", "1G").arg("image-spec", "image-pool/exists").run(), 17,
-                "rbd: create error: (17) File exists");
+                "librbd: rbd image exists already exists\n\nrbd: create error: (17) File exists");
         for (String bad : List.of("abc", "-1G", "1X")) {
             assertError(rbd.rbd("create").arg("size", bad).arg("image-spec", "image-pool/bad").run(), 1,
                     "rbd: the argument for option '--size' is invalid");
@@ -259,9 +259,12 @@ class ImageCommandsTest {
         assertOk(rbd.rbd("rename").arg("src-image-spec", "image-pool/old-name")
                 .arg("dest-image-spec", "image-pool/new-name").run(), "");
         assertError(rbd.rbd("rename").arg("src-image-spec", "image-pool/new-name")
-                .arg("dest-image-spec", "image-pool/taken").run(), 17, "rbd: rename error: (17) File exists");
+                .arg("dest-image-spec", "image-pool/taken").run(), 17,
+                "librbd::Operations: rbd image taken already exists\n\nrbd: rename error: (17) File exists");
         assertError(rbd.rbd("mv").arg("src-image-spec", "image-pool/no-such-image")
-                .arg("dest-image-spec", "image-pool/whatever").run(), 2, "rbd: rename error: (2) No such file or directory");
+                .arg("dest-image-spec", "image-pool/whatever").run(), 2,
+                "librbd: error opening source image: (2) No such file or directory\n\n"
+                        + "rbd: rename error: (2) No such file or directory");
         assertError(rbd.rbd("rename").arg("src-image-spec", "image-pool/new-name")
                 .arg("dest-image-spec", "empty-pool/new-name").run(), 22,
                 "rbd: mv/rename across pools not supported\nsource pool: image-pool dest pool: empty-pool");
@@ -391,7 +394,8 @@ class ImageCommandsTest {
                     "[{\"image\":\"held\",\"id\":\"" + rbd.info("lock-pool", "held").id()
                             + "\",\"size\":1048576,\"format\":2,\"lock_type\":\"exclusive\"}]\n");
             assertError(rbd.rbd("rm").arg("image-spec", "lock-pool/held").run(), 16,
-                    "\rRemoving image: 0% complete...failed.\n"
+                    "librbd::image::PreRemoveRequest: check_image_watchers: image has watchers - not removing\n\n"
+                            + "\rRemoving image: 0% complete...failed.\n"
                             + "rbd: error: image still has watchers\n"
                             + "This means the image is still open or the client using it crashed. Try again after "
                             + "closing/unmapping it or waiting 30s for the crashed client to timeout.");
