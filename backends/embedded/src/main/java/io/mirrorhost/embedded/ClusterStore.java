@@ -37,6 +37,8 @@ final class ClusterStore {
     final String fsid;
     /** Open image stores by image id; only changed on {@link #lane}. */
     final Map<String, ImageStore> openImages = new ConcurrentHashMap<>();
+    /** What a {@code tls://} peer is trusted with when this cluster connects to one (bootstrap import). */
+    volatile io.mirrorhost.embedded.net.TlsSettings peerTrust = io.mirrorhost.embedded.net.TlsSettings.DISABLED;
 
     private ClusterStore(Vertx vertx, Path dataDir, Metadata metadata, String fsid) {
         this.vertx = vertx;

@@ -53,7 +53,11 @@ public final class EmbeddedClusterProvider implements ClusterProvider {
                         + " in [embedded] so that the host connects to it)"));
             }
         }
-        return vertx.executeBlocking(() -> EmbeddedCluster.open(vertx, conf.dataDir()), false)
+        return vertx.executeBlocking(() -> {
+                    EmbeddedCluster cluster = EmbeddedCluster.open(vertx, conf.dataDir());
+                    cluster.trustPeersWith(conf.peerTrust());
+                    return cluster;
+                }, false)
                 .recover(failure -> Future.failedFuture(failure instanceof ClusterException ? failure
                         : new ClusterException(io.mirrorhost.api.Errno.EIO, "cannot open the embedded cluster at "
                                 + conf.dataDir() + ": " + failure.getMessage(), failure)))

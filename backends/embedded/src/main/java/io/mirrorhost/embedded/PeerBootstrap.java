@@ -29,11 +29,11 @@ final class PeerBootstrap {
     static final String DEFAULT_PEER_CLIENT_ID = "rbd-mirror-peer";
     private static final String IMPORT = "librbd::api::Mirror: peer_bootstrap_import: ";
 
-    private final Cluster local;
+    private final EmbeddedCluster local;
     private final EmbeddedMirroring mirroring;
     private final Vertx vertx;
 
-    PeerBootstrap(Cluster local, EmbeddedMirroring mirroring, Vertx vertx) {
+    PeerBootstrap(EmbeddedCluster local, EmbeddedMirroring mirroring, Vertx vertx) {
         this.local = local;
         this.mirroring = mirroring;
         this.vertx = vertx;
@@ -111,7 +111,7 @@ final class PeerBootstrap {
         Future<Cluster> connecting;
         try {
             connecting = RemoteCluster.connect(vertx, RemoteClusterOptions.of(token.monHost(), token.clientName(),
-                token.key()));
+                token.key(), local.peerTrust()));
         } catch (ClusterException e) {
             connecting = Future.failedFuture(e);
         }

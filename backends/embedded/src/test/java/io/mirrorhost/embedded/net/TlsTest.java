@@ -121,6 +121,24 @@ class TlsTest {
         assertEquals(backing.fsid(), peer.fsid());
         assertEquals(1, result(peer.listPools()).size());
         result(peer.close());
+
+        // a bootstrap import reaches the tls:// mon_host of the token with the same trust
+        io.mirrorhost.embedded.EmbeddedCluster siteA = io.mirrorhost.embedded.EmbeddedCluster.open(vertx, dir.resolve("a"));
+        result(new AuthRegistry(siteA).ensure(AuthRegistry.ADMIN_CLIENT, key, java.util.Set.of(Capability.ADMIN)));
+        ClusterServer siteAServer = result(ClusterServer.start(vertx, siteA, siteA::asClient, "127.0.0.1", 0,
+                TlsSettings.fromSettings(Map.of("tls", "true", "tls_cert", cert.toString(), "tls_key", keyFile.toString()), null)));
+        assertTrue(result(siteAServer.advertise(siteA, null)).startsWith("tls://"));
+        var image = io.mirrorhost.api.cluster.PoolNamespace.of("image-pool");
+        for (Cluster site : List.of(siteA, siteBCluster)) {
+            result(site.createPool("image-pool"));
+            result(site.mirrorModeSet(image, io.mirrorhost.api.cluster.MirrorMode.IMAGE));
+        }
+        String token = result(siteA.mirrorPeerBootstrapCreate("image-pool"));
+        result(siteBCluster.mirrorPeerBootstrapImport("image-pool", io.mirrorhost.api.cluster.MirrorPeerDirection.RX_ONLY,
+                token));
+        assertEquals(siteA.fsid(), result(siteBCluster.mirrorPeerSiteList("image-pool")).get(0).siteName());
+        result(siteAServer.close());
+        result(siteA.close());
         result(siteBCluster.close());
 
         ClusterProvider untrusting = embeddedProvider();
