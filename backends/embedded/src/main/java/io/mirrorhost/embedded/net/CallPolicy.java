@@ -32,7 +32,7 @@ final class CallPolicy {
      */
     private static final Set<String> PEER_WRITES = Set.of(
             "Cluster.mirrorPeerPing", "Cluster.mirrorImageStatusSet", "Cluster.mirrorImageStatusRemove",
-            "Image.mirrorSnapshotUnlinkPeer", "Cluster.mirrorPeerSiteAdd", "Cluster.mirrorPeerSiteSetAttributes",
+            "Image.mirrorSnapshotUnlinkPeer", "Image.removeSnapById", "Cluster.mirrorPeerSiteAdd", "Cluster.mirrorPeerSiteSetAttributes",
             "Cluster.serviceDaemonRegister", "Cluster.serviceDaemonUpdateStatus", "Cluster.serviceDaemonUnregister");
 
     private CallPolicy() {

@@ -143,6 +143,9 @@ class AuthTest {
         Image image = result(remote.openImage(DISK));
         ClusterException unlink = failure(image.mirrorSnapshotUnlinkPeer(99, "peer"));
         assertEquals(Errno.ENOENT, unlink.errno(), "allowed by the caps, refused by the cluster: " + unlink.getMessage());
+        // rbd-mirror removes a primary snapshot it unlinked last (UnlinkPeerRequest), as Ceph's profile rbd allows
+        ClusterException remove = failure(image.removeSnapById(99));
+        assertEquals(Errno.ENOENT, remove.errno(), "allowed by the caps, refused by the cluster: " + remove.getMessage());
         assertEquals(Errno.EACCES, failure(image.resize(2048)).errno());
         assertEquals(List.of(), result(image.lockOwners()));
         result(image.close());
