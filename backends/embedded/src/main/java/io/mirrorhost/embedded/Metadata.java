@@ -13,6 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -79,6 +83,7 @@ final class Metadata implements AutoCloseable {
     private static final int MAX_CACHED_STATEMENTS = 256;
 
     private final Connection connection;
+    private final Checkpointer checkpointer;
     /** Under the lock: compiled statements by SQL (compiling costs more than running most of ours). */
     private final StatementCache statements;
     /** Held while a transaction's work or a commit uses the connection; fair, so queued callers keep their order. */
@@ -98,33 +103,51 @@ final class Metadata implements AutoCloseable {
         }
     };
 
-    private Metadata(Connection connection) {
+    private Metadata(Connection connection, Checkpointer checkpointer) {
         this.connection = connection;
+        this.checkpointer = checkpointer;
         this.statements = new StatementCache(connection);
     }
 
     static Metadata open(Path dataDir) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(FILE_NAME));
-        try (Statement s = c.createStatement()) {
-            s.execute("PRAGMA journal_mode=WAL");
-            s.execute("PRAGMA synchronous=FULL");
-            s.execute("PRAGMA busy_timeout=10000");
-            for (String ddl : SCHEMA) {
-                s.execute(ddl);
+        String url = "jdbc:sqlite:" + dataDir.resolve(FILE_NAME);
+        Connection c = DriverManager.getConnection(url);
+        Checkpointer checkpointer = null;
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA busy_timeout=10000");
+                checkpointer = Checkpointer.start(url);
+                // from now on the checkpointer's connection copies the WAL into the database, not a commit
+                s.execute("PRAGMA wal_autocheckpoint=0");
+                createSchema(s);
             }
-            for (String ddl : ADDED_COLUMNS) {
-                try {
-                    s.execute(ddl);
-                } catch (SQLException e) {
-                    if (!String.valueOf(e.getMessage()).contains("duplicate column name")) {
-                        throw e;
-                    }
+            c.setAutoCommit(false);
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            if (checkpointer != null) {
+                checkpointer.close();
+            }
+            c.close();
+            throw e;
+        }
+        return new Metadata(c, checkpointer);
+    }
+
+    private static void createSchema(Statement s) throws SQLException {
+        for (String ddl : SCHEMA) {
+            s.execute(ddl);
+        }
+        for (String ddl : ADDED_COLUMNS) {
+            try {
+                s.execute(ddl);
+            } catch (SQLException e) {
+                if (!String.valueOf(e.getMessage()).contains("duplicate column name")) {
+                    throw e;
                 }
             }
         }
-        c.setAutoCommit(false);
-        c.commit();
-        return new Metadata(c);
     }
 
     @FunctionalInterface
@@ -232,6 +255,23 @@ final class Metadata implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+        if (checkpointer.committed()) {
+            finishCheckpoint();
+        }
+    }
+
+    /**
+     * Under the lock, right after a commit and once the checkpointer has copied the bulk of the
+     * WAL: copies the rest (the last commits' pages), so that the next transaction starts the WAL
+     * over from its beginning instead of appending (a WAL that only grows makes every commit's
+     * fsync extend the file, which costs a file-system journal commit each: several times slower).
+     */
+    private void finishCheckpoint() {
+        try (Statement s = connection.createStatement()) {
+            s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+        } catch (SQLException e) {
+            // the checkpointer tries again; meanwhile the WAL grows
+        }
     }
 
     /** A savepoint could not be rolled back: the whole open batch is rolled back and fails. */
@@ -282,6 +322,7 @@ final class Metadata implements AutoCloseable {
         lock.lock();
         try {
             commitBatch();
+            checkpointer.close();
             statements.close();
             connection.close();
         } finally {
@@ -292,6 +333,82 @@ final class Metadata implements AutoCloseable {
     @FunctionalInterface
     interface RowMapper<T> {
         T map(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * Copies the WAL into the database on a connection and thread of its own, a little after
+     * commits. SQLite's automatic checkpoint ran inside the commit that took the WAL past 1,000
+     * pages: it copied them and fsynced the database while every other transaction waited for the
+     * connection (in a burst of small transactions, one commit in ten, each 10-40 ms). A PASSIVE
+     * checkpoint never blocks the writer, and copying is not what makes a commit durable (the WAL's
+     * fsync at commit is), so crash safety is the same. The WAL can start over only once every
+     * frame in it is copied, which a checkpoint beside a busy writer never sees: after each pass
+     * here, the next commit copies what is left ({@link #finishCheckpoint}).
+     */
+    private static final class Checkpointer implements AutoCloseable {
+        private static final long PERIOD_MS = 100;
+
+        private final Connection connection;
+        private final ScheduledExecutorService thread;
+        private final AtomicBoolean committed = new AtomicBoolean();
+        private final AtomicBoolean passed = new AtomicBoolean();
+
+        private Checkpointer(Connection connection) {
+            this.connection = connection;
+            this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "metadata-checkpoint");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        static Checkpointer start(String url) throws SQLException {
+            Connection c = DriverManager.getConnection(url);
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA busy_timeout=10000");
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            Checkpointer checkpointer = new Checkpointer(c);
+            checkpointer.thread.scheduleWithFixedDelay(checkpointer::checkpointIfCommitted, PERIOD_MS, PERIOD_MS,
+                TimeUnit.MILLISECONDS);
+            return checkpointer;
+        }
+
+        /** After a commit: whether a pass has copied the bulk since the last call (the committer finishes it). */
+        boolean committed() {
+            committed.set(true);
+            return passed.getAndSet(false);
+        }
+
+        private void checkpointIfCommitted() {
+            if (!committed.getAndSet(false)) {
+                return;
+            }
+            try (Statement s = connection.createStatement()) {
+                s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+                passed.set(true);
+            } catch (SQLException e) {
+                committed.set(true); // tried again next period; until then the WAL only grows
+            }
+        }
+
+        @Override
+        public void close() {
+            thread.shutdownNow();
+            try {
+                thread.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // a reading connection: closing it loses nothing
+            }
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.mirrorhost.embedded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -215,5 +216,84 @@ class MetadataGroupCommitTest {
         go.countDown();
         CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
         assertEquals(threads * each, keysAfterReopen().size());
+    }
+
+    @Test
+    void theWalIsCopiedIntoTheDatabaseSoonAfterCommitsLongBeforeSqlitesOwnThousandPageCheckpoint() throws Exception {
+        Path db = dir.resolve(Metadata.FILE_NAME);
+        long before = Files.size(db);
+        String value = "x".repeat(4000);
+        for (int i = 0; i < 50; i++) {
+            String key = "big-" + i;
+            metadata.transaction(tx -> tx.update("INSERT INTO config_keys (key, value) VALUES (?, ?)", key, value));
+        }
+        // ~50 pages in the WAL: SQLite's automatic checkpoint (inside a commit) waits for 1,000
+        waitFor(() -> sizeOf(db) >= before + 50 * 4000, "the checkpointer to copy the WAL into " + db);
+        assertEquals(50, keysAfterReopen().size());
+    }
+
+    @Test
+    void onceTheCheckpointerHasCopiedTheWalTheNextCommitsStartItOverInsteadOfAppending() throws Exception {
+        Path db = dir.resolve(Metadata.FILE_NAME);
+        Path wal = dir.resolve(Metadata.FILE_NAME + "-wal");
+        String value = "y".repeat(8000);
+        for (int i = 0; i < 200; i++) {
+            putValue("first-" + i, value);
+        }
+        long salt = walSalt(wal);
+        waitFor(() -> sizeOf(db) >= 200 * 8000, "the checkpointer to copy the WAL into " + db);
+        // each commit after the copy may finish it; a transaction after a finished copy starts the WAL over
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int more = 0;
+        while (walSalt(wal) == salt) {
+            assertTrue(System.nanoTime() < deadline, "the WAL never started over (" + sizeOf(wal) + " bytes)");
+            putValue("more-" + more++, "z");
+        }
+        assertEquals(200 + more, keysAfterReopen().size());
+    }
+
+    private void putValue(String key, String value) throws Exception {
+        metadata.transaction(tx -> tx.update("INSERT INTO config_keys (key, value) VALUES (?, ?)", key, value));
+    }
+
+    /** The WAL header's salts, which SQLite changes each time it starts the WAL over. */
+    private static long walSalt(Path wal) throws java.io.IOException {
+        try (var channel = java.nio.channels.FileChannel.open(wal)) {
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(8);
+            channel.read(header, 16);
+            return header.flip().getLong();
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aStatementKeptForReuseServesNestedUsesAndSurvivesAFailedRun() throws Exception {
+        metadata.transaction(tx -> {
+            put(tx, "a");
+            put(tx, "b");
+            return null;
+        });
+        String sql = "SELECT key FROM config_keys WHERE key >= ? ORDER BY key";
+        List<String> pairs = metadata.transaction(tx -> tx.query(sql,
+            r -> r.getString(1) + tx.query(sql, inner -> inner.getString(1), r.getString(1)), ""));
+        assertEquals(List.of("a[a, b]", "b[b]"), pairs);
+        SQLException duplicate = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+            () -> metadata.transaction(tx -> {
+                put(tx, "a");
+                return null;
+            }));
+        assertTrue(duplicate.getMessage().contains("UNIQUE"), duplicate.getMessage());
+        metadata.transaction(tx -> {
+            put(tx, "c");
+            return null;
+        });
+        assertEquals(List.of("a", "b", "c"), keysAfterReopen());
     }
 }
