@@ -167,7 +167,7 @@ class CephClusterSpiTest {
 
         List<ImageEntry> listed = result(cluster.listImages(PoolNamespace.of(pool)));
         assertTrue(listed.contains(new ImageEntry("info", info.getString("id"))));
-        assertEquals("rbd image " + spec + " already exists",
+        assertEquals("librbd: rbd image " + spec.name() + " already exists",
                 failure(Errno.EEXIST, cluster.createImage(spec, ImageOptions.of(MiB))).getMessage());
 
         result(cluster.renameImage(spec, "renamed"));

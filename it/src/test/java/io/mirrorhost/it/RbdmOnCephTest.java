@@ -264,6 +264,55 @@ class RbdmOnCephTest {
         }
     }
 
+    /** Refusals of image create, rename and rm: librbd's reason and rbd's lines, as real rbd prints them. */
+    @Test
+    void imageRefusalsPrintWhatRbdPrints() throws IOException, InterruptedException {
+        String p = CephClusters.unique("rbdm-names");
+        siteA.ceph("osd", "pool", "create", p);
+        siteA.rbd("pool", "init", p);
+        siteA.rbd("create", "--size", "8M", p + "/one");
+        siteA.rbd("create", "--size", "8M", p + "/two");
+        sameRefusal("create", "--size", "8M", p + "/one");
+        sameRefusal("rename", p + "/one", p + "/two");
+        sameRefusal("rename", p + "/one", p + "/one");
+        sameRefusal("rename", p + "/nope", p + "/three");
+
+        // another client has the image open: rbd watch, until it reads a line
+        Process watcher = new ProcessBuilder("rbd", "-c", siteA.conf().toString(), "watch", p + "/two")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Await.until(Duration.ofSeconds(30), () -> "rbd watch to open " + p + "/two", () -> !siteA.rbd("status",
+                    p + "/two", "--format", "json").json().getJsonArray("watchers").isEmpty());
+            sameRefusal("rm", p + "/two");
+        } finally {
+            watcher.getOutputStream().write('\n');
+            watcher.getOutputStream().close();
+            assertTrue(watcher.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "rbd watch ends on a line");
+        }
+        rbdmOk(siteA, "rm", p + "/two");
+        assertEquals("one\n", siteA.rbd("ls", p).out());
+    }
+
+    private static void sameRefusal(String... command) {
+        CephSite.Result rbd = siteA.tool("rbd", command);
+        CephSite.Result ours = rbdm(siteA, command);
+        String what = String.join(" ", command) + "\nrbd:\n" + rbd.err() + "rbdm:\n" + ours.err();
+        assertTrue(rbd.exit() != 0, what);
+        assertEquals(rbd.exit(), ours.exit(), what);
+        assertEquals(stderrLines(rbd.err()), stderrLines(ours.err()), what);
+    }
+
+    /**
+     * Standard error line by line without librbd's log prefix (time, thread, level) and request address,
+     * progress carriage returns and blank lines, sorted: librbd logs from its own thread, so where its lines
+     * land among rbd's varies from run to run.
+     */
+    private static List<String> stderrLines(String stderr) {
+        return stderr.replace("\r", "").lines()
+                .map(l -> l.replaceFirst("^\\S+ \\S+ +-1 ", "").replaceFirst("^(librbd\\S*: )0x[0-9a-f]+ ", "$1"))
+                .filter(l -> !l.isEmpty()).sorted().toList();
+    }
+
     private static String[] withArgs(String[] command, String... more) {
         String[] all = java.util.Arrays.copyOf(command, command.length + more.length);
         System.arraycopy(more, 0, all, command.length, more.length);

@@ -209,7 +209,7 @@ final class CephCluster implements Cluster {
                     RBD.rbd_image_options_set_string(opts, LibRbd.RBD_IMAGE_OPTION_DATA_POOL, options.dataPool());
                 }
                 CephErrors.check(RBD.rbd_create4(io, spec.name(), options.size(), opts), errno -> switch (errno) {
-                    case EEXIST -> "rbd image " + spec + " already exists";
+                    case EEXIST -> LibrbdLogTexts.createImage(spec.name());
                     default -> Objects.requireNonNullElseGet(
                             LibrbdLogTexts.createFeatures(errno, ImageFeature.mask(options.features())),
                             () -> CephErrors.failed("create image " + spec, errno));
@@ -229,7 +229,7 @@ final class CephCluster implements Cluster {
             } catch (RbdException e) {
                 CephErrors.check(rc(e.getReturnValue()), errno -> switch (errno) {
                     case ENOENT -> "image " + spec + " does not exist";
-                    case EBUSY -> "image still has watchers";
+                    case EBUSY -> LibrbdLogTexts.removeBusy();
                     case ENOTEMPTY -> "image has snapshots - these must be deleted with 'rbd snap purge' before"
                             + " the image can be removed.";
                     default -> CephErrors.failed("remove image " + spec, errno);
@@ -246,8 +246,8 @@ final class CephCluster implements Cluster {
                 new Rbd(connection.ioContext(spec.poolNamespace())).rename(spec.name(), newName);
             } catch (RbdException e) {
                 CephErrors.check(rc(e.getReturnValue()), errno -> switch (errno) {
-                    case ENOENT -> "image " + spec + " does not exist";
-                    case EEXIST -> "rbd image " + new ImageSpec(spec.poolNamespace(), newName) + " already exists";
+                    case ENOENT -> LibrbdLogTexts.renameSourceMissing();
+                    case EEXIST -> LibrbdLogTexts.renameTaken(newName);
                     default -> CephErrors.failed("rename image " + spec, errno);
                 });
             }

@@ -88,6 +88,30 @@ final class LibrbdLogTexts {
         return null;
     }
 
+    // --- image create, rename, remove (librbd's internal.cc, Operations::rename, image::PreRemoveRequest) ---
+
+    static String createImage(String name) {
+        return "librbd: rbd image " + name + " already exists";
+    }
+
+    /** Also when renaming an image onto its own name: librbd finds the name taken. */
+    static String renameTaken(String newName) {
+        return OPERATIONS + "rbd image " + newName + " already exists";
+    }
+
+    static String renameSourceMissing() {
+        return "librbd: error opening source image: " + Errno.ENOENT.describe();
+    }
+
+    /**
+     * Why {@code rbd_remove} answered EBUSY: another client has the image open (its watchers are listed
+     * after this client's own are filtered out). librbd also answers EBUSY when another client will not
+     * release the exclusive lock, or the image is migrating; rbd's message is the same for all three.
+     */
+    static String removeBusy() {
+        return "librbd::image::PreRemoveRequest: check_image_watchers: image has watchers - not removing";
+    }
+
     // --- features (image::CreateRequest, Operations::update_features, Enable/DisableFeaturesRequest) ---
 
     private static final long EXCLUSIVE_LOCK = ImageFeature.EXCLUSIVE_LOCK.bit();
