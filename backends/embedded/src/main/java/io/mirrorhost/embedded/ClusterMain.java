@@ -55,6 +55,7 @@ public final class ClusterMain {
     private static void run(Vertx vertx, EmbeddedSettings settings) throws Exception {
         EmbeddedCluster cluster = EmbeddedCluster.open(vertx, settings.dataDir());
         cluster.trustPeersWith(settings.peerTrust());
+        cluster.limitMirroringSnapshots(settings.maxMirroringSnapshots());
         AtomicReference<ClusterServer> server = new AtomicReference<>();
         // Registered before anything is announced, so a SIGTERM right after start still stops cleanly.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, cluster, server.get()), "cluster-stop"));

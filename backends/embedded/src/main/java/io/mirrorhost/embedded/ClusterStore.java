@@ -39,6 +39,8 @@ final class ClusterStore {
     final Map<String, ImageStore> openImages = new ConcurrentHashMap<>();
     /** What a {@code tls://} peer is trusted with when this cluster connects to one (bootstrap import). */
     volatile io.mirrorhost.embedded.net.TlsSettings peerTrust = io.mirrorhost.embedded.net.TlsSettings.DISABLED;
+    /** {@code rbd_mirroring_max_mirroring_snapshots}: primary mirror-snapshots kept per image. */
+    volatile int maxMirroringSnapshots = io.mirrorhost.embedded.net.EmbeddedSettings.DEFAULT_MAX_MIRRORING_SNAPSHOTS;
 
     private ClusterStore(Vertx vertx, Path dataDir, Metadata metadata, String fsid) {
         this.vertx = vertx;

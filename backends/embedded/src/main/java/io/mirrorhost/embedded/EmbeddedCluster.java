@@ -88,6 +88,11 @@ public final class EmbeddedCluster implements Cluster {
         return store.peerTrust;
     }
 
+    /** The site's {@code rbd_mirroring_max_mirroring_snapshots}: older primary mirror-snapshots are pruned. */
+    public void limitMirroringSnapshots(int max) {
+        store.maxMirroringSnapshots = max;
+    }
+
     @Override
     public String clientName() {
         return clientName;

@@ -56,6 +56,7 @@ public final class EmbeddedClusterProvider implements ClusterProvider {
         return vertx.executeBlocking(() -> {
                     EmbeddedCluster cluster = EmbeddedCluster.open(vertx, conf.dataDir());
                     cluster.trustPeersWith(conf.peerTrust());
+                    cluster.limitMirroringSnapshots(conf.maxMirroringSnapshots());
                     return cluster;
                 }, false)
                 .recover(failure -> Future.failedFuture(failure instanceof ClusterException ? failure

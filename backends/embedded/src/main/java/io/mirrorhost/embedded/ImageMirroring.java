@@ -254,7 +254,7 @@ final class ImageMirroring {
         while (true) {
             List<Snap> snaps = image.snapshots();
             Optional<MirrorSnapshotRules.Unlink> next = MirrorSnapshotRules.nextUnlink(snaps, peers,
-                MirrorSnapshotRules.MAX_MIRRORING_SNAPSHOTS);
+                image.cluster().maxMirroringSnapshots);
             if (next.isEmpty()) {
                 return;
             }

@@ -15,8 +15,6 @@ import java.util.TreeSet;
  * {@code CreatePrimaryRequest::unlink_peer}, {@code UnlinkPeerRequest}).
  */
 final class MirrorSnapshotRules {
-    /** {@code rbd_mirroring_max_mirroring_snapshots} (librbd's default). */
-    static final int MAX_MIRRORING_SNAPSHOTS = 5;
     private static final String UTIL = "librbd::mirror::snapshot::util:  can_create_primary_snapshot: ";
 
     private MirrorSnapshotRules() {

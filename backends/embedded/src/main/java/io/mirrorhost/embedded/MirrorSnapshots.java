@@ -4,8 +4,6 @@ import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
 import io.mirrorhost.api.cluster.MirrorSnapshotState;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -15,7 +13,6 @@ import java.util.UUID;
 /** librbd's rules for mirror-snapshots, free of I/O: names, states, copy progress, peers, pruning. */
 final class MirrorSnapshots {
     /** {@code rbd_mirroring_max_mirroring_snapshots}. */
-    static final int MAX_PRIMARY = 5;
 
     private MirrorSnapshots() {
     }
@@ -75,11 +72,5 @@ final class MirrorSnapshots {
         peers.remove(peerUuid);
         return new MirrorSnapshotInfo(m.state(), m.complete(), peers, m.primaryMirrorUuid(), m.primarySnapId(),
             m.lastCopiedObjectNumber(), m.snapSeqs());
-    }
-
-    /** The oldest primary mirror-snapshots beyond the limit (protected ones are left alone). */
-    static List<Snap> toPrune(Collection<Snap> snapsOldestFirst) {
-        List<Snap> primaries = snapsOldestFirst.stream().filter(s -> s.isPrimaryMirror() && !s.isProtected()).toList();
-        return primaries.subList(0, Math.max(0, primaries.size() - MAX_PRIMARY));
     }
 }

@@ -12,7 +12,6 @@ import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
 import io.mirrorhost.api.cluster.MirrorSnapshotState;
 import io.mirrorhost.api.cluster.SnapNamespace;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -70,15 +69,7 @@ class MirrorSnapshotsTest {
     }
 
     @Test
-    void pruningKeepsTheNewestPrimaries() {
-        MirrorSnapshotInfo primary = MirrorSnapshotInfo.primary(Set.of(), false);
-        TreeMap<Long, Snap> s = snaps(mirror(1, primary), user(2), mirror(3, primary), mirror(4, primary),
-            mirror(5, primary), mirror(6, primary), mirror(7, primary), mirror(8, MirrorSnapshots.nonPrimary("u", 1, Map.of())));
-        assertEquals(List.of(1L), MirrorSnapshots.toPrune(s.values()).stream().map(Snap::id).toList());
-        s.put(9L, mirror(9, primary));
-        assertEquals(List.of(1L, 3L), MirrorSnapshots.toPrune(s.values()).stream().map(Snap::id).toList());
-        s.put(1L, s.get(1L).withProtected(true));
-        assertEquals(List.of(3L), MirrorSnapshots.toPrune(s.values()).stream().map(Snap::id).toList());
+    void mirrorSnapshotNamesCarryTheGlobalId() {
         assertTrue(MirrorSnapshots.primaryName("g").startsWith(".mirror.primary.g."));
         assertTrue(MirrorSnapshots.nonPrimaryName("g").startsWith(".mirror.non_primary.g."));
     }

@@ -14,6 +14,7 @@ import io.mirrorhost.api.cluster.MirrorSnapshotState;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
+import io.mirrorhost.embedded.net.EmbeddedSettings;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -247,7 +248,7 @@ class SnapshotTest extends StoreTestBase {
             created.add(Await.result(img.mirrorCreateSnapshot()));
         }
         List<SnapInfo> snaps = Await.result(img.listSnaps());
-        assertEquals(MirrorSnapshotRules.MAX_MIRRORING_SNAPSHOTS, snaps.size());
+        assertEquals(EmbeddedSettings.DEFAULT_MAX_MIRRORING_SNAPSHOTS, snaps.size());
         assertFalse(snaps.stream().anyMatch(s -> s.id() == first), "the snapshot linked to nobody went first");
         assertFalse(snaps.stream().anyMatch(s -> s.id() == created.get(4)),
             "beyond the limit librbd unlinks the newest pre-existing snapshot, keeping the oldest");
@@ -258,6 +259,13 @@ class SnapshotTest extends StoreTestBase {
         reopen();
         img = Await.result(cluster.openImage(spec("a")));
         assertEquals(snaps, Await.result(img.listSnaps()));
+
+        // rbd_mirroring_max_mirroring_snapshots raised for this site: more are kept
+        cluster.limitMirroringSnapshots(7);
+        for (int i = 0; i < 4; i++) {
+            Await.result(img.mirrorCreateSnapshot());
+        }
+        assertEquals(7, Await.result(img.listSnaps()).size());
         Await.result(img.close());
     }
 

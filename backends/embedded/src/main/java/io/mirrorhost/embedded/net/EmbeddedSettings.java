@@ -10,13 +10,19 @@ import java.util.Set;
  * standalone cluster server as {@code client} with {@code key}) or {@code data_dir} (open the store
  * in-process), plus {@code listen_address}/{@code listen_port} to serve it, {@code public_address}
  * (the {@code host:port} peers are told to use, when it differs), the {@code tls} keys, and
- * {@code peer_tls_ca} (what to trust when a peer's mon_host is {@code tls://...}).
- * Relative paths resolve against {@code conf_dir} when given (the directory of the conf file).
+ * {@code peer_tls_ca} (what to trust when a peer's mon_host is {@code tls://...}), and for a cluster
+ * opened here {@code rbd_mirroring_max_mirroring_snapshots} (librbd's option: primary mirror-snapshots
+ * kept per image, at least 3, default 5). Relative paths resolve against {@code conf_dir} when given (the directory of the conf file).
  */
 public record EmbeddedSettings(String monHost, String client, String adminKey, Path dataDir, String listenAddress,
-                               Integer listenPort, String publicAddress, TlsSettings tls, TlsSettings peerTrust) {
+                               Integer listenPort, String publicAddress, TlsSettings tls, TlsSettings peerTrust,
+                               int maxMirroringSnapshots) {
 
     public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
+    public static final String MAX_MIRRORING_SNAPSHOTS = "rbd_mirroring_max_mirroring_snapshots";
+    /** librbd's default and minimum for {@code rbd_mirroring_max_mirroring_snapshots}. */
+    public static final int DEFAULT_MAX_MIRRORING_SNAPSHOTS = 5;
+    static final int MIN_MAX_MIRRORING_SNAPSHOTS = 3;
 
     public static EmbeddedSettings parse(Map<String, String> settings) {
         Path base = settings.containsKey("conf_dir") ? Path.of(settings.get("conf_dir")) : null;
@@ -25,12 +31,14 @@ public record EmbeddedSettings(String monHost, String client, String adminKey, P
         TlsSettings tls = TlsSettings.fromSettings(settings, base);
         TlsSettings peerTrust = TlsSettings.fromSettings(peerTlsKeys(settings), base);
         String client = settings.getOrDefault("client", AuthRegistry.ADMIN_CLIENT).trim();
+        int maxMirroringSnapshots = maxMirroringSnapshots(settings.get(MAX_MIRRORING_SNAPSHOTS));
         if (monHost != null) {
             if (key == null) {
                 throw ClusterException.invalid("[embedded] mon_host is set but key is missing: the secret key of "
                         + client + " is needed to connect to the cluster at " + monHost);
             }
-            return new EmbeddedSettings(monHost, client, key, null, null, null, null, tls, peerTrust);
+            return new EmbeddedSettings(monHost, client, key, null, null, null, null, tls, peerTrust,
+                    maxMirroringSnapshots);
         }
         String dataDir = blankToNull(settings.get("data_dir"));
         if (dataDir == null) {
@@ -49,7 +57,7 @@ public record EmbeddedSettings(String monHost, String client, String adminKey, P
             HostPort.parse(publicAddress, "[embedded] public_address");
         }
         return new EmbeddedSettings(null, client, key, dir.toAbsolutePath().normalize(), address, port, publicAddress, tls,
-                peerTrust);
+                peerTrust, maxMirroringSnapshots);
     }
 
     /** Without the key, so that logging the settings leaks nothing. */
@@ -72,6 +80,22 @@ public record EmbeddedSettings(String monHost, String client, String adminKey, P
     private static Map<String, String> peerTlsKeys(Map<String, String> settings) {
         String ca = settings.get("peer_tls_ca");
         return ca == null ? Map.of() : Map.of("tls_ca", ca);
+    }
+
+    private static int maxMirroringSnapshots(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_MAX_MIRRORING_SNAPSHOTS;
+        }
+        try {
+            int max = Integer.parseInt(value.trim());
+            if (max >= MIN_MAX_MIRRORING_SNAPSHOTS) {
+                return max;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ClusterException.invalid("invalid [embedded] " + MAX_MIRRORING_SNAPSHOTS + " '" + value
+                + "': expected a whole number of at least " + MIN_MAX_MIRRORING_SNAPSHOTS);
     }
 
     private static Integer port(String value) {

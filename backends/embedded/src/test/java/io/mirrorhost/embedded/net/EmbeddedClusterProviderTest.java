@@ -13,6 +13,7 @@ import io.mirrorhost.api.cluster.PeerConnection;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -112,6 +113,19 @@ class EmbeddedClusterProviderTest {
         assertTrue(!settings.toString().contains("secret"), settings.toString());
         assertTrue(!settings.tls().toString().contains("secret"), settings.tls().toString());
         assertTrue(!RemoteClusterOptions.of("h:1", "client.admin", "secret-key").toString().contains("secret"));
+    }
+
+    @Test
+    void theMirrorSnapshotLimitIsLibrbdsOptionWithItsMinimum() {
+        assertEquals(5, EmbeddedSettings.parse(Map.of("data_dir", "/d")).maxMirroringSnapshots());
+        assertEquals(12, EmbeddedSettings.parse(Map.of("data_dir", "/d",
+                "rbd_mirroring_max_mirroring_snapshots", " 12")).maxMirroringSnapshots());
+        for (String bad : List.of("2", "many", "-1")) {
+            ClusterException e = org.junit.jupiter.api.Assertions.assertThrows(ClusterException.class,
+                    () -> EmbeddedSettings.parse(Map.of("data_dir", "/d", "rbd_mirroring_max_mirroring_snapshots", bad)));
+            assertEquals("invalid [embedded] rbd_mirroring_max_mirroring_snapshots '" + bad
+                    + "': expected a whole number of at least 3", e.getMessage());
+        }
     }
 
     @Test
