@@ -30,10 +30,18 @@ RULES = [
     (r"\"ceph_version\":( ?)\"[^\"]*\"", r'"ceph_version":\1"<version>"'),
 ]
 
-LOG_LINE = re.compile(r"(librbd::|cls_rbd:)")
+# librbd's subsystems log as "librbd::Operations: ...", its top level (internal.cc) as "librbd: ..."
+LOG_LINE = re.compile(r"(librbd:|cls_rbd:)")
+
+
+# A log entry written in the middle of one of rbd's lines ("rbd: create error: (17) File exists<entry>\n\n"
+# and rbd's own newline after it): the line's newline goes back before the entry, as when they do not collide.
+LOG_INSIDE_LINE = (r"([^\n])(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+[+-]\d{4} [0-9a-f]+ +-?\d+ [^\n]*\n\n?)\n",
+                   "\\1\n\\2")
 
 
 def normalize(text):
+    text = re.sub(LOG_INSIDE_LINE[0], LOG_INSIDE_LINE[1], text)
     for pattern, replacement in RULES:
         text = re.sub(pattern, replacement, text)
     return text

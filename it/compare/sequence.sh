@@ -1,5 +1,6 @@
 # The guide's sequence (shared/reference/rbd-mirroring.rst), as it/reference/capture/30-mirroring.sh ran it
-# before starting rbd-mirror, plus the single-site promotion steps and the guide's closing pool disable.
+# before starting rbd-mirror, plus the single-site promotion steps, image name and removal refusals (librbd's
+# reasons on stderr) and the guide's closing pool disable.
 # Sourced by compare-with-rbd.sh, which defines the step functions:
 #   step SITE 'ARGS'                  run `rbd|rbdm --cluster SITE ARGS` and record it
 #   step_in FILE SITE 'ARGS'          same, FILE's content on standard input
@@ -127,6 +128,20 @@ guide_sequence() {
   step site-a 'snap ls --all image-pool/image-1'
   step site-a 'snap ls --all image-pool/image-1 --format json --pretty-format'
   step site-b 'mirror image status image-pool/image-1'
+  # Image names and removal: librbd's reasons, then rbd's errors; mirror-snapshots go with a removed image
+  step site-a 'create --size 1G image-pool/image-1'
+  step site-a 'create --size 1G image-pool/image-rm'
+  step site-a 'rename image-pool/image-rm image-pool/image-1'
+  step site-a 'rename image-pool/image-rm image-pool/image-rm'
+  step site-a 'rename image-pool/no-such-image image-pool/image-x'
+  step site-a 'mirror image enable image-pool/image-rm snapshot'
+  step site-a 'mirror image snapshot image-pool/image-rm'
+  step site-a 'snap create image-pool/image-rm@user-snap'
+  step site-a 'rm image-pool/image-rm'
+  step site-a 'snap rm image-pool/image-rm@user-snap'
+  step site-a 'rm image-pool/image-rm'
+  step site-a 'snap ls --all image-pool/image-rm'
+  step site-a 'rm image-pool/image-rm'
   # Promotion and demotion on one site (no peer daemon: an image demoted here promotes without force)
   step site-a 'mirror image promote image-pool/image-1'
   step site-a 'mirror image resync image-pool/image-1'
