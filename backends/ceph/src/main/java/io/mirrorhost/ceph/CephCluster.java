@@ -377,6 +377,12 @@ final class CephCluster implements Cluster {
         return blocking(() -> mon.configKeyList(prefix));
     }
 
+    @Override
+    public Future<Boolean> configKeyCompareAndSet(String key, String expected, String value) {
+        return Future.failedFuture(new ClusterException(Errno.EOPNOTSUPP,
+                "the monitor's config-key store has no compare-and-set"));
+    }
+
     // --- auth (ceph auth get-or-create/get/ls/rm, through the monitor) ---
 
     @Override

@@ -422,6 +422,21 @@ public final class EmbeddedCluster implements Cluster {
     }
 
     @Override
+    public Future<Boolean> configKeyCompareAndSet(String key, String expected, String value) {
+        return tx(t -> {
+            if (key == null || key.isEmpty()) {
+                throw ClusterException.invalid("config-key must not be empty");
+            }
+            Optional<String> current = t.queryOne("SELECT value FROM config_keys WHERE key = ?", r -> r.getString(1), key);
+            if (!current.equals(Optional.ofNullable(expected))) {
+                return false;
+            }
+            t.update("INSERT OR REPLACE INTO config_keys (key, value) VALUES (?, ?)", key, value);
+            return true;
+        });
+    }
+
+    @Override
     public Future<Void> configKeyRemove(String key) {
         return tx(t -> {
             if (t.update("DELETE FROM config_keys WHERE key = ?", key) == 0) {

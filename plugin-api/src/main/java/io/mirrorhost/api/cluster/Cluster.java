@@ -91,6 +91,13 @@ public interface Cluster {
 
     Future<Map<String, String>> configKeyList(String prefix);
 
+    /**
+     * Sets {@code key} to {@code value} only if it holds {@code expected} now ({@code null}: only if it is
+     * absent), atomically; true when it was set. What a lease needs to have one holder. The monitor's
+     * config-key service has no such operation: the Ceph backend fails with EOPNOTSUPP.
+     */
+    Future<Boolean> configKeyCompareAndSet(String key, String expected, String value);
+
     // --- the auth database (the monitor's auth get-or-create / get / ls / rm) ---
 
     /**

@@ -2,6 +2,7 @@ package io.mirrorhost.embedded.net;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorhost.api.Errno;
@@ -211,6 +212,27 @@ abstract class ClusterContractTest {
         await(cluster.configKeySet("test/a", "alpha"));
         assertEquals(Optional.of("alpha"), await(cluster.configKeyGet("test/a")));
         assertEquals("alpha", await(cluster.configKeyList("test/")).get("test/a"));
+    }
+
+    @Test
+    void configKeyCompareAndSetChangesOnlyWhatItExpected() {
+        assertTrue(await(cluster.configKeyCompareAndSet("test/lease", null, "one")), "absent as expected");
+        assertFalse(await(cluster.configKeyCompareAndSet("test/lease", null, "two")), "no longer absent");
+        assertFalse(await(cluster.configKeyCompareAndSet("test/lease", "zero", "two")));
+        assertEquals(Optional.of("one"), await(cluster.configKeyGet("test/lease")));
+        assertTrue(await(cluster.configKeyCompareAndSet("test/lease", "one", "two")));
+        assertEquals(Optional.of("two"), await(cluster.configKeyGet("test/lease")));
+    }
+
+    @Test
+    void concurrentCompareAndSetsOfOneValueLetExactlyOneWin() {
+        await(cluster.configKeySet("test/race", "free"));
+        List<Future<Boolean>> tries = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            tries.add(cluster.configKeyCompareAndSet("test/race", "free", "taken by " + i));
+        }
+        await(Future.all(tries));
+        assertEquals(1, tries.stream().filter(Future::result).count());
     }
 
     @Test

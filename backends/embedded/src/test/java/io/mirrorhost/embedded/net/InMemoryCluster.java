@@ -186,6 +186,14 @@ final class InMemoryCluster {
         return Future.succeededFuture();
     }
 
+    public synchronized Future<Boolean> configKeyCompareAndSet(String key, String expected, String value) {
+        if (!java.util.Objects.equals(configKeys.get(key), expected)) {
+            return Future.succeededFuture(false);
+        }
+        configKeys.put(key, value);
+        return Future.succeededFuture(true);
+    }
+
     public synchronized Future<Void> configKeyRemove(String key) {
         if (configKeys.remove(key) == null) {
             return Future.failedFuture(ClusterException.notFound("config-key " + key + " does not exist"));
