@@ -34,6 +34,11 @@ final class ModuleStore implements KeyValueStore {
     }
 
     @Override
+    public Future<Boolean> compareAndSet(String key, String expected, String value) {
+        return cluster.configKeyCompareAndSet(prefix + key, expected, value);
+    }
+
+    @Override
     public Future<Map<String, String>> list(String keyPrefix) {
         return cluster.configKeyList(prefix + keyPrefix).map(found -> {
             Map<String, String> own = new TreeMap<>();

@@ -18,4 +18,11 @@ public interface KeyValueStore {
 
     /** Every key starting with {@code prefix} (the empty prefix lists them all), in key order. */
     Future<Map<String, String>> list(String prefix);
+
+    /**
+     * Sets {@code key} to {@code value} only if it holds {@code expected} now ({@code null}: only if it is
+     * absent), atomically across every host instance; true when it was set. Fails with EOPNOTSUPP where
+     * the cluster cannot (Ceph's config-key store).
+     */
+    Future<Boolean> compareAndSet(String key, String expected, String value);
 }

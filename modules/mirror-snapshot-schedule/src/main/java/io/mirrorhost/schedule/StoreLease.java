@@ -1,7 +1,9 @@
 package io.mirrorhost.schedule;
 
 import io.mirrorhost.api.Clock;
+import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.KeyValueStore;
+import io.mirrorhost.api.cluster.ClusterException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -10,9 +12,10 @@ import org.slf4j.Logger;
 
 /**
  * Leadership as a lease in the module store ({@code scheduler_lease}: owner and expiry), renewed
- * every third of its length; a standby takes it once it has expired. The store offers no
- * compare-and-set, so two standbys racing for an expired lease are told apart by reading it back
- * after writing; a real lock (Hazelcast, or an omap compare in the SPI) closes that window.
+ * every third of its length; a standby takes it once it has expired. Taking and renewing are a
+ * compare-and-set against the lease as read, so of two standbys racing for an expired lease one
+ * wins. Where the store has no compare-and-set (Ceph's config-key), the write is read back instead,
+ * which leaves a window where both may lead until the loser's next renewal (Hazelcast closes it).
  */
 final class StoreLease implements Leadership {
     static final String KEY = "scheduler_lease";
@@ -25,6 +28,7 @@ final class StoreLease implements Leadership {
     private Clock.Timer timer;
     private volatile boolean leader;
     private Runnable onGained = () -> { };
+    private boolean compareAndSet = true;
 
     StoreLease(KeyValueStore store, Clock clock, Duration length, String owner, Logger log) {
         this.store = store;
@@ -57,9 +61,9 @@ final class StoreLease implements Leadership {
                 setLeader(false);
                 return Future.succeededFuture();
             }
-            JsonObject mine = new JsonObject().put("owner", owner).put("expires", now.plus(length).toString());
-            return store.put(KEY, mine.encode()).compose(v -> store.get(KEY)).map(readBack -> {
-                setLeader(readBack.map(JsonObject::new).map(j -> owner.equals(j.getString("owner"))).orElse(false));
+            String mine = new JsonObject().put("owner", owner).put("expires", now.plus(length).toString()).encode();
+            return take(current.orElse(null), mine).map(won -> {
+                setLeader(won);
                 return (Void) null;
             });
         }).recover(e -> {
@@ -67,6 +71,27 @@ final class StoreLease implements Leadership {
             setLeader(false);
             return Future.succeededFuture();
         });
+    }
+
+    /** Replaces the lease as read with ours; true when ours is what the store now holds. */
+    private Future<Boolean> take(String asRead, String mine) {
+        if (!compareAndSet) {
+            return putAndReadBack(mine);
+        }
+        return store.compareAndSet(KEY, asRead, mine).recover(e -> {
+            if (ClusterException.errnoOf(e) != Errno.EOPNOTSUPP) {
+                return Future.failedFuture(e);
+            }
+            compareAndSet = false;
+            log.warn("scheduler lease: the module store has no compare-and-set; two standbys may both lead for a"
+                    + " moment after a failover");
+            return putAndReadBack(mine);
+        });
+    }
+
+    private Future<Boolean> putAndReadBack(String mine) {
+        return store.put(KEY, mine).compose(v -> store.get(KEY)).map(readBack -> readBack.map(JsonObject::new)
+                .map(j -> owner.equals(j.getString("owner"))).orElse(false));
     }
 
     private void setLeader(boolean now) {

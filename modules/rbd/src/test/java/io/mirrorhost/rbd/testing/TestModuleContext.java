@@ -73,6 +73,17 @@ public final class TestModuleContext implements ModuleContext {
             }
 
             @Override
+            public Future<Boolean> compareAndSet(String key, String expected, String value) {
+                synchronized (store) {
+                    if (!java.util.Objects.equals(store.get(key), expected)) {
+                        return Future.succeededFuture(false);
+                    }
+                    store.put(key, value);
+                    return Future.succeededFuture(true);
+                }
+            }
+
+            @Override
             public Future<Map<String, String>> list(String prefix) {
                 Map<String, String> found = new TreeMap<>();
                 store.tailMap(prefix).forEach((k, v) -> {
