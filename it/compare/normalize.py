@@ -34,17 +34,22 @@ RULES = [
 LOG_LINE = re.compile(r"(librbd:|cls_rbd:)")
 
 
-# A log entry written in the middle of one of rbd's lines ("rbd: create error: (17) File exists<entry>\n\n"
-# and rbd's own newline after it): the line's newline goes back before the entry, as when they do not collide.
-LOG_INSIDE_LINE = (r"([^\n])(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+[+-]\d{4} [0-9a-f]+ +-?\d+ [^\n]*\n\n?)\n",
-                   "\\1\n\\2")
+# One entry of librbd's log with its prefix (time, thread, level) and the blank line written after it.
+LOG_ENTRY = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+[+-]\d{4} [0-9a-f]+ +-?\d+ [^\n]*\n\n?")
 
 
 def normalize(text):
-    text = re.sub(LOG_INSIDE_LINE[0], LOG_INSIDE_LINE[1], text)
     for pattern, replacement in RULES:
         text = re.sub(pattern, replacement, text)
     return text
+
+
+def log_entries_out(stderr):
+    """rbd writes its messages piece by piece, so a log entry can land anywhere, even inside one of rbd's
+    lines ("rbd: rename error: <entry>(2) No such file or directory"): entries are taken out of the text
+    and put after it, where librbd_logs_last orders them."""
+    body = stderr[:-1]
+    return LOG_ENTRY.sub("", body) + "".join(LOG_ENTRY.findall(body)) + stderr[-1:]
 
 
 def librbd_logs_last(stderr):
@@ -66,7 +71,11 @@ def librbd_logs_last(stderr):
 
 
 # a record: "exit code: N\nstdout:\n<stdout>\nstderr:\n<stderr>\n"
-text = normalize(sys.stdin.read())
+text = sys.stdin.read()
+head, sep, stderr = text.partition("\nstderr:\n")
+if sep:
+    text = head + sep + log_entries_out(stderr)
+text = normalize(text)
 head, sep, stderr = text.partition("\nstderr:\n")
 if sep:
     text = head + sep + librbd_logs_last(stderr[:-1]) + "\n"

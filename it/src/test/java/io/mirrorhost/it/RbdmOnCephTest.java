@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -302,15 +304,23 @@ class RbdmOnCephTest {
         assertEquals(stderrLines(rbd.err()), stderrLines(ours.err()), what);
     }
 
+    /** One entry of librbd's log: time, thread and level, then the line (with the request's address). */
+    private static final Pattern LOG_ENTRY = Pattern.compile(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+[+-]\\d{4} [0-9a-f]+ +-?\\d+ ([^\\n]*)\\n");
+
     /**
-     * Standard error line by line without librbd's log prefix (time, thread, level) and request address,
-     * progress carriage returns and blank lines, sorted: librbd logs from its own thread, so where its lines
-     * land among rbd's varies from run to run.
+     * Standard error's lines, sorted, without librbd's log prefix and request address, progress carriage
+     * returns and blank lines: rbd writes its messages piece by piece and librbd logs from its own thread,
+     * so its entries land anywhere, even inside one of rbd's lines ({@code rbd: rename error: <entry>(2) ...}).
      */
     private static List<String> stderrLines(String stderr) {
-        return stderr.replace("\r", "").lines()
-                .map(l -> l.replaceFirst("^\\S+ \\S+ +-1 ", "").replaceFirst("^(librbd\\S*: )0x[0-9a-f]+ ", "$1"))
-                .filter(l -> !l.isEmpty()).sorted().toList();
+        List<String> lines = new ArrayList<>();
+        Matcher entry = LOG_ENTRY.matcher(stderr);
+        while (entry.find()) {
+            lines.add(entry.group(1).replaceFirst("^(librbd\\S*: )0x[0-9a-f]+ ", "$1"));
+        }
+        entry.replaceAll("").replace("\r", "").lines().filter(l -> !l.isEmpty()).forEach(lines::add);
+        return lines.stream().sorted().toList();
     }
 
     private static String[] withArgs(String[] command, String... more) {
