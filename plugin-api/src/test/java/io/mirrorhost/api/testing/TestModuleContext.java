@@ -13,8 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +28,7 @@ public final class TestModuleContext implements ModuleContext {
     private final Cluster cluster;
     private final Clock clock;
     private final Map<String, String> options = new HashMap<>();
-    private final TreeMap<String, String> store = new TreeMap<>();
+    private final InMemoryKeyValueStore store = new InMemoryKeyValueStore();
     private final Logger logger;
     private Function<PeerConnection, Future<Cluster>> peers = peer ->
             Future.failedFuture(new ClusterException(Errno.ECONNREFUSED, "no peer in this test: " + peer));
@@ -59,13 +57,6 @@ public final class TestModuleContext implements ModuleContext {
         return this;
     }
 
-    /** The store's contents, for assertions. */
-    public Map<String, String> storeContents() {
-        synchronized (store) {
-            return Map.copyOf(store);
-        }
-    }
-
     @Override
     public Vertx vertx() {
         return vertx;
@@ -88,54 +79,7 @@ public final class TestModuleContext implements ModuleContext {
 
     @Override
     public KeyValueStore store() {
-        return new KeyValueStore() {
-            @Override
-            public Future<Optional<String>> get(String key) {
-                synchronized (store) {
-                    return Future.succeededFuture(Optional.ofNullable(store.get(key)));
-                }
-            }
-
-            @Override
-            public Future<Void> put(String key, String value) {
-                synchronized (store) {
-                    store.put(key, value);
-                }
-                return Future.succeededFuture();
-            }
-
-            @Override
-            public Future<Void> remove(String key) {
-                synchronized (store) {
-                    store.remove(key);
-                }
-                return Future.succeededFuture();
-            }
-
-            @Override
-            public Future<Boolean> compareAndSet(String key, String expected, String value) {
-                synchronized (store) {
-                    if (!java.util.Objects.equals(store.get(key), expected)) {
-                        return Future.succeededFuture(false);
-                    }
-                    store.put(key, value);
-                    return Future.succeededFuture(true);
-                }
-            }
-
-            @Override
-            public Future<Map<String, String>> list(String prefix) {
-                synchronized (store) {
-                    Map<String, String> result = new TreeMap<>();
-                    store.tailMap(prefix, true).forEach((k, v) -> {
-                        if (k.startsWith(prefix)) {
-                            result.put(k, v);
-                        }
-                    });
-                    return Future.succeededFuture(result);
-                }
-            }
-        };
+        return store;
     }
 
     @Override

@@ -5,14 +5,12 @@ import io.mirrorhost.api.KeyValueStore;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.PeerConnection;
+import io.mirrorhost.api.testing.InMemoryKeyValueStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +22,7 @@ public final class TestModuleContext implements ModuleContext {
     private final Vertx vertx;
     private final Cluster cluster;
     private final Map<String, String> options;
-    private final ConcurrentSkipListMap<String, String> store = new ConcurrentSkipListMap<>();
+    private final InMemoryKeyValueStore store = new InMemoryKeyValueStore();
 
     public TestModuleContext(Vertx vertx, Cluster cluster, Map<String, String> options) {
         this.vertx = vertx;
@@ -54,46 +52,7 @@ public final class TestModuleContext implements ModuleContext {
 
     @Override
     public KeyValueStore store() {
-        return new KeyValueStore() {
-            @Override
-            public Future<Optional<String>> get(String key) {
-                return Future.succeededFuture(Optional.ofNullable(store.get(key)));
-            }
-
-            @Override
-            public Future<Void> put(String key, String value) {
-                store.put(key, value);
-                return Future.succeededFuture();
-            }
-
-            @Override
-            public Future<Void> remove(String key) {
-                store.remove(key);
-                return Future.succeededFuture();
-            }
-
-            @Override
-            public Future<Boolean> compareAndSet(String key, String expected, String value) {
-                synchronized (store) {
-                    if (!java.util.Objects.equals(store.get(key), expected)) {
-                        return Future.succeededFuture(false);
-                    }
-                    store.put(key, value);
-                    return Future.succeededFuture(true);
-                }
-            }
-
-            @Override
-            public Future<Map<String, String>> list(String prefix) {
-                Map<String, String> found = new TreeMap<>();
-                store.tailMap(prefix).forEach((k, v) -> {
-                    if (k.startsWith(prefix)) {
-                        found.put(k, v);
-                    }
-                });
-                return Future.succeededFuture(found);
-            }
-        };
+        return store;
     }
 
     @Override
