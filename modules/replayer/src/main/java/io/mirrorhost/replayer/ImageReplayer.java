@@ -39,9 +39,52 @@ import java.util.Set;
  * Replays one image (by global id) from the peer: reads both copies, asks {@link SnapshotReplayer}
  * for the next action, executes it, and repeats until there is nothing to do; a change
  * notification on either image, or {@link #kick()}, starts it again. Runs on the module's context;
- * one pass at a time.
+ * one pass at a time. Where the replay stands is its {@link Phase}; whether a pass is under way,
+ * its {@link Pass}.
  */
 final class ImageReplayer {
+    /** Where this image's replay stands. STOPPED and FINISHED are final: nothing leaves them. */
+    enum Phase {
+        /**
+         * Not replaying: new, or the last pass ended with a Stop action or failed, so the next pass
+         * starts with bootstrap again (a local primary found then is "local image is primary").
+         * Leaves on a copy (SYNCING or REPLAYING), Idle (REPLAYING), Finished, or {@link #stop()}.
+         */
+        BOOTSTRAPPING,
+        /**
+         * The first, full copy of the image is under way: its progress is reported as
+         * {@code up+syncing}. Leaves when it completes (REPLAYING), on a Stop action or a failure
+         * (BOOTSTRAPPING), or on {@link #stop()}.
+         */
+        SYNCING,
+        /**
+         * Past bootstrap: copying deltas or waiting for the next primary snapshot (a local primary
+         * found now was force promoted). Leaves on a full copy (SYNCING), a Stop action or a failure
+         * (BOOTSTRAPPING), Finished, or {@link #stop()}.
+         */
+        REPLAYING,
+        /** {@link #stop()} was called: copies cancel, no status is written, no pass starts. */
+        STOPPED,
+        /** Neither copy exists: handles closed, statuses removed; the namespace replayer drops it. */
+        FINISHED;
+
+        boolean isFinal() {
+            return this == STOPPED || this == FINISHED;
+        }
+
+        /** Whether replay got past bootstrap in this run (the snapshot replayer's input). */
+        boolean pastBootstrap() {
+            return this == SYNCING || this == REPLAYING;
+        }
+    }
+
+    /** Whether a pass is under way: a kick during one asks for one more right after it. */
+    enum Pass {
+        NONE,
+        RUNNING,
+        RUNNING_THEN_AGAIN
+    }
+
     static final int MAX_STEPS_PER_PASS = 10_000;
     /**
      * At most one durable copy-progress record and one syncing status per interval (each costs a
@@ -66,17 +109,14 @@ final class ImageReplayer {
     private String remoteImageId;
     private Image localImage;
     private String localImageId;
-    private boolean running;
-    private boolean again;
-    private boolean stopped;
-    private boolean replaying;
-    private boolean finished;
+    private Phase phase = Phase.BOOTSTRAPPING;
+    private Pass pass = Pass.NONE;
     private SyncProgress syncing;
     private SnapInfo syncingSnap;
     /** Syncing statuses are written when the percent changes, not for every object. */
     private int publishedPercent = -1;
     private final Pacer syncingStatus;
-    private boolean initialSync;
+    private final Executor executor = new Executor();
     private ImageSide lastLocal;
     private ImageSide lastRemote;
     private int pending;
@@ -92,7 +132,7 @@ final class ImageReplayer {
     }
 
     boolean finished() {
-        return finished;
+        return phase == Phase.FINISHED;
     }
 
     StatusTracker.Status status() {
@@ -102,28 +142,28 @@ final class ImageReplayer {
     /** Starts a pass, or another one right after the running pass. */
     void kick() {
         settings.context().runOnContext(v -> {
-            if (stopped || finished) {
+            if (phase.isFinal()) {
                 return;
             }
-            if (running) {
-                again = true;
+            if (pass != Pass.NONE) {
+                pass = Pass.RUNNING_THEN_AGAIN;
                 return;
             }
-            running = true;
-            again = false;
+            pass = Pass.RUNNING;
             if (status.current() == null) {
                 publish(StatusTracker.starting());
             }
-            pass().onComplete(ar -> {
+            runPass(0).onComplete(ar -> {
                 if (ar.failed()) {
-                    replaying = false;
+                    enter(Phase.BOOTSTRAPPING);
                     Throwable cause = ar.cause().getCause() != null ? ar.cause().getCause() : ar.cause();
                     settings.logger().warn("image {}: {}: {} {}", globalId, ar.cause().getMessage(),
                             ClusterException.errnoOf(cause).describe(), cause.getMessage());
                     publish(new StatusTracker.Status(MirrorImageStatusState.ERROR, describe(ar.cause())));
                     closeImages();
                 }
-                running = false;
+                boolean again = pass == Pass.RUNNING_THEN_AGAIN;
+                pass = Pass.NONE;
                 if (again) {
                     kick();
                 }
@@ -131,21 +171,24 @@ final class ImageReplayer {
         });
     }
 
+    /** Moves to {@code next}, unless the replayer already stopped or finished. */
+    private void enter(Phase next) {
+        if (!phase.isFinal()) {
+            phase = next;
+        }
+    }
+
     Future<Void> stop() {
         Promise<Void> done = Promise.promise();
         settings.context().runOnContext(v -> {
-            stopped = true;
+            enter(Phase.STOPPED);
             closeImages().onComplete(ar -> done.complete());
         });
         return done.future();
     }
 
     /** Decides and executes actions until the replayer has to wait. */
-    private Future<Void> pass() {
-        return pass(0);
-    }
-
-    private Future<Void> pass(int step) {
+    private Future<Void> runPass(int step) {
         if (step == MAX_STEPS_PER_PASS) {
             // every step changes one copy; this many in a row means the two sides never settle
             return Future.failedFuture(new StepFailure("replay does not converge", null));
@@ -159,32 +202,61 @@ final class ImageReplayer {
                     .onSuccess(more -> settings.logger().debug("image {}: {} (read both sides {} ms, step {} ms)",
                             globalId, action.getClass().getSimpleName(), (gathered - started) / 1_000_000,
                             (System.nanoTime() - gathered) / 1_000_000))
-                    .compose(more -> more && !stopped ? pass(step + 1) : Future.succeededFuture());
+                    .compose(more -> more && phase != Phase.STOPPED ? runPass(step + 1) : Future.succeededFuture());
         });
     }
 
     /** rbd-mirror's failure text for a step (notes §2.4), shown in an {@code up+error} status. */
     static String failureText(ReplayAction action) {
-        if (action instanceof ReplayAction.CreateLocalImage) {
+        return action.handle(FAILURE_TEXT);
+    }
+
+    private static final ReplayAction.Handler<String> FAILURE_TEXT = new ReplayAction.Handler<>() {
+        @Override
+        public String createLocalImage(ReplayAction.CreateLocalImage action) {
             return "error bootstrapping replay";
         }
-        if (action instanceof ReplayAction.PruneLocalSnapshot) {
-            return "failed to prune non-primary snapshot";
-        }
-        if (action instanceof ReplayAction.UnlinkRemoteSnapshot) {
-            return "failed to unlink local peer from remote image";
-        }
-        if (action instanceof ReplayAction.CopySnapshot) {
-            return "failed to copy remote image";
-        }
-        if (action instanceof ReplayAction.RenameLocalImage) {
-            return "failed to apply remote image state";
-        }
-        if (action instanceof ReplayAction.DeleteLocalImage) {
+
+        @Override
+        public String deleteLocalImage(ReplayAction.DeleteLocalImage action) {
             return "failed to delete local image";
         }
-        return "failed to update image status";
-    }
+
+        @Override
+        public String renameLocalImage(ReplayAction.RenameLocalImage action) {
+            return "failed to apply remote image state";
+        }
+
+        @Override
+        public String pruneLocalSnapshot(ReplayAction.PruneLocalSnapshot action) {
+            return "failed to prune non-primary snapshot";
+        }
+
+        @Override
+        public String unlinkRemoteSnapshot(ReplayAction.UnlinkRemoteSnapshot action) {
+            return "failed to unlink local peer from remote image";
+        }
+
+        @Override
+        public String copySnapshot(ReplayAction.CopySnapshot action) {
+            return "failed to copy remote image";
+        }
+
+        @Override
+        public String idle(ReplayAction.Idle action) {
+            return "failed to update image status";
+        }
+
+        @Override
+        public String stop(ReplayAction.Stop action) {
+            return "failed to update image status";
+        }
+
+        @Override
+        public String finished(ReplayAction.Finished action) {
+            return "failed to update image status";
+        }
+    };
 
     /**
      * Reads the local copy first: a local primary needs nothing from the peer (and is reported as
@@ -214,7 +286,7 @@ final class ImageReplayer {
         lastLocal = local;
         lastRemote = remote;
         return new ReplayInput(local, remote, settings.localMirrorUuid(), settings.remoteMirrorUuid(),
-                settings.remotePeerUuid(), resync, replaying, settings.maxSnapshots().getAsInt());
+                settings.remotePeerUuid(), resync, phase.pastBootstrap(), settings.maxSnapshots().getAsInt());
     }
 
     private MirrorImageInfo find(Map<String, MirrorImageInfo> infos, boolean remote) {
@@ -296,48 +368,72 @@ final class ImageReplayer {
 
     /** Executes one action; true when the replayer should look again at once. */
     private Future<Boolean> execute(ReplayAction action) {
-        if (action instanceof ReplayAction.CreateLocalImage) {
-            return createLocalImage().map(true);
+        return action.handle(executor);
+    }
+
+    private final class Executor implements ReplayAction.Handler<Future<Boolean>> {
+        @Override
+        public Future<Boolean> createLocalImage(ReplayAction.CreateLocalImage action) {
+            return ImageReplayer.this.createLocalImage().map(true);
         }
-        if (action instanceof ReplayAction.DeleteLocalImage delete) {
+
+        @Override
+        public Future<Boolean> deleteLocalImage(ReplayAction.DeleteLocalImage delete) {
             publish(new StatusTracker.Status(MirrorImageStatusState.STOPPED, delete.description()));
-            return deleteLocalImage().map(delete.resync());
+            return ImageReplayer.this.deleteLocalImage().map(delete.resync());
         }
-        if (action instanceof ReplayAction.RenameLocalImage rename) {
+
+        @Override
+        public Future<Boolean> renameLocalImage(ReplayAction.RenameLocalImage rename) {
             return on(settings.local().renameImage(new ImageSpec(settings.localNamespace(), lastLocal.name()),
                     rename.newName())).compose(v -> closeImages()).map(true);
         }
-        if (action instanceof ReplayAction.PruneLocalSnapshot prune) {
+
+        @Override
+        public Future<Boolean> pruneLocalSnapshot(ReplayAction.PruneLocalSnapshot prune) {
             return on(localImage.removeSnapById(prune.localSnapId())).map(true);
         }
-        if (action instanceof ReplayAction.UnlinkRemoteSnapshot unlink) {
+
+        @Override
+        public Future<Boolean> unlinkRemoteSnapshot(ReplayAction.UnlinkRemoteSnapshot unlink) {
             Future<Void> unlinked = on(remoteImage.mirrorSnapshotUnlinkPeer(unlink.remoteSnapId(), settings.remotePeerUuid()));
             // the backend removes a snapshot left with no peer and no longer newest (librbd's
             // UnlinkPeerRequest), or the primary's pruning got there first: gone is done
             return (unlink.removeSnapshot() ? unlinked.compose(v -> on(remoteImage.removeSnapById(unlink.remoteSnapId())))
                     : unlinked).recover(ImageReplayer::goneIsDone).map(true);
         }
-        if (action instanceof ReplayAction.CopySnapshot copy) {
-            replaying = true;
-            return copySnapshot(copy).map(true);
+
+        @Override
+        public Future<Boolean> copySnapshot(ReplayAction.CopySnapshot copy) {
+            boolean initial = copy.remoteStart() == null;
+            enter(initial ? Phase.SYNCING : Phase.REPLAYING);
+            return ImageReplayer.this.copySnapshot(copy).onSuccess(v -> enter(Phase.REPLAYING)).map(true);
         }
-        if (action instanceof ReplayAction.Idle idle) {
-            replaying = true;
+
+        @Override
+        public Future<Boolean> idle(ReplayAction.Idle idle) {
+            enter(Phase.REPLAYING);
             pending = idle.pendingSnapshots();
             publish(new StatusTracker.Status(MirrorImageStatusState.REPLAYING, replayStatus(null).description()));
             return Future.succeededFuture(false);
         }
-        if (action instanceof ReplayAction.Stop stop) {
+
+        @Override
+        public Future<Boolean> stop(ReplayAction.Stop stop) {
             // the images stay watched: a change on either side (the peer copying our demotion after
             // a transient split-brain, a promotion) is looked at at once, not at the next refresh;
             // the handles go, as rbd-mirror holds none while stopped (a peer removing its copy of
             // the image would find it in use otherwise)
-            replaying = false;
+            enter(Phase.BOOTSTRAPPING);
             publish(new StatusTracker.Status(stop.state(), stop.description()));
             return closeHandles().map(false);
         }
-        finished = true;
-        return closeImages().compose(v -> removeStatuses()).map(false);
+
+        @Override
+        public Future<Boolean> finished(ReplayAction.Finished action) {
+            enter(Phase.FINISHED);
+            return closeImages().compose(v -> removeStatuses()).map(false);
+        }
     }
 
     private Future<Void> createLocalImage() {
@@ -393,7 +489,7 @@ final class ImageReplayer {
             if (failure instanceof ClusterException e && e.errno() == Errno.ENOENT) {
                 return Future.succeededFuture();
             }
-            if (stopped || !(failure instanceof ClusterException e && e.errno() == Errno.EBUSY)) {
+            if (phase == Phase.STOPPED || !(failure instanceof ClusterException e && e.errno() == Errno.EBUSY)) {
                 return Future.failedFuture(failure);
             }
             if (attempt == REMOVE_ATTEMPTS) {
@@ -415,7 +511,6 @@ final class ImageReplayer {
 
     private Future<Void> copyWithSlot(ReplayAction.CopySnapshot copy) {
         pending = copy.pendingSnapshots();
-        initialSync = copy.remoteStart() == null;
         syncingSnap = lastRemote.byId(copy.remoteEnd());
         Future<Long> localSnap = copy.resumeLocalSnapId() != null
                 ? Future.succeededFuture(copy.resumeLocalSnapId())
@@ -450,7 +545,7 @@ final class ImageReplayer {
 
     /** Copies up to each pending user snapshot in turn and takes it; answers where the rest starts. */
     private Future<Long> copyUserSnapshots(List<SnapInfo> segments, Long from) {
-        if (segments.isEmpty() || stopped) {
+        if (segments.isEmpty() || phase == Phase.STOPPED) {
             return Future.succeededFuture(from);
         }
         SnapInfo next = segments.get(0);
@@ -477,7 +572,7 @@ final class ImageReplayer {
                             settings.bandwidth());
                     return copier.copy(atSnap, from, localImage, info.size(), info.objectSize(), progress,
                                     bytes -> stats.bytesRead(settings.clock().now(), bytes),
-                                    recorder == null ? p -> { } : recorder::progressed, () -> stopped)
+                                    recorder == null ? p -> { } : recorder::progressed, () -> phase == Phase.STOPPED)
                             .onSuccess(x -> timing("data copied", started))
                             .compose(x -> on(localImage.flush()))
                             .onSuccess(x -> timing("data flushed", started))
@@ -540,7 +635,7 @@ final class ImageReplayer {
 
         private void record(SyncProgress progress) {
             long prefix = progress.copiedPrefix();
-            if (prefix == recorded || progress.complete() || stopped || localImage == null) {
+            if (prefix == recorded || progress.complete() || phase == Phase.STOPPED || localImage == null) {
                 return;
             }
             // flushed first, so that the recorded progress never runs ahead of durable data
@@ -567,7 +662,7 @@ final class ImageReplayer {
             return;
         }
         publishedPercent = p.percent();
-        if (initialSync) {
+        if (phase == Phase.SYNCING) {
             publish(StatusTracker.initialSync(p.percent()));
         } else {
             publish(new StatusTracker.Status(MirrorImageStatusState.REPLAYING, replayStatus(p).description()));
@@ -585,7 +680,7 @@ final class ImageReplayer {
     }
 
     private void publish(StatusTracker.Status wanted) {
-        if (stopped) {
+        if (phase == Phase.STOPPED) {
             return; // a stopping replayer's failing I/O says nothing about the image
         }
         StatusTracker.Status before = status.current();
@@ -606,7 +701,7 @@ final class ImageReplayer {
     void republish() {
         settings.context().runOnContext(v -> {
             StatusTracker.Status s = status.current();
-            if (s != null && !finished) {
+            if (s != null && phase != Phase.FINISHED) {
                 if (syncing == null && s.state() == MirrorImageStatusState.REPLAYING) {
                     s = new StatusTracker.Status(MirrorImageStatusState.REPLAYING, replayStatus(null).description());
                 }
@@ -668,12 +763,13 @@ final class ImageReplayer {
         }
     }
 
-    /** Brings a result back onto the module's context, where this replayer's state lives. */
+    /** A removal that finds its target gone has done its job. */
     private static Future<Void> goneIsDone(Throwable failure) {
         return failure instanceof ClusterException e && e.errno() == Errno.ENOENT ? Future.succeededFuture()
                 : Future.failedFuture(failure);
     }
 
+    /** Brings a result back onto the module's context, where this replayer's state lives. */
     private <T> Future<T> on(Future<T> future) {
         Promise<T> promise = Promise.promise();
         future.onComplete(ar -> settings.context().runOnContext(v -> promise.handle(ar)));

@@ -9,7 +9,16 @@
  * per global image id. An image replayer only executes: each step it reads both copies, asks the
  * pure {@link io.mirrorhost.replayer.snapshot.SnapshotReplayer} for the next action (create the
  * copy, copy a delta, unlink, prune, stop with a status, delete the copy) and carries it out with
- * {@link io.mirrorhost.replayer.ImageCopier}; statuses go to both sites.
+ * {@link io.mirrorhost.replayer.ImageCopier}; statuses go to both sites. Every action has its
+ * method in {@link io.mirrorhost.replayer.snapshot.ReplayAction.Handler}, so a new action does not
+ * compile until the replayer executes it.
+ *
+ * <p>An image replayer's state is one {@link io.mirrorhost.replayer.ImageReplayer.Phase}:
+ * BOOTSTRAPPING (nothing replayed in this run: new, or after a Stop action or a failed pass),
+ * SYNCING (the first, full copy: reported {@code up+syncing}), REPLAYING (copying deltas or
+ * waiting for the next primary snapshot), and the final STOPPED (the daemon stopped it) and
+ * FINISHED (neither copy exists; its statuses are removed). Passes run one at a time; a change
+ * notification during one asks for one more after it.
  *
  * <p>The replica side uses the SPI's replay calls: {@code Cluster.mirrorCreateNonPrimaryImage},
  * {@code Cluster.openImageForReplay} (the local copy is always opened that way, so it accepts the
