@@ -201,7 +201,12 @@ public final class SnapshotReplayer {
         }
     }
 
-    /** Notes §2.6: the remote scan, split-brain detection and the choice of the next delta. */
+    /**
+     * Notes §2.6: the remote scan, split-brain detection and the choice of the next delta. Only
+     * remote snapshots that list this site's peer uuid count: the primary links each snapshot to
+     * the peers that still have to copy it, so the linked ones are exactly what this site owes
+     * itself, and one this site already unlinked can never be a base again.
+     */
     static final class RemoteScan {
         Long start;
         Long end;
@@ -214,19 +219,27 @@ public final class SnapshotReplayer {
         static RemoteScan of(ReplayInput in, LocalScan local, SnapInfo localNewest, Long initialStart) {
             RemoteScan scan = new RemoteScan();
             scan.start = initialStart;
+            // a copy created but never synced has no mirror-snapshot yet: it gets a full copy
             boolean haveLocal = local.start != null || local.end != null;
             MirrorSnapshotInfo localNs = localNewest == null ? null : localNewest.mirror();
             for (SnapInfo s : in.remote().mirrorSnaps()) {
                 MirrorSnapshotInfo m = s.mirror();
+                // the newest one decides (linked to us or not): a demotion after everything this
+                // site copied ends replay once it is copied
                 scan.remoteDemoted = m.state().isDemoted();
                 if (!m.mirrorPeerUuids().contains(in.remotePeerUuid())) {
                     continue;
                 }
                 if (haveLocal) {
                     if (!localNs.state().isPrimary()) {
+                        // everything before the next target is only kept for us until we let go
+                        // (the base and the target themselves are taken out in decide)
                         if (scan.end == null) {
                             scan.unlink.add(s.id());
                         }
+                        // a complete local copy holds its own primary snapshot, so that one is
+                        // the base; an incomplete one is still copying it, so that one is the
+                        // target (resumed) and only the snapshots before it can be the base
                         if (localNs.complete() && localNs.primarySnapId() >= s.id()) {
                             scan.start = s.id();
                             continue;
@@ -236,6 +249,12 @@ public final class SnapshotReplayer {
                             continue;
                         }
                     } else if (localNs.state() == MirrorSnapshotState.PRIMARY_DEMOTED) {
+                        // we were demoted and the peer promoted: its history continues ours only
+                        // from its copy of our demotion (non-primary demoted, of our newest
+                        // snapshot), which its daemon makes before an orderly promotion. That
+                        // copy is the base. A snapshot linked to us before it (an older demotion
+                        // of the peer, after a failover loop) is split-brain only until the copy
+                        // shows up; a peer promoted without ever copying it (forced) stays so.
                         if (m.state() == MirrorSnapshotState.NON_PRIMARY_DEMOTED
                                 && m.primaryMirrorUuid().equals(in.localMirrorUuid())
                                 && m.primarySnapId() == local.start) {
@@ -249,6 +268,8 @@ public final class SnapshotReplayer {
                         }
                     }
                 } else if (!m.state().isPrimary()) {
+                    // a fresh copy starts from the remote's own data, never from its copy of
+                    // another site's snapshot
                     continue;
                 }
                 scan.pending++;
@@ -257,6 +278,8 @@ public final class SnapshotReplayer {
                     scan.endSnap = s;
                 }
             }
+            // without its base this copy cannot be related to the remote's history (only a delta
+            // from the base would be right), so replacing it is left to an operator's resync
             if (scan.start != null && in.remote().byId(scan.start) == null) {
                 scan.splitBrain = true;
             }
@@ -264,6 +287,9 @@ public final class SnapshotReplayer {
         }
 
         ReplayAction decide(ReplayInput in, LocalScan local) {
+            // unlinking tells the primary a snapshot may go; in a split-brain this site follows
+            // nothing, so it lets go of nothing either. The base stays linked until the delta from
+            // it is copied (without it only a full copy would do), and so does the target.
             if (!splitBrain) {
                 if (start != null) {
                     unlink.remove(start);
@@ -280,9 +306,11 @@ public final class SnapshotReplayer {
                 return error(SPLIT_BRAIN);
             }
             if (end != null) {
+                // an interrupted copy can only be finished from the snapshot it started from
                 if (local.end != null && local.endSnap.mirror().primarySnapId() != end) {
                     return error(SPLIT_BRAIN);
                 }
+                // the primary has not finished taking it yet; its completion notifies us
                 if (!endSnap.mirror().complete()) {
                     return new Idle(pending);
                 }
@@ -291,9 +319,11 @@ public final class SnapshotReplayer {
                         resume ? local.endSnap.mirror().lastCopiedObjectNumber() : 0,
                         endSnap.mirror().state().isDemoted(), pending);
             }
+            // an interrupted copy whose snapshot the remote no longer lists for us
             if (local.end != null) {
                 return error(SPLIT_BRAIN);
             }
+            // everything copied and the remote demoted: nothing comes until a side is promoted
             if (remoteDemoted) {
                 return new Stop(MirrorImageStatusState.UNKNOWN, REMOTE_DEMOTED);
             }
