@@ -67,8 +67,4 @@ final class Snaps {
         boolean primary = probe.promotion() == Promotion.PRIMARY;
         return new ImageSide(new MirrorImageInfo("global-1", state, MirrorImageMode.SNAPSHOT, primary), List.of(snaps));
     }
-
-    static ReplayInput input(ImageSide local, ImageSide remote) {
-        return new ReplayInput(local, remote, LOCAL_UUID, REMOTE_UUID, US, false, false, 5);
-    }
 }

@@ -6,7 +6,6 @@ import static io.mirrorhost.replayer.snapshot.Snaps.US;
 import static io.mirrorhost.replayer.snapshot.Snaps.copying;
 import static io.mirrorhost.replayer.snapshot.Snaps.demoted;
 import static io.mirrorhost.replayer.snapshot.Snaps.incompletePrimary;
-import static io.mirrorhost.replayer.snapshot.Snaps.input;
 import static io.mirrorhost.replayer.snapshot.Snaps.nonPrimary;
 import static io.mirrorhost.replayer.snapshot.Snaps.nonPrimaryDemoted;
 import static io.mirrorhost.replayer.snapshot.Snaps.primary;
@@ -32,7 +31,95 @@ import org.junit.jupiter.api.Test;
 
 class SnapshotReplayerTest {
     static ReplayAction next(ImageSide local, ImageSide remote) {
-        return SnapshotReplayer.next(input(local, remote));
+        return given(local, remote).next();
+    }
+
+    /** The replayer's input: both copies, nothing else asked for, the default limit of 5 snapshots. */
+    static Given given(ImageSide local, ImageSide remote) {
+        return new Given(local, remote);
+    }
+
+    static final class Given {
+        private final ImageSide local;
+        private final ImageSide remote;
+        private boolean resyncRequested;
+        private boolean replaying;
+        private int maxSnapshots = 5;
+
+        private Given(ImageSide local, ImageSide remote) {
+            this.local = local;
+            this.remote = remote;
+        }
+
+        /** An operator flagged the local copy for resync. */
+        Given resyncRequested() {
+            resyncRequested = true;
+            return this;
+        }
+
+        /** The replayer already got past bootstrap in this run. */
+        Given replaying() {
+            replaying = true;
+            return this;
+        }
+
+        Given maxSnapshots(int limit) {
+            maxSnapshots = limit;
+            return this;
+        }
+
+        ReplayAction next() {
+            return SnapshotReplayer.next(new ReplayInput(local, remote, LOCAL_UUID, REMOTE_UUID, US, resyncRequested,
+                    replaying, maxSnapshots));
+        }
+    }
+
+    /** An expected full copy of remote snapshot {@code remoteEnd}. */
+    static Copy fullCopy(long remoteEnd) {
+        return new Copy(null, remoteEnd);
+    }
+
+    /** An expected delta from remote snapshot {@code remoteStart} to {@code remoteEnd}. */
+    static Copy delta(long remoteStart, long remoteEnd) {
+        return new Copy(remoteStart, remoteEnd);
+    }
+
+    static final class Copy {
+        private final Long remoteStart;
+        private final long remoteEnd;
+        private Long localStart;
+        private Long resumeLocalSnapId;
+        private long resumeObject;
+        private boolean demoted;
+
+        private Copy(Long remoteStart, long remoteEnd) {
+            this.remoteStart = remoteStart;
+            this.remoteEnd = remoteEnd;
+        }
+
+        /** The local snapshot that holds the delta's start. */
+        Copy onto(long localSnapId) {
+            localStart = localSnapId;
+            return this;
+        }
+
+        /** Continues the interrupted copy into local snapshot {@code localSnapId} at object {@code object}. */
+        Copy resuming(long localSnapId, long object) {
+            resumeLocalSnapId = localSnapId;
+            resumeObject = object;
+            return this;
+        }
+
+        /** The remote snapshot is a demotion, so the copy is one too. */
+        Copy demoted() {
+            demoted = true;
+            return this;
+        }
+
+        /** The action, with {@code count} remote snapshots left to copy, this one included. */
+        CopySnapshot pending(int count) {
+            return new CopySnapshot(remoteStart, remoteEnd, localStart, resumeLocalSnapId, resumeObject, demoted, count);
+        }
     }
 
     static Stop stop(MirrorImageStatusState state, String description) {
@@ -76,9 +163,8 @@ class SnapshotReplayerTest {
             ImageSide remote = side(primary(1, US));
             assertEquals(stop(MirrorImageStatusState.STOPPED, "local image is primary"),
                     next(side(primary(4)), remote));
-            ReplayInput running = new ReplayInput(side(nonPrimary(2, REMOTE_UUID, 1), primary(4)), remote, LOCAL_UUID,
-                    REMOTE_UUID, US, false, true, 5);
-            assertEquals(stop(MirrorImageStatusState.STOPPED, "force promoted"), SnapshotReplayer.next(running));
+            assertEquals(stop(MirrorImageStatusState.STOPPED, "force promoted"),
+                    given(side(nonPrimary(2, REMOTE_UUID, 1), primary(4)), remote).replaying().next());
         }
 
         @Test
@@ -105,12 +191,10 @@ class SnapshotReplayerTest {
         @Test
         void resyncDeletesTheLocalCopyOnlyWhileTheRemoteIsPrimary() {
             ImageSide local = side(nonPrimary(2, REMOTE_UUID, 1));
-            ReplayInput resync = new ReplayInput(local, side(primary(1, US)), LOCAL_UUID, REMOTE_UUID, US, true,
-                    false, 5);
-            assertEquals(new DeleteLocalImage("resync requested", true), SnapshotReplayer.next(resync));
-            ReplayInput demotedRemote = new ReplayInput(local, side(primary(1, US), demoted(3, US)), LOCAL_UUID,
-                    REMOTE_UUID, US, true, false, 5);
-            assertEquals(CopySnapshot.class, SnapshotReplayer.next(demotedRemote).getClass());
+            assertEquals(new DeleteLocalImage("resync requested", true),
+                    given(local, side(primary(1, US))).resyncRequested().next());
+            assertEquals(CopySnapshot.class,
+                    given(local, side(primary(1, US), demoted(3, US))).resyncRequested().next().getClass());
         }
     }
 
@@ -119,7 +203,7 @@ class SnapshotReplayerTest {
         @Test
         void aFreshCopySyncsTheFirstPrimarySnapshotListingThisSiteInFull() {
             ImageSide remote = side(primary(1, "other"), user(2), primary(3, US), primary(4, US));
-            assertEquals(new CopySnapshot(null, 3, null, null, 0, false, 2), next(side(), remote));
+            assertEquals(fullCopy(3).pending(2), next(side(), remote));
         }
 
         @Test
@@ -131,7 +215,7 @@ class SnapshotReplayerTest {
         @Test
         void theNewestCompleteCopyIsTheBaseOfTheNextDelta() {
             ImageSide local = side(nonPrimary(5, REMOTE_UUID, 3));
-            assertEquals(new CopySnapshot(3L, 4, 5L, null, 0, false, 1), next(local, side(primary(3, US), primary(4, US))));
+            assertEquals(delta(3, 4).onto(5).pending(1), next(local, side(primary(3, US), primary(4, US))));
         }
 
         @Test
@@ -145,14 +229,14 @@ class SnapshotReplayerTest {
             ImageSide remote = side(primary(3, US), primary(4, US));
             assertEquals(new PruneLocalSnapshot(6),
                     next(side(nonPrimary(5, REMOTE_UUID, 3), copying(6, REMOTE_UUID, 4, 0)), remote));
-            assertEquals(new CopySnapshot(null, 3, null, 6L, 0, false, 2),
+            assertEquals(fullCopy(3).resuming(6, 0).pending(2),
                     next(side(copying(6, REMOTE_UUID, 3, 0)), remote));
         }
 
         @Test
         void anInterruptedCopyResumesWhereItStopped() {
             ImageSide local = side(nonPrimary(5, REMOTE_UUID, 3), copying(6, REMOTE_UUID, 4, 17));
-            assertEquals(new CopySnapshot(3L, 4, 5L, 6L, 17, false, 2),
+            assertEquals(delta(3, 4).onto(5).resuming(6, 17).pending(2),
                     next(local, side(primary(3, US), primary(4, US), primary(7, US))));
         }
 
@@ -182,15 +266,12 @@ class SnapshotReplayerTest {
             ImageSide local = side(demoted(1), demoted(2, "peer-x"), demoted(3), demoted(4), demoted(5),
                     nonPrimaryDemoted(6, REMOTE_UUID, 11));
             ImageSide remote = side(primary(10), demoted(11, US));
-            ReplayInput in = new ReplayInput(local, remote, LOCAL_UUID, REMOTE_UUID, US, false, false, 5);
-            assertEquals(new PruneLocalSnapshot(1), SnapshotReplayer.next(in));
+            assertEquals(new PruneLocalSnapshot(1), next(local, remote));
             ImageSide pruned = side(demoted(2, "peer-x"), demoted(3), demoted(4), demoted(5),
                     nonPrimaryDemoted(6, REMOTE_UUID, 11));
-            ReplayInput atLimit = new ReplayInput(pruned, remote, LOCAL_UUID, REMOTE_UUID, US, false, false, 5);
-            assertEquals(stop(MirrorImageStatusState.UNKNOWN, "remote image demoted"), SnapshotReplayer.next(atLimit),
+            assertEquals(stop(MirrorImageStatusState.UNKNOWN, "remote image demoted"), next(pruned, remote),
                     "at the limit nothing more goes; a snapshot a peer still needs never goes");
-            ReplayInput lower = new ReplayInput(pruned, remote, LOCAL_UUID, REMOTE_UUID, US, false, false, 3);
-            assertEquals(new PruneLocalSnapshot(3), SnapshotReplayer.next(lower));
+            assertEquals(new PruneLocalSnapshot(3), given(pruned, remote).maxSnapshots(3).next());
         }
     }
 
@@ -211,7 +292,7 @@ class SnapshotReplayerTest {
         @Test
         void pendingSnapshotsAreSyncedOneAtATimeInOrder() {
             ImageSide local = side(nonPrimary(9, REMOTE_UUID, 3));
-            assertEquals(new CopySnapshot(3L, 4, 9L, null, 0, false, 3),
+            assertEquals(delta(3, 4).onto(9).pending(3),
                     next(local, side(primary(3, US), primary(4, US), primary(5, "other"), primary(6, US),
                             primary(7, US))));
         }
@@ -239,7 +320,7 @@ class SnapshotReplayerTest {
         @Test
         void aRemoteDemotionIsCopiedThenReplayStopsAsDemoted() {
             ImageSide remote = side(primary(3, US), demoted(4, US));
-            assertEquals(new CopySnapshot(3L, 4, 9L, null, 0, true, 1), next(side(nonPrimary(9, REMOTE_UUID, 3)), remote));
+            assertEquals(delta(3, 4).onto(9).demoted().pending(1), next(side(nonPrimary(9, REMOTE_UUID, 3)), remote));
             assertEquals(stop(MirrorImageStatusState.UNKNOWN, "remote image demoted"),
                     next(side(nonPrimaryDemoted(10, REMOTE_UUID, 4)), side(primary(3), demoted(4, US))),
                     "once the old base is unlinked");
@@ -255,7 +336,7 @@ class SnapshotReplayerTest {
             assertEquals(stop(MirrorImageStatusState.UNKNOWN, "remote image demoted"), next(local, synced));
             ImageSide promoted = side(nonPrimary(20, LOCAL_UUID, 1), nonPrimaryDemoted(21, LOCAL_UUID, 2, US),
                     primary(22, US));
-            assertEquals(new CopySnapshot(21L, 22, 2L, null, 0, false, 1), next(local, promoted));
+            assertEquals(delta(21, 22).onto(2).pending(1), next(local, promoted));
         }
 
         @Test
@@ -278,7 +359,7 @@ class SnapshotReplayerTest {
 
         @Test
         void nonPrimaryRemoteSnapshotsAreNeverSyncTargets() {
-            assertEquals(new CopySnapshot(null, 4, null, null, 0, false, 1),
+            assertEquals(fullCopy(4).pending(1),
                     next(side(), side(nonPrimaryDemoted(2, "x", 1, US), primary(4, US))));
         }
     }
