@@ -11,6 +11,7 @@ import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.testing.Deadlines;
 import io.mirrorhost.embedded.EmbeddedCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -412,7 +413,7 @@ public final class ScheduleBench {
     }
 
     private static <T> T await(Future<T> future) {
-        return TwoEmbeddedSites.await(future);
+        return Deadlines.await(future);
     }
 
     private static void deleteTree(Path dir) {

@@ -7,6 +7,7 @@ import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.OutputFormat;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.Clock;
+import io.mirrorhost.api.testing.Deadlines;
 import io.mirrorhost.api.testing.TestModuleContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,12 +41,12 @@ final class SiteModule {
     }
 
     SiteModule start() {
-        TwoEmbeddedSites.await(module.start(context));
+        Deadlines.await(module.start(context));
         return this;
     }
 
     void stop() {
-        TwoEmbeddedSites.await(module.stop());
+        Deadlines.await(module.stop());
     }
 
     SiteModule restart() {

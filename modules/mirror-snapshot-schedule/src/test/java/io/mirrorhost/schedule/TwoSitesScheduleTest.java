@@ -1,8 +1,8 @@
 package io.mirrorhost.schedule;
 
-import static io.mirrorhost.schedule.TwoEmbeddedSites.await;
-import static io.mirrorhost.schedule.TwoEmbeddedSites.eventually;
-import static io.mirrorhost.schedule.TwoEmbeddedSites.mirrorSnaps;
+import static io.mirrorhost.api.testing.Deadlines.await;
+import static io.mirrorhost.api.testing.Deadlines.until;
+import static io.mirrorhost.schedule.ScheduleSites.mirrorSnaps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,13 +41,13 @@ class TwoSitesScheduleTest {
     @TempDir
     Path dir;
 
-    private TwoEmbeddedSites sites;
+    private ScheduleSites sites;
     private final FakeClock clock = new FakeClock(Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofHours(1)));
     private final List<SiteModule> modules = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        sites = new TwoEmbeddedSites(dir);
+        sites = new ScheduleSites(dir);
         sites.mirroredPool(POOL);
     }
 
@@ -79,7 +79,7 @@ class TwoSitesScheduleTest {
     private void advanceAndSettle(SiteModule site, Duration step, int due) {
         clock.advance(step);
         String expected = clock.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        eventually(WAIT, () -> due + " images run at " + expected + ": " + site.statusJson(), () -> site.statusJson()
+        until(WAIT, () -> due + " images run at " + expected + ": " + site.statusJson(), () -> site.statusJson()
                 .stream().filter(o -> expected.equals(((JsonObject) o).getString("last_run"))).count() == due);
     }
 
@@ -159,7 +159,7 @@ class TwoSitesScheduleTest {
         ImageSpec late = image("image-late");
         sites.primary(late, MirrorImageMode.SNAPSHOT);
         clock.advance(Duration.ofMinutes(1));
-        eventually(WAIT, () -> "the new image scheduled: " + a.statusJson(),
+        until(WAIT, () -> "the new image scheduled: " + a.statusJson(),
                 () -> a.statusImages().contains("image-pool/image-late"));
         advanceAndSettle(a, Duration.ofMinutes(29), 3);
         assertEquals(2, snapsOnA(first).size());
@@ -192,11 +192,11 @@ class TwoSitesScheduleTest {
         await(sites.siteA.removeImage(far));
         await(sites.siteA.removePool(other));
         clock.advance(Duration.ofSeconds(60));
-        eventually(WAIT, () -> "schedules of the removed image and pool gone: " + a.ok("ls", "recursive", "true"),
+        until(WAIT, () -> "schedules of the removed image and pool gone: " + a.ok("ls", "recursive", "true"),
                 () -> !a.ok("ls", "recursive", "true").contains("doomed") && !a.ok("ls", "recursive", "true")
                         .contains(other));
         // the rescan that dropped the stale schedules takes the images out of status in a later step
-        eventually(WAIT, () -> "removed images gone from status: " + a.statusImages(),
+        until(WAIT, () -> "removed images gone from status: " + a.statusImages(),
                 () -> a.statusImages().equals(List.of("image-pool/kept")));
         Map<String, String> left = await(sites.siteA.omapGet(PoolNamespace.of(POOL), ScheduleStore.SCHEDULE_OID));
         assertEquals(1, left.size(), "the stale key is removed from the pool's schedule object: " + left);

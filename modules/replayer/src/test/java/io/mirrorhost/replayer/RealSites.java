@@ -1,25 +1,20 @@
 package io.mirrorhost.replayer;
 
+import static io.mirrorhost.api.testing.Deadlines.await;
+
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
-import io.mirrorhost.api.cluster.MirrorMode;
-import io.mirrorhost.api.cluster.MirrorPeerDirection;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.cluster.SnapInfo;
-import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.api.testing.FakeClock;
 import io.mirrorhost.api.testing.TestModuleContext;
 import io.mirrorhost.embedded.EmbeddedCluster;
 import io.mirrorhost.embedded.EmbeddedClusterProvider;
-import io.mirrorhost.embedded.net.AuthRegistry;
-import io.mirrorhost.embedded.net.Capability;
-import io.mirrorhost.embedded.net.ClusterServer;
-import io.mirrorhost.embedded.net.TlsSettings;
+import io.mirrorhost.embedded.testing.TwoEmbeddedSites;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -27,90 +22,33 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * Two real embedded clusters served on free ports and joined as the guide joins two sites (image
- * mirror mode on both, site-a's bootstrap token imported rx-tx on site-b), each with its own
- * replayer module reaching the other site over the network.
+ * The two sites of {@link TwoEmbeddedSites}, joined as the guide joins them (image mirror mode on
+ * pool rbd, site-a's bootstrap token imported rx-tx on site-b), each with its own replayer module
+ * reaching the other site over the network.
  */
-final class RealSites implements AutoCloseable {
+final class RealSites extends TwoEmbeddedSites {
     static final PoolNamespace RBD = PoolNamespace.of("rbd");
 
-    final Vertx vertx = Vertx.vertx();
     final FakeClock clock = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
-    final EmbeddedCluster siteA;
-    EmbeddedCluster siteB;
-    final Path dirB;
-    private ClusterServer serverA;
-    private ClusterServer serverB;
     private final ReplayerModule[] replayers = new ReplayerModule[2];
     /** Whether each site's daemon can reach its peer (a connection attempt fails when not). */
     volatile boolean peersReachable = true;
 
     RealSites(Path dir) {
-        siteA = await(vertx.executeBlocking(() -> EmbeddedCluster.open(vertx, dir.resolve("site-a"))));
-        dirB = dir.resolve("site-b");
-        siteB = await(vertx.executeBlocking(() -> EmbeddedCluster.open(vertx, dirB)));
-        serverA = serve(siteA);
-        serverB = serve(siteB);
-        await(siteA.mirrorSiteNameSet("site-a"));
-        await(siteB.mirrorSiteNameSet("site-b"));
-        for (Cluster site : List.of(siteA, siteB)) {
-            await(site.createPool("rbd"));
-            await(site.initPool("rbd"));
-            await(site.mirrorModeSet(RBD, MirrorMode.IMAGE));
-        }
-        String token = await(siteA.mirrorPeerBootstrapCreate("rbd"));
-        await(siteB.mirrorPeerBootstrapImport("rbd", MirrorPeerDirection.RX_TX, token));
+        super(dir);
+        mirroredPool("rbd");
     }
 
-    private ClusterServer serve(EmbeddedCluster cluster) {
-        return serve(cluster, 0);
-    }
-
-    private ClusterServer serve(EmbeddedCluster cluster, int port) {
-        await(new AuthRegistry(cluster).ensure(AuthRegistry.ADMIN_CLIENT, "admin-key-" + cluster.fsid(),
-                Set.of(Capability.ADMIN)));
-        ClusterServer server = await(ClusterServer.start(vertx, cluster, cluster::asClient, "127.0.0.1", port,
-                TlsSettings.DISABLED));
-        await(server.advertise(cluster, null));
-        return server;
-    }
-
-    /** The network between the sites goes down: neither cluster is served any more. */
-    int[] stopServing() {
-        int[] ports = {serverA.port(), serverB.port()};
-        await(serverA.close());
-        await(serverB.close());
-        return ports;
-    }
-
-    /** Both clusters are served again where they were. */
-    void serveAgain(int[] ports) {
-        serverA = serve(siteA, ports[0]);
-        serverB = serve(siteB, ports[1]);
-    }
-
-    /** Closes site-b here, so that another process may open its data directory. */
-    void closeSiteB() {
+    /** Closes site-b (its replayer first), so that another process may open its data directory. */
+    @Override
+    public void closeSiteB() {
         stopReplayer(1);
-        await(serverB.close());
-        await(siteB.close());
-        siteB = null;
-    }
-
-    void reopenSiteB() {
-        siteB = await(vertx.executeBlocking(() -> EmbeddedCluster.open(vertx, dirB)));
-        serverB = serve(siteB);
-    }
-
-    EmbeddedCluster site(int i) {
-        return i == 0 ? siteA : siteB;
+        super.closeSiteB();
     }
 
     /** Starts the replayer daemon of both sites. */
@@ -144,19 +82,6 @@ final class RealSites implements AutoCloseable {
     }
 
     // --- reading the sites ---
-
-    static List<SnapInfo> mirrorSnaps(Cluster site, ImageSpec spec) {
-        return snaps(site, spec).stream().filter(s -> s.namespace() == SnapNamespace.MIRROR).toList();
-    }
-
-    static List<SnapInfo> snaps(Cluster site, ImageSpec spec) {
-        Image image = await(site.openImage(spec));
-        try {
-            return await(image.listSnaps());
-        } finally {
-            await(image.close());
-        }
-    }
 
     static Optional<SnapInfo> trySnaps(Cluster site, ImageSpec spec, java.util.function.Predicate<SnapInfo> which) {
         try {
@@ -195,19 +120,6 @@ final class RealSites implements AutoCloseable {
         List<MirrorImageGlobalStatus> all = await(site.mirrorImageGlobalStatusList(RBD));
         return all.stream().filter(s -> s.info().globalId().equals(globalId))
                 .flatMap(s -> s.siteStatuses().stream()).filter(s -> s.mirrorUuid().equals(mirrorUuid)).findFirst();
-    }
-
-    static <T> T await(Future<T> future) {
-        try {
-            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new AssertionError(e.getCause());
-        } catch (Exception e) {
-            throw new AssertionError("call did not complete in 30 s", e);
-        }
     }
 
     /**
@@ -260,12 +172,6 @@ final class RealSites implements AutoCloseable {
     public void close() {
         stopReplayer(0);
         stopReplayer(1);
-        await(serverA.close());
-        if (siteB != null) {
-            await(serverB.close());
-            await(siteB.close());
-        }
-        await(siteA.close());
-        await(vertx.close());
+        super.close();
     }
 }

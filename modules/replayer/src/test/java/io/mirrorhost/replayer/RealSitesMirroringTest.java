@@ -1,6 +1,6 @@
 package io.mirrorhost.replayer;
 
-import static io.mirrorhost.replayer.RealSites.await;
+import static io.mirrorhost.api.testing.Deadlines.await;
 import static io.mirrorhost.replayer.RealSites.checksum;
 import static io.mirrorhost.replayer.RealSites.mirrorSnaps;
 import static io.mirrorhost.replayer.RealSites.status;

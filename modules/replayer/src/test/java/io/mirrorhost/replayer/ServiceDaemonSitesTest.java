@@ -1,7 +1,7 @@
 package io.mirrorhost.replayer;
 
+import static io.mirrorhost.api.testing.Deadlines.await;
 import static io.mirrorhost.replayer.RealSites.RBD;
-import static io.mirrorhost.replayer.RealSites.await;
 import static io.mirrorhost.replayer.RealSites.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
