@@ -134,10 +134,10 @@ final class BuiltinCommands {
     /** A module's options as Ceph's {@code module_options} describe them. */
     private static JsonObject moduleOptions(ModuleManager.Slot slot) {
         JsonObject described = new JsonObject();
-        for (OptionSpec o : slot.module.options()) {
+        for (OptionSpec<?> o : slot.module.options()) {
             described.put(o.name(), new JsonObject().put("name", o.name()).put("type", cephType(o.type()))
                     .put("level", "advanced").put("flags", 1)
-                    .put("default_value", o.defaultValue() == null ? "" : o.defaultValue())
+                    .put("default_value", o.defaultValue())
                     .put("min", o.min() == null ? "" : o.min().toString())
                     .put("max", o.max() == null ? "" : o.max().toString())
                     .put("enum_allowed", new JsonArray(List.copyOf(o.choices())))
@@ -180,8 +180,7 @@ final class BuiltinCommands {
 
     private Future<CommandResult> configGet(CommandRequest request) {
         OptionName name = optionName(request);
-        String value = options.value(name.module(), name.option());
-        String shown = value == null ? "" : value;
+        String shown = options.value(name.module(), name.option());
         if (request.format() == OutputFormat.PLAIN) {
             return Future.succeededFuture(CommandResult.ok(shown + "\n"));
         }
@@ -192,23 +191,18 @@ final class BuiltinCommands {
 
     private Future<CommandResult> configSet(CommandRequest request) {
         OptionName name = optionName(request);
-        OptionSpec spec = options.spec(name.module(), name.option());
-        String value = request.string("value").orElseThrow();
-        try {
-            ArgumentParser.parseOption(spec, value);
-        } catch (CommandException e) {
-            throw CommandException.invalid("error parsing value: " + e.getMessage());
-        }
-        return options.set(name.module(), name.option(), value).map(v -> {
-            modules.optionChanged(name.module(), name.option());
+        OptionSpec<?> option = options.spec(name.module(), name.option());
+        return options.set(name.module(), name.option(), request.string("value").orElseThrow()).map(v -> {
+            modules.optionChanged(name.module(), option);
             return CommandResult.ok();
         });
     }
 
     private Future<CommandResult> configRm(CommandRequest request) {
         OptionName name = optionName(request);
+        OptionSpec<?> option = options.spec(name.module(), name.option());
         return options.remove(name.module(), name.option()).map(v -> {
-            modules.optionChanged(name.module(), name.option());
+            modules.optionChanged(name.module(), option);
             return CommandResult.ok();
         });
     }
@@ -220,7 +214,7 @@ final class BuiltinCommands {
             options.values(slot.name()).forEach((option, value) -> {
                 String key = "mgr/" + slot.name() + "/" + option;
                 all.add(new JsonObject().put("name", key).put("value", value));
-                table.row(key, value == null ? "" : value);
+                table.row(key, value);
             });
         }
         if (request.format() == OutputFormat.PLAIN) {

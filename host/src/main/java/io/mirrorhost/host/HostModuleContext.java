@@ -1,9 +1,9 @@
 package io.mirrorhost.host;
 
 import io.mirrorhost.api.Clock;
-import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.KeyValueStore;
 import io.mirrorhost.api.ModuleContext;
+import io.mirrorhost.api.OptionSpec;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterProvider;
 import io.mirrorhost.api.cluster.PeerConnection;
@@ -79,12 +79,8 @@ final class HostModuleContext implements ModuleContext {
     }
 
     @Override
-    public String option(String name) {
-        try {
-            return options.canonicalValue(module, name);
-        } catch (CommandException e) {
-            throw new IllegalArgumentException("module " + module + " has no option '" + name + "'");
-        }
+    public <T> T option(OptionSpec<T> option) {
+        return options.typedValue(module, option);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.mirrorhost.host;
 import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.MgrModule;
+import io.mirrorhost.api.OptionSpec;
 import io.mirrorhost.api.cluster.Cluster;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,7 +40,7 @@ final class ModuleManager {
         volatile State state = State.DISABLED;
         volatile String error = "";
         volatile String deploymentId;
-        private String routesError = "";
+        private String loadError = "";
         private Future<?> queue = Future.succeededFuture();
 
         Slot(MgrModule module, HostModuleContext context, Router router) {
@@ -52,9 +53,9 @@ final class ModuleManager {
             return module.name();
         }
 
-        /** Whether it could start at all (false when declaring its routes failed). */
+        /** Whether it could start at all: false when its option defaults are invalid or declaring its routes failed. */
         boolean canRun() {
-            return routesError.isEmpty();
+            return loadError.isEmpty();
         }
     }
 
@@ -71,13 +72,24 @@ final class ModuleManager {
         for (MgrModule module : modules) {
             HostModuleContext context = contexts.apply(module);
             Slot slot = new Slot(module, context, Router.router(vertx));
-            try {
-                module.routes(slot.router, context);
-            } catch (RuntimeException | LinkageError e) {
-                slot.routesError = "declaring its HTTP routes failed: " + describe(e);
-                LOG.error("module {}: {}", module.name(), slot.routesError, e);
+            List<String> invalidDefaults = OptionCheck.invalidDefaults(module.options());
+            if (!invalidDefaults.isEmpty()) {
+                slot.loadError = "module " + module.name() + " declares invalid option defaults: "
+                        + String.join("; ", invalidDefaults);
+                LOG.error("{}", slot.loadError);
+            } else {
+                declareRoutes(slot);
             }
             slots.put(module.name(), slot);
+        }
+    }
+
+    private static void declareRoutes(Slot slot) {
+        try {
+            slot.module.routes(slot.router, slot.context);
+        } catch (RuntimeException | LinkageError e) {
+            slot.loadError = "declaring its HTTP routes failed: " + describe(e);
+            LOG.error("module {}: {}", slot.name(), slot.loadError, e);
         }
     }
 
@@ -176,7 +188,7 @@ final class ModuleManager {
     }
 
     /** Tells a running module, on its own context, that one of its options changed. */
-    void optionChanged(String module, String option) {
+    void optionChanged(String module, OptionSpec<?> option) {
         Slot slot = slots.get(module);
         if (slot == null || slot.state != State.RUNNING || slot.context.verticleContext() == null) {
             return;
@@ -185,7 +197,7 @@ final class ModuleManager {
             try {
                 slot.module.optionChanged(option);
             } catch (RuntimeException e) {
-                LOG.error("module {} failed handling the change of option {}", module, option, e);
+                LOG.error("module {} failed handling the change of option {}", module, option.name(), e);
             }
         });
     }
@@ -213,7 +225,7 @@ final class ModuleManager {
     private Future<Void> deploy(Slot slot) {
         if (!slot.canRun()) {
             slot.state = State.FAILED;
-            slot.error = slot.routesError;
+            slot.error = slot.loadError;
             return Future.succeededFuture();
         }
         slot.state = State.STARTING;

@@ -6,6 +6,7 @@ import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.OptionSpec;
 import io.mirrorhost.api.cluster.Cluster;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The values of module options: set at run time ({@code config set}, kept in the cluster's config-key
  * store under {@value #KEY_PREFIX}MODULE/OPTION), else from the conf section {@code [mgr/MODULE]}, else the
- * declared default. Every value is checked against its {@link OptionSpec} before it is accepted.
+ * declared default. Every value is checked against its {@link OptionSpec} before it is accepted (conf values
+ * by {@link OptionCheck}, all of them at once), so a module reading one ({@link #typedValue}) never meets a bad one.
  */
 final class ModuleOptions {
     static final String KEY_PREFIX = "config/mgr/";
@@ -28,29 +30,27 @@ final class ModuleOptions {
     private final Map<String, String> runtimeValues = new ConcurrentHashMap<>();
     private final Cluster cluster;
 
-    /** @throws SiteConf.ConfException if the conf gives an option a value its declaration refuses */
+    /** @throws SiteConf.ConfException listing every conf value its option's declaration refuses */
     ModuleOptions(List<MgrModule> modules, SiteConf conf, Cluster cluster) {
         this.cluster = cluster;
+        List<String> problems = new ArrayList<>();
         for (MgrModule module : modules) {
             this.modules.put(module.name(), module);
             Map<String, String> values = conf.moduleOptions(module.name());
-            values.forEach((option, value) -> checkConfValue(conf, module, option, value));
+            warnUndeclared(conf, module, values);
+            OptionCheck.invalidValues(module.options(), values)
+                    .forEach(problem -> problems.add("[mgr/" + module.name() + "] " + problem));
             confValues.put(module.name(), values);
+        }
+        if (!problems.isEmpty()) {
+            throw new SiteConf.ConfException(conf.file() + ": " + String.join("; ", problems));
         }
     }
 
-    private void checkConfValue(SiteConf conf, MgrModule module, String option, String value) {
-        Optional<OptionSpec> spec = find(module.name(), option);
-        if (spec.isEmpty()) {
-            LOG.warn("{}: [mgr/{}] sets '{}', which module {} does not declare; ignoring it",
-                    conf.file(), module.name(), option, module.name());
-            return;
-        }
-        try {
-            ArgumentParser.parseOption(spec.get(), value);
-        } catch (CommandException e) {
-            throw new SiteConf.ConfException(conf.file() + ": [mgr/" + module.name() + "] " + e.getMessage());
-        }
+    private void warnUndeclared(SiteConf conf, MgrModule module, Map<String, String> values) {
+        values.keySet().stream().filter(option -> find(module.name(), option).isEmpty()).forEach(option ->
+                LOG.warn("{}: [mgr/{}] sets '{}', which module {} does not declare; ignoring it",
+                        conf.file(), module.name(), option, module.name()));
     }
 
     /** Reads the values set at run time; a stored value its declaration now refuses is ignored with a warning. */
@@ -65,7 +65,7 @@ final class ModuleOptions {
                 String module = name.substring(0, slash);
                 String option = name.substring(slash + 1);
                 try {
-                    ArgumentParser.parseOption(spec(module, option), value);
+                    spec(module, option).parse(value);
                     runtimeValues.put(name, value);
                 } catch (CommandException e) {
                     LOG.warn("ignoring stored value of mgr/{}: {}", name, e.getMessage());
@@ -76,12 +76,12 @@ final class ModuleOptions {
     }
 
     /** The declaration of an option. */
-    OptionSpec spec(String module, String option) {
+    OptionSpec<?> spec(String module, String option) {
         return find(module, option).orElseThrow(() -> new CommandException(Errno.EINVAL,
                 "unrecognized config option 'mgr/" + module + "/" + option + "'"));
     }
 
-    private Optional<OptionSpec> find(String module, String option) {
+    private Optional<OptionSpec<?>> find(String module, String option) {
         MgrModule m = modules.get(module);
         if (m == null) {
             return Optional.empty();
@@ -89,32 +89,26 @@ final class ModuleOptions {
         return m.options().stream().filter(o -> o.name().equals(option)).findFirst();
     }
 
-    /** The current value as text, or null if the option has no value and no default. */
+    /** The current value as text: as set at run time, else from the conf, else the declared default. */
     String value(String module, String option) {
-        OptionSpec spec = spec(module, option);
-        String runtime = runtimeValues.get(module + "/" + option);
-        if (runtime != null) {
-            return runtime;
-        }
-        String fromConf = confValues.getOrDefault(module, Map.of()).get(option);
-        return fromConf != null ? fromConf : spec.defaultValue();
+        OptionSpec<?> spec = spec(module, option);
+        String given = givenValue(module, option);
+        return given != null ? given : spec.defaultValue();
     }
 
-    /**
-     * The current value as a module reads it: sizes in bytes ({@code 1G} → {@code 1073741824}), booleans as
-     * {@code true}/{@code false}, numbers in plain digits, so that {@code longOption}/{@code boolOption} work.
-     */
-    String canonicalValue(String module, String option) {
-        OptionSpec spec = spec(module, option);
-        String value = value(module, option);
-        if (value == null) {
-            return null;
+    /** The current value as the module reads it, typed by its declaration. */
+    <T> T typedValue(String module, OptionSpec<T> option) {
+        if (find(module, option.name()).orElse(null) != option) {
+            throw new IllegalArgumentException("module " + module + " has no option '" + option.name() + "'");
         }
-        try {
-            return String.valueOf(ArgumentParser.parseOption(spec, value));
-        } catch (CommandException e) {
-            return value; // only a default the module itself declared can be malformed here
-        }
+        String given = givenValue(module, option.name());
+        return given != null ? option.parse(given) : option.parseDefault();
+    }
+
+    /** The value set at run time or in the conf, or null when the default applies. */
+    private String givenValue(String module, String option) {
+        String runtime = runtimeValues.get(module + "/" + option);
+        return runtime != null ? runtime : confValues.getOrDefault(module, Map.of()).get(option);
     }
 
     /** Every declared option of a module with its current value, in declaration order. */
@@ -129,8 +123,12 @@ final class ModuleOptions {
 
     /** Checks and stores a value; fails with EINVAL naming the problem if the declaration refuses it. */
     Future<Void> set(String module, String option, String value) {
-        OptionSpec spec = spec(module, option);
-        ArgumentParser.parseOption(spec, value);
+        OptionSpec<?> spec = spec(module, option);
+        try {
+            spec.parse(value);
+        } catch (CommandException e) {
+            throw CommandException.invalid("error parsing value: " + e.getMessage());
+        }
         return cluster.configKeySet(KEY_PREFIX + module + "/" + option, value)
                 .onSuccess(v -> runtimeValues.put(module + "/" + option, value));
     }

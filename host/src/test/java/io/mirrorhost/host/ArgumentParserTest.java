@@ -9,7 +9,6 @@ import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.CommandResult;
 import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.Errno;
-import io.mirrorhost.api.OptionSpec;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -54,24 +53,6 @@ class ArgumentParserTest {
     }
 
     @Test
-    void sizesUseBinaryUnits() {
-        assertEquals(1024L, ArgumentParser.parseSize("s", "1K"));
-        assertEquals(1024L, ArgumentParser.parseSize("s", "1KiB"));
-        assertEquals(1536L, ArgumentParser.parseSize("s", "1.5k"));
-        assertEquals(3L << 30, ArgumentParser.parseSize("s", "3G"));
-        assertEquals(2L << 40, ArgumentParser.parseSize("s", "2T"));
-        assertEquals(1L << 50, ArgumentParser.parseSize("s", "1P"));
-        assertEquals(512L, ArgumentParser.parseSize("s", "512"));
-        assertEquals(512L, ArgumentParser.parseSize("s", "512B"));
-        assertEquals("s must be a size such as 1024, 10M or 1G, got '-1M'",
-                assertThrows(CommandException.class, () -> ArgumentParser.parseSize("s", "-1M")).getMessage());
-        assertEquals("s is too large: '9000P'",
-                assertThrows(CommandException.class, () -> ArgumentParser.parseSize("s", "9000P")).getMessage());
-        assertEquals("s must be a whole number of bytes, got '1.5'",
-                assertThrows(CommandException.class, () -> ArgumentParser.parseSize("s", "1.5")).getMessage());
-    }
-
-    @Test
     void eachProblemIsNamed() {
         assertEquals("missing required argument 'name' for command 'demo run'", error(Map.of()));
         assertEquals("argument 'count' must be an integer, got 'x'", error(Map.of("name", "n", "count", "x")));
@@ -90,16 +71,5 @@ class ArgumentParserTest {
                 + " force)", error(Map.of("name", "n", "colour", "red")));
         assertEquals("argument 'tag' must be a single value, got an object", error(Map.of("name", "n",
                 "tag", List.of(Map.of("a", 1)))));
-    }
-
-    @Test
-    void optionsAreCheckedAgainstTheirDeclaration() {
-        OptionSpec interval = OptionSpec.of("interval", ArgType.INT, "60", "seconds").withRange(1L, 3600L);
-        assertEquals(30L, ArgumentParser.parseOption(interval, "30"));
-        assertEquals("option 'interval' must be at least 1, got 0",
-                assertThrows(CommandException.class, () -> ArgumentParser.parseOption(interval, "0")).getMessage());
-        OptionSpec level = OptionSpec.of("level", ArgType.STRING, "info", "").withChoices("info", "debug");
-        assertEquals("invalid value 'loud' for option 'level': choose from info, debug",
-                assertThrows(CommandException.class, () -> ArgumentParser.parseOption(level, "loud")).getMessage());
     }
 }

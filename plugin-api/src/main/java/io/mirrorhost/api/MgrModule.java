@@ -37,7 +37,8 @@ public interface MgrModule {
         return true;
     }
 
-    default List<OptionSpec> options() {
+    /** The module's options, the same constants every call (see {@link OptionSpec}). */
+    default List<OptionSpec<?>> options() {
         return List.of();
     }
 
@@ -62,6 +63,6 @@ public interface MgrModule {
     }
 
     /** An option's value changed at run time; read the new value from the context. */
-    default void optionChanged(String option) {
+    default void optionChanged(OptionSpec<?> option) {
     }
 }

@@ -29,16 +29,14 @@ public interface ModuleContext {
     /** The clock every time decision must use. */
     Clock clock();
 
-    /** The current value of an option, as text: conf and {@code config set} over the declared default. */
-    String option(String name);
-
-    default long longOption(String name) {
-        return Long.parseLong(option(name));
-    }
-
-    default boolean boolOption(String name) {
-        return Boolean.parseBoolean(option(name));
-    }
+    /**
+     * The current value of one of the module's declared options, typed by its declaration: the value set at
+     * run time ({@code config set}), else the site's conf, else the declared default. The host has checked
+     * each of these against the declaration before the module can read it.
+     *
+     * @throws IllegalArgumentException if the module does not declare {@code option}
+     */
+    <T> T option(OptionSpec<T> option);
 
     Logger logger();
 }

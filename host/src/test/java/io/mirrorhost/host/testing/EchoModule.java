@@ -30,6 +30,14 @@ public final class EchoModule implements MgrModule {
     /** Options whose change the running instance was told of, in order (shared by all instances). */
     public static final List<String> CHANGED_OPTIONS = new CopyOnWriteArrayList<>();
 
+    private static final OptionSpec<String> GREETING = OptionSpec.text("greeting", "hello", "what echo greet says");
+    private static final OptionSpec<Long> LIMIT = OptionSpec.integer("limit", 5, "a bounded number")
+            .withRange(1L, 100L);
+    private static final OptionSpec<String> FLAVOUR = OptionSpec.choice("flavour", List.of("plain", "fancy"),
+            "plain", "a choice");
+    private static final OptionSpec<Long> CHUNK = OptionSpec.size("chunk", "1M", "a size");
+    private static final OptionSpec<Boolean> VERBOSE = OptionSpec.bool("verbose", false, "a switch");
+
     private volatile ModuleContext context;
     private volatile Context startContext;
 
@@ -44,12 +52,8 @@ public final class EchoModule implements MgrModule {
     }
 
     @Override
-    public List<OptionSpec> options() {
-        return List.of(OptionSpec.of("greeting", ArgType.STRING, "hello", "what echo greet says"),
-                OptionSpec.of("limit", ArgType.INT, "5", "a bounded number").withRange(1L, 100L),
-                OptionSpec.of("flavour", ArgType.STRING, "plain", "a choice").withChoices("plain", "fancy"),
-                OptionSpec.of("chunk", ArgType.SIZE, "1M", "a size"),
-                OptionSpec.of("verbose", ArgType.BOOL, "false", "a switch"));
+    public List<OptionSpec<?>> options() {
+        return List.of(GREETING, LIMIT, FLAVOUR, CHUNK, VERBOSE);
     }
 
     @Override
@@ -65,7 +69,7 @@ public final class EchoModule implements MgrModule {
                         ArgSpec.option("tag", ArgType.STRING, "tags").repeatable(),
                         ArgSpec.flag("loud", "shout")),
                 CommandSpec.of("echo greet", "greet with the greeting option", r -> Future.succeededFuture(
-                        CommandResult.ok(context.option("greeting") + " " + r.string("name").orElse("world") + "\n")),
+                        CommandResult.ok(context.option(GREETING) + " " + r.string("name").orElse("world") + "\n")),
                         ArgSpec.positional("name", ArgType.STRING, "who").optional()),
                 CommandSpec.of("echo fail", "fail with an errno", r -> {
                     Errno errno = Errno.valueOf(r.string("errno").orElseThrow());
@@ -118,7 +122,7 @@ public final class EchoModule implements MgrModule {
                         new io.mirrorhost.api.cluster.PeerConnection("site-b", "client.peer", "127.0.0.1:1", "k"))
                         .map(c -> CommandResult.ok("connected\n"))),
                 CommandSpec.of("echo options", "print typed option values", r -> Future.succeededFuture(
-                        CommandResult.ok(context.longOption("chunk") + " " + context.boolOption("verbose") + "\n"))),
+                        CommandResult.ok(context.option(CHUNK) + " " + context.option(VERBOSE) + "\n"))),
                 CommandSpec.of("echo binary", "answer raw bytes", r ->
                         Future.succeededFuture(CommandResult.binary(new byte[] {0, 1, 2, (byte) 255}, ""))));
     }
@@ -138,8 +142,8 @@ public final class EchoModule implements MgrModule {
     }
 
     @Override
-    public void optionChanged(String option) {
-        CHANGED_OPTIONS.add(option + "=" + context.option(option) + "@"
+    public void optionChanged(OptionSpec<?> option) {
+        CHANGED_OPTIONS.add(option.name() + "=" + context.option(option) + "@"
                 + (Vertx.currentContext() == startContext));
     }
 }

@@ -1,6 +1,5 @@
 package io.mirrorhost.schedule;
 
-import io.mirrorhost.api.ArgType;
 import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.ModuleContext;
@@ -18,9 +17,12 @@ import java.util.function.Function;
  * {@code /api/v1/mirror-snapshot-schedule/} routes for status.
  */
 public final class MirrorSnapshotScheduleModule implements MgrModule {
-    static final String MAX_CONCURRENT = "max_concurrent_snap_create";
-    static final String REFRESH_INTERVAL = "refresh_interval";
-    static final String LEASE_SECONDS = "lease_seconds";
+    static final OptionSpec<Long> MAX_CONCURRENT = OptionSpec.integer("max_concurrent_snap_create", 10,
+            "snapshots created at the same time at most").withRange(1L, 1000L);
+    static final OptionSpec<Duration> REFRESH_INTERVAL = OptionSpec.seconds("refresh_interval", 60,
+            "seconds between rescans of pools and images").withRange(1L, 86400L);
+    static final OptionSpec<Duration> LEASE_SECONDS = OptionSpec.seconds("lease_seconds", 30,
+            "seconds a scheduler lease lasts; a standby takes over after it expires").withRange(3L, 3600L);
 
     private final Function<ModuleContext, OffLoop> offLoop;
     private volatile ScheduleRuntime runtime;
@@ -46,14 +48,8 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
     }
 
     @Override
-    public List<OptionSpec> options() {
-        return List.of(
-                OptionSpec.of(MAX_CONCURRENT, ArgType.INT, "10", "snapshots created at the same time at most")
-                        .withRange(1L, 1000L),
-                OptionSpec.of(REFRESH_INTERVAL, ArgType.INT, "60", "seconds between rescans of pools and images")
-                        .withRange(1L, 86400L),
-                OptionSpec.of(LEASE_SECONDS, ArgType.INT, "30",
-                        "seconds a scheduler lease lasts; a standby takes over after it expires").withRange(3L, 3600L));
+    public List<OptionSpec<?>> options() {
+        return List.of(MAX_CONCURRENT, REFRESH_INTERVAL, LEASE_SECONDS);
     }
 
     @Override
@@ -72,10 +68,10 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
         ScheduleStore store = new ScheduleStore(context.cluster(), context.store(), context.logger());
         RunRecordStore runs = new RunRecordStore(context.cluster(), context.logger());
         StoreLease lease = new StoreLease(context.store(), context.clock(),
-                Duration.ofSeconds(context.longOption(LEASE_SECONDS)), owner, context.logger());
+                context.option(LEASE_SECONDS), owner, context.logger());
         SnapshotScheduler s = new SnapshotScheduler(context.cluster(), context.clock(), store, runs, lease, owner,
-                context.logger(), () -> (int) context.longOption(MAX_CONCURRENT),
-                Duration.ofSeconds(context.longOption(REFRESH_INTERVAL)), offLoop.apply(context));
+                context.logger(), () -> context.option(MAX_CONCURRENT).intValue(),
+                context.option(REFRESH_INTERVAL), offLoop.apply(context));
         scheduler = s;
         return s.start().map(v -> {
             runtime = new ScheduleRuntime(context.cluster(), store, s);

@@ -7,6 +7,7 @@ import io.mirrorhost.api.CommandResult;
 import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.KeyValueStore;
 import io.mirrorhost.api.ModuleContext;
+import io.mirrorhost.api.OptionSpec;
 import io.mirrorhost.api.OutputFormat;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.PeerConnection;
@@ -22,17 +23,25 @@ final class ModuleHarness {
     final MirrorSnapshotScheduleModule module;
     final ModuleContext context;
 
-    ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore, String... options) {
+    ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore) {
+        this(vertx, cluster, sharedStore, Map.of());
+    }
+
+    /** With options set as {@code config set} would set them. */
+    ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore, Map<OptionSpec<?>, String> options) {
         this(vertx, cluster, sharedStore, OffLoop.inline(), options);
     }
 
     /** With the scheduler's heavy steps run by {@code offLoop} (inline by default). */
-    ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore, OffLoop offLoop, String... options) {
+    ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore, OffLoop offLoop) {
+        this(vertx, cluster, sharedStore, offLoop, Map.of());
+    }
+
+    private ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore, OffLoop offLoop,
+                          Map<OptionSpec<?>, String> options) {
         module = new MirrorSnapshotScheduleModule(context -> offLoop);
         TestModuleContext base = new TestModuleContext(vertx, "site-a", cluster.cluster(), cluster.clock, module);
-        for (int i = 0; i < options.length; i += 2) {
-            base.withOption(options[i], options[i + 1]);
-        }
+        options.forEach(base::withOption);
         context = new ModuleContext() {
             public Vertx vertx() { return base.vertx(); }
             public String siteName() { return base.siteName(); }
@@ -40,7 +49,7 @@ final class ModuleHarness {
             public Future<Cluster> connectPeer(PeerConnection peer) { return base.connectPeer(peer); }
             public KeyValueStore store() { return sharedStore; }
             public Clock clock() { return base.clock(); }
-            public String option(String name) { return base.option(name); }
+            public <T> T option(OptionSpec<T> option) { return base.option(option); }
             public Logger logger() { return base.logger(); }
         };
     }

@@ -138,11 +138,11 @@ public final class ScheduleBench {
         System.out.printf("first minute mark at real time %s%n", Instant.now().plus(lead));
         Cluster measured = measuring(setup.cluster);
         SiteModule site = new SiteModule(vertx, "site-a", measured, clock);
-        String concurrency = System.getProperty(MirrorSnapshotScheduleModule.MAX_CONCURRENT);
+        String concurrency = System.getProperty(MirrorSnapshotScheduleModule.MAX_CONCURRENT.name());
         if (concurrency != null) {
             site.withOption(MirrorSnapshotScheduleModule.MAX_CONCURRENT, concurrency);
         }
-        System.out.printf("%s: %s%n", MirrorSnapshotScheduleModule.MAX_CONCURRENT,
+        System.out.printf("%s: %s%n", MirrorSnapshotScheduleModule.MAX_CONCURRENT.name(),
                 concurrency == null ? "default" : concurrency);
         writeSchedules(site, measured, setup);
         Instant t0 = Instant.now();

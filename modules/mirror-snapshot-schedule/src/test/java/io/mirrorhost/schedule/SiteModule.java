@@ -30,8 +30,8 @@ final class SiteModule {
     }
 
     /** Sets a module option (before {@link #start}). */
-    SiteModule withOption(String name, String value) {
-        context.withOption(name, value);
+    SiteModule withOption(io.mirrorhost.api.OptionSpec<?> option, String value) {
+        context.withOption(option, value);
         return this;
     }
 

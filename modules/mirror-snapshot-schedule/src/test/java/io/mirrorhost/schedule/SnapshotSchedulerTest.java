@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mirrorhost.api.CommandResult;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.KeyValueStore;
+import io.mirrorhost.api.OptionSpec;
 import io.mirrorhost.api.OutputFormat;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.MirrorImageMode;
@@ -53,7 +54,15 @@ class SnapshotSchedulerTest {
         vertx.close();
     }
 
-    private ModuleHarness host(String... options) {
+    private ModuleHarness host() {
+        return host(Map.of());
+    }
+
+    private ModuleHarness host(OptionSpec<?> option, String value) {
+        return host(Map.of(option, value));
+    }
+
+    private ModuleHarness host(Map<OptionSpec<?>, String> options) {
         ModuleHarness h = new ModuleHarness(vertx, cluster, store, options).start();
         hosts.add(h);
         return h;

@@ -1,6 +1,5 @@
 package io.mirrorhost.status;
 
-import io.mirrorhost.api.ArgType;
 import io.mirrorhost.api.Clock;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.ModuleContext;
@@ -18,7 +17,8 @@ import java.util.List;
  * ({@code /api/v1/mirror-status/metrics}).
  */
 public final class MirrorStatusModule implements MgrModule {
-    static final String REFRESH_INTERVAL = "refresh_interval";
+    static final OptionSpec<Duration> REFRESH_INTERVAL = OptionSpec.seconds("refresh_interval", 30,
+            "Seconds between two collections of the site's mirroring status").withRange(1L, 3600L);
 
     private final MirrorStatusMetrics metrics = new MirrorStatusMetrics();
     private volatile SiteMirrorStatus last = SiteMirrorStatus.empty();
@@ -37,9 +37,8 @@ public final class MirrorStatusModule implements MgrModule {
     }
 
     @Override
-    public List<OptionSpec> options() {
-        return List.of(OptionSpec.of(REFRESH_INTERVAL, ArgType.INT, "30",
-                "Seconds between two collections of the site's mirroring status").withRange(1L, 3600L));
+    public List<OptionSpec<?>> options() {
+        return List.of(REFRESH_INTERVAL);
     }
 
     @Override
@@ -67,16 +66,15 @@ public final class MirrorStatusModule implements MgrModule {
     }
 
     @Override
-    public void optionChanged(String option) {
-        if (REFRESH_INTERVAL.equals(option) && timer != null) {
+    public void optionChanged(OptionSpec<?> option) {
+        if (option == REFRESH_INTERVAL && timer != null) {
             timer.cancel();
             scheduleCollection();
         }
     }
 
     private void scheduleCollection() {
-        Duration period = Duration.ofSeconds(context.longOption(REFRESH_INTERVAL));
-        timer = context.clock().every(period, this::refresh);
+        timer = context.clock().every(context.option(REFRESH_INTERVAL), this::refresh);
     }
 
     /** One collection; a failure is kept as the status' last error, never thrown at the host. */

@@ -1,6 +1,5 @@
 package io.mirrorhost.replayer;
 
-import io.mirrorhost.api.ArgType;
 import io.mirrorhost.api.Clock;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.ModuleContext;
@@ -25,12 +24,18 @@ import java.util.Map;
  * restarts them; their status is served at {@code /api/v1/replayer/status}.
  */
 public final class ReplayerModule implements MgrModule {
-    static final String REFRESH_INTERVAL = "pool_replayers_refresh_interval";
-    static final String CONCURRENT_IMAGE_SYNCS = "concurrent_image_syncs";
-    static final String OBJECTS_IN_FLIGHT = "concurrent_object_copies";
-    static final String BANDWIDTH_LIMIT = "bandwidth_limit";
-    static final String MAX_MIRRORING_SNAPSHOTS = "max_mirroring_snapshots";
-    static final String DEFAULT_DATA_POOL = "default_data_pool";
+    static final OptionSpec<Duration> REFRESH_INTERVAL = OptionSpec.seconds("pool_replayers_refresh_interval", 30,
+            "Seconds between two reads of the pools' mirroring configuration").withRange(1L, 3600L);
+    static final OptionSpec<Long> CONCURRENT_IMAGE_SYNCS = OptionSpec.integer("concurrent_image_syncs", 5,
+            "Images copied at the same time (rbd_mirror_concurrent_image_syncs)").withRange(1L, 1024L);
+    static final OptionSpec<Long> OBJECTS_IN_FLIGHT = OptionSpec.integer("concurrent_object_copies", 10,
+            "Objects one image copy keeps in flight (rbd_concurrent_management_ops)").withRange(1L, 1024L);
+    static final OptionSpec<Long> BANDWIDTH_LIMIT = OptionSpec.size("bandwidth_limit", "0",
+            "Bytes per second all image copies of this site may read from peers; 0 for no limit").withRange(0L, null);
+    static final OptionSpec<Long> MAX_MIRRORING_SNAPSHOTS = OptionSpec.integer("max_mirroring_snapshots", 5,
+            "Mirror-snapshots an image keeps (rbd_mirroring_max_mirroring_snapshots)").withRange(3L, null);
+    static final OptionSpec<String> DEFAULT_DATA_POOL = OptionSpec.text("default_data_pool", "",
+            "Data pool of the images this site creates as copies (rbd_default_data_pool)");
 
     private final Map<String, PoolReplayer> replayers = new LinkedHashMap<>();
     private final SyncThrottle syncs = new SyncThrottle(5);
@@ -54,20 +59,9 @@ public final class ReplayerModule implements MgrModule {
     }
 
     @Override
-    public List<OptionSpec> options() {
-        return List.of(OptionSpec.of(REFRESH_INTERVAL, ArgType.INT, "30",
-                        "Seconds between two reads of the pools' mirroring configuration").withRange(1L, 3600L),
-                OptionSpec.of(CONCURRENT_IMAGE_SYNCS, ArgType.INT, "5",
-                        "Images copied at the same time (rbd_mirror_concurrent_image_syncs)").withRange(1L, 1024L),
-                OptionSpec.of(OBJECTS_IN_FLIGHT, ArgType.INT, "10",
-                        "Objects one image copy keeps in flight (rbd_concurrent_management_ops)").withRange(1L, 1024L),
-                OptionSpec.of(BANDWIDTH_LIMIT, ArgType.SIZE, "0",
-                        "Bytes per second all image copies of this site may read from peers; 0 for no limit")
-                        .withRange(0L, null),
-                OptionSpec.of(MAX_MIRRORING_SNAPSHOTS, ArgType.INT, "5",
-                        "Mirror-snapshots an image keeps (rbd_mirroring_max_mirroring_snapshots)").withRange(3L, null),
-                OptionSpec.of(DEFAULT_DATA_POOL, ArgType.STRING, "",
-                        "Data pool of the images this site creates as copies (rbd_default_data_pool)"));
+    public List<OptionSpec<?>> options() {
+        return List.of(REFRESH_INTERVAL, CONCURRENT_IMAGE_SYNCS, OBJECTS_IN_FLIGHT, BANDWIDTH_LIMIT,
+                MAX_MIRRORING_SNAPSHOTS, DEFAULT_DATA_POOL);
     }
 
     @Override
@@ -79,8 +73,8 @@ public final class ReplayerModule implements MgrModule {
     public Future<Void> start(ModuleContext ctx) {
         this.context = ctx;
         applyThrottles();
-        shared = new ReplayerShared(syncs, bandwidth, () -> (int) ctx.longOption(OBJECTS_IN_FLIGHT),
-                () -> (int) ctx.longOption(MAX_MIRRORING_SNAPSHOTS), () -> ctx.option(DEFAULT_DATA_POOL));
+        shared = new ReplayerShared(syncs, bandwidth, () -> ctx.option(OBJECTS_IN_FLIGHT).intValue(),
+                () -> ctx.option(MAX_MIRRORING_SNAPSHOTS).intValue(), () -> ctx.option(DEFAULT_DATA_POOL));
         schedule();
         serviceDaemon = ServiceDaemonReporter.start(ctx, this::status);
         return refresh();
@@ -98,23 +92,23 @@ public final class ReplayerModule implements MgrModule {
     }
 
     @Override
-    public void optionChanged(String option) {
-        if (REFRESH_INTERVAL.equals(option) && timer != null) {
+    public void optionChanged(OptionSpec<?> option) {
+        if (option == REFRESH_INTERVAL && timer != null) {
             timer.cancel();
             schedule();
         }
-        if (context != null && (CONCURRENT_IMAGE_SYNCS.equals(option) || BANDWIDTH_LIMIT.equals(option))) {
+        if (context != null && (option == CONCURRENT_IMAGE_SYNCS || option == BANDWIDTH_LIMIT)) {
             applyThrottles();
         }
     }
 
     private void applyThrottles() {
-        syncs.setLimit((int) context.longOption(CONCURRENT_IMAGE_SYNCS));
-        bandwidth.setLimit(SizeText.bytes(context.option(BANDWIDTH_LIMIT)));
+        syncs.setLimit(context.option(CONCURRENT_IMAGE_SYNCS).intValue());
+        bandwidth.setLimit(context.option(BANDWIDTH_LIMIT));
     }
 
     private void schedule() {
-        timer = context.clock().every(Duration.ofSeconds(context.longOption(REFRESH_INTERVAL)), this::refresh);
+        timer = context.clock().every(context.option(REFRESH_INTERVAL), this::refresh);
     }
 
     /** One refresh; overlapping ticks are skipped, failures recorded, never thrown at the host. */

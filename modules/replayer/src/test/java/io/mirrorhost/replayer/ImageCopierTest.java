@@ -15,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -88,5 +89,17 @@ class ImageCopierTest {
                 List.of(new DiffExtent(3 * mib, mib, true)),
                 List.of(new DiffExtent(4 * mib, mib, true)),
                 List.of(new DiffExtent(5 * mib, 5, true))), ImageCopier.readBatches(pieces));
+    }
+
+    @Test
+    void extentsAreSplitAtObjectBoundariesAndCopiedObjectsSkipped() {
+        List<DiffExtent> extents = List.of(new DiffExtent(100, 50, true), new DiffExtent(4000, 5000, true),
+                new DiffExtent(12288, 4096, false));
+        Map<Long, List<DiffExtent>> all = ImageCopier.byObject(extents, 4096, 0);
+        assertEquals(Map.of(0L, List.of(new DiffExtent(100, 50, true), new DiffExtent(4000, 96, true)),
+                1L, List.of(new DiffExtent(4096, 4096, true)),
+                2L, List.of(new DiffExtent(8192, 808, true)),
+                3L, List.of(new DiffExtent(12288, 4096, false))), all);
+        assertEquals(List.of(2L, 3L), List.copyOf(ImageCopier.byObject(extents, 4096, 2).keySet()));
     }
 }

@@ -61,7 +61,7 @@ final class RealSites extends TwoEmbeddedSites {
         startReplayer(i, java.util.Map.of());
     }
 
-    void startReplayer(int i, java.util.Map<String, String> options) {
+    void startReplayer(int i, java.util.Map<io.mirrorhost.api.OptionSpec<?>, String> options) {
         ReplayerModule module = new ReplayerModule();
         EmbeddedClusterProvider provider = new EmbeddedClusterProvider();
         TestModuleContext ctx = new TestModuleContext(vertx, i == 0 ? "site-a" : "site-b", site(i), clock, module)

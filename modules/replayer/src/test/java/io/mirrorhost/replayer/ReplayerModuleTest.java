@@ -200,15 +200,15 @@ class ReplayerModuleTest {
 
     @Test
     void declaresRbdMirrorsTunablesWithTheirDefaultsAndLimits() {
-        Map<String, io.mirrorhost.api.OptionSpec> options = new java.util.HashMap<>();
+        Map<String, io.mirrorhost.api.OptionSpec<?>> options = new java.util.HashMap<>();
         module.options().forEach(o -> options.put(o.name(), o));
-        assertEquals("5", options.get(ReplayerModule.CONCURRENT_IMAGE_SYNCS).defaultValue());
-        assertEquals("10", options.get(ReplayerModule.OBJECTS_IN_FLIGHT).defaultValue());
-        assertEquals("0", options.get(ReplayerModule.BANDWIDTH_LIMIT).defaultValue());
-        assertEquals(io.mirrorhost.api.ArgType.SIZE, options.get(ReplayerModule.BANDWIDTH_LIMIT).type());
-        assertEquals("5", options.get(ReplayerModule.MAX_MIRRORING_SNAPSHOTS).defaultValue());
-        assertEquals(3L, options.get(ReplayerModule.MAX_MIRRORING_SNAPSHOTS).min());
-        assertEquals("", options.get(ReplayerModule.DEFAULT_DATA_POOL).defaultValue());
+        assertEquals("5", options.get(ReplayerModule.CONCURRENT_IMAGE_SYNCS.name()).defaultValue());
+        assertEquals("10", options.get(ReplayerModule.OBJECTS_IN_FLIGHT.name()).defaultValue());
+        assertEquals("0", options.get(ReplayerModule.BANDWIDTH_LIMIT.name()).defaultValue());
+        assertEquals(io.mirrorhost.api.ArgType.SIZE, options.get(ReplayerModule.BANDWIDTH_LIMIT.name()).type());
+        assertEquals("5", options.get(ReplayerModule.MAX_MIRRORING_SNAPSHOTS.name()).defaultValue());
+        assertEquals(3L, options.get(ReplayerModule.MAX_MIRRORING_SNAPSHOTS.name()).min());
+        assertEquals("", options.get(ReplayerModule.DEFAULT_DATA_POOL.name()).defaultValue());
     }
 
     @Test

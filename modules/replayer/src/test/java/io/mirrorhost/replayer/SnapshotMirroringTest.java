@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mirrorhost.api.OptionSpec;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
 import io.mirrorhost.api.cluster.MirrorImageStatusState;
@@ -91,7 +92,8 @@ class SnapshotMirroringTest {
         return startReplayer(site, peer, Map.of());
     }
 
-    private ReplayerModule startReplayer(FakeSite site, FakeSite peer, Map<String, String> options) throws Exception {
+    private ReplayerModule startReplayer(FakeSite site, FakeSite peer, Map<OptionSpec<?>, String> options)
+            throws Exception {
         ReplayerModule module = new ReplayerModule();
         TestModuleContext ctx = new TestModuleContext(vertx, site == a ? "site-a" : "site-b", site.cluster(), clock, module)
                 .withOption(ReplayerModule.REFRESH_INTERVAL, "5")

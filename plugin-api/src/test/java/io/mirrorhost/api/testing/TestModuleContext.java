@@ -12,6 +12,7 @@ import io.mirrorhost.api.cluster.PeerConnection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -19,15 +20,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A module context for module tests: a given cluster and clock, an in-memory store, options from
- * the module's declared defaults with per-test overrides, and peers reached through a function the
- * test supplies.
+ * the module's declared defaults with per-test values checked as the host checks them, and peers
+ * reached through a function the test supplies.
  */
 public final class TestModuleContext implements ModuleContext {
     private final Vertx vertx;
     private final String siteName;
     private final Cluster cluster;
     private final Clock clock;
-    private final Map<String, String> options = new HashMap<>();
+    private final Map<String, OptionSpec<?>> declared = new LinkedHashMap<>();
+    private final Map<String, String> optionValues = new HashMap<>();
     private final InMemoryKeyValueStore store = new InMemoryKeyValueStore();
     private final Logger logger;
     private Function<PeerConnection, Future<Cluster>> peers = peer ->
@@ -39,16 +41,16 @@ public final class TestModuleContext implements ModuleContext {
         this.cluster = cluster;
         this.clock = clock;
         this.logger = LoggerFactory.getLogger("module." + module.name());
-        for (OptionSpec spec : module.options()) {
-            options.put(spec.name(), spec.defaultValue());
+        for (OptionSpec<?> spec : module.options()) {
+            spec.parseDefault(); // an invalid default fails here, as it fails the module's load in the host
+            declared.put(spec.name(), spec);
         }
     }
 
-    public TestModuleContext withOption(String name, String value) {
-        if (!options.containsKey(name)) {
-            throw new IllegalArgumentException("the module declares no option " + name);
-        }
-        options.put(name, value);
+    /** Sets an option as {@code config set} would, text checked against its declaration. */
+    public TestModuleContext withOption(OptionSpec<?> option, String value) {
+        requireDeclared(option).parse(value);
+        optionValues.put(option.name(), value);
         return this;
     }
 
@@ -88,11 +90,16 @@ public final class TestModuleContext implements ModuleContext {
     }
 
     @Override
-    public String option(String name) {
-        if (!options.containsKey(name)) {
-            throw new IllegalArgumentException("the module declares no option " + name);
+    public <T> T option(OptionSpec<T> option) {
+        String value = optionValues.get(requireDeclared(option).name());
+        return value == null ? option.parseDefault() : option.parse(value);
+    }
+
+    private OptionSpec<?> requireDeclared(OptionSpec<?> option) {
+        if (declared.get(option.name()) != option) {
+            throw new IllegalArgumentException("the module declares no option " + option.name());
         }
-        return options.get(name);
+        return option;
     }
 
     @Override

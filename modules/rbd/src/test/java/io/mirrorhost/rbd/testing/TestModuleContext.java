@@ -3,6 +3,7 @@ package io.mirrorhost.rbd.testing;
 import io.mirrorhost.api.Clock;
 import io.mirrorhost.api.KeyValueStore;
 import io.mirrorhost.api.ModuleContext;
+import io.mirrorhost.api.OptionSpec;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.PeerConnection;
 import io.mirrorhost.api.testing.InMemoryKeyValueStore;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A module context for tests: a real cluster of any backend, the wall clock on Vert.x timers, an
- * in-memory store and declared option defaults. Peer connections are not offered.
+ * in-memory store and options at their declared defaults unless given as text. Peer connections are not
+ * offered.
  */
 public final class TestModuleContext implements ModuleContext {
     private final Vertx vertx;
@@ -78,8 +80,9 @@ public final class TestModuleContext implements ModuleContext {
     }
 
     @Override
-    public String option(String name) {
-        return options.get(name);
+    public <T> T option(OptionSpec<T> option) {
+        String value = options.get(option.name());
+        return value == null ? option.parseDefault() : option.parse(value);
     }
 
     @Override
