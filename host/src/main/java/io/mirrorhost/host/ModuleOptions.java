@@ -4,7 +4,7 @@ import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.OptionSpec;
-import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ConfigKeyStore;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,10 +28,10 @@ final class ModuleOptions {
     private final Map<String, MgrModule> modules = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> confValues = new LinkedHashMap<>();
     private final Map<String, String> runtimeValues = new ConcurrentHashMap<>();
-    private final Cluster cluster;
+    private final ConfigKeyStore cluster;
 
     /** @throws SiteConf.ConfException listing every conf value its option's declaration refuses */
-    ModuleOptions(List<MgrModule> modules, SiteConf conf, Cluster cluster) {
+    ModuleOptions(List<MgrModule> modules, SiteConf conf, ConfigKeyStore cluster) {
         this.cluster = cluster;
         List<String> problems = new ArrayList<>();
         for (MgrModule module : modules) {

@@ -1,9 +1,9 @@
 package io.mirrorhost.schedule;
 
 import io.mirrorhost.api.Errno;
-import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.RadosObjects;
 import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 final class RunRecordStore {
     static final String RUNS_OID = "mirrorhost_snapshot_schedule_runs";
 
-    private final Cluster cluster;
+    private final RadosObjects objects;
     private final Logger log;
     /** Pools with a write in flight, and the records waiting for the next one (null: none yet). */
     private final Map<String, PendingWrite> inFlight = new HashMap<>();
@@ -33,8 +33,8 @@ final class RunRecordStore {
         final io.vertx.core.Promise<Void> written = io.vertx.core.Promise.promise();
     }
 
-    RunRecordStore(Cluster cluster, Logger log) {
-        this.cluster = cluster;
+    RunRecordStore(RadosObjects objects, Logger log) {
+        this.objects = objects;
         this.log = log;
     }
 
@@ -44,7 +44,7 @@ final class RunRecordStore {
 
     /** Every record of a pool, by key; unreadable records are dropped (treated as never run). */
     Future<Map<String, RunRecord>> load(String pool) {
-        return cluster.omapGet(PoolNamespace.of(pool), RUNS_OID)
+        return objects.omapGet(PoolNamespace.of(pool), RUNS_OID)
                 .recover(e -> ClusterException.errnoOf(e) == Errno.ENOENT
                         ? Future.succeededFuture(Map.of()) : Future.failedFuture(e))
                 .map(entries -> {
@@ -82,7 +82,7 @@ final class RunRecordStore {
     }
 
     private Future<Void> write(String pool, Map<String, String> values) {
-        return cluster.omapSet(PoolNamespace.of(pool), RUNS_OID, values).andThen(r -> writeNext(pool));
+        return objects.omapSet(PoolNamespace.of(pool), RUNS_OID, values).andThen(r -> writeNext(pool));
     }
 
     private void writeNext(String pool) {
@@ -99,6 +99,6 @@ final class RunRecordStore {
     }
 
     Future<Void> remove(String pool, Set<String> keys) {
-        return keys.isEmpty() ? Future.succeededFuture() : cluster.omapRemove(PoolNamespace.of(pool), RUNS_OID, keys);
+        return keys.isEmpty() ? Future.succeededFuture() : objects.omapRemove(PoolNamespace.of(pool), RUNS_OID, keys);
     }
 }

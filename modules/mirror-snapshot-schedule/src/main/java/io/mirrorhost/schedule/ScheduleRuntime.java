@@ -1,12 +1,12 @@
 package io.mirrorhost.schedule;
 
-import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.RadosObjects;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
 /** The started module's parts, shared by its commands and routes. */
-record ScheduleRuntime(Cluster cluster, ScheduleStore store, SnapshotScheduler scheduler) {
+record ScheduleRuntime(RadosObjects objects, ScheduleStore store, SnapshotScheduler scheduler) {
 
     /**
      * A command changed the schedule at {@code level} ({@code added}: an item was added;
@@ -19,7 +19,7 @@ record ScheduleRuntime(Cluster cluster, ScheduleStore store, SnapshotScheduler s
         scheduler.schedulesChanged(level);
         Future<Void> notified = store.rbdPools().compose(pools -> Future.all(pools.stream()
                         .filter(p -> level.isGlobal() || String.valueOf(p.id()).equals(level.poolId()))
-                        .map(p -> cluster.notify(PoolNamespace.of(p.name()), ScheduleStore.SCHEDULE_OID,
+                        .map(p -> objects.notify(PoolNamespace.of(p.name()), ScheduleStore.SCHEDULE_OID,
                                 scheduler.changeNotice()))
                         .toList()))
                 .<Void>mapEmpty()

@@ -6,19 +6,31 @@ import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageEntry;
+import io.mirrorhost.api.cluster.ImageHandle;
 import io.mirrorhost.api.cluster.ImageInfo;
+import io.mirrorhost.api.cluster.ImageMirroring;
+import io.mirrorhost.api.cluster.ImageOptions;
+import io.mirrorhost.api.cluster.ImageSnapshots;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.Images;
+import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
 import io.mirrorhost.api.cluster.MirrorImageState;
+import io.mirrorhost.api.cluster.MirrorImageStatusState;
+import io.mirrorhost.api.cluster.MirrorImages;
 import io.mirrorhost.api.cluster.MirrorMode;
+import io.mirrorhost.api.cluster.MirrorSettings;
 import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.Pools;
+import io.mirrorhost.api.cluster.RadosObjects;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.api.cluster.Watch;
-import io.mirrorhost.api.testing.PartialFake;
+import io.mirrorhost.api.testing.RoleFakes;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
@@ -35,7 +47,7 @@ import java.util.function.Consumer;
  * omap objects, watch/notify, mirror modes and infos, and primary mirror-snapshots pruned at 5.
  * Every call completes at once, so tests driven by a FakeClock are deterministic.
  */
-final class FakeCluster {
+final class FakeCluster implements Pools, Images, RadosObjects, MirrorSettings, MirrorImages {
     static final int MAX_MIRROR_SNAPSHOTS = 5;
 
     final Clock clock;
@@ -77,7 +89,7 @@ final class FakeCluster {
     }
 
     Cluster cluster() {
-        return PartialFake.of(Cluster.class, this);
+        return RoleFakes.cluster(this);
     }
 
     final class FakeImage {
@@ -197,19 +209,23 @@ final class FakeCluster {
 
     // --- Cluster ---
 
+    @Override
     public synchronized Future<List<PoolInfo>> listPools() {
         return Future.succeededFuture(List.copyOf(pools.values()));
     }
 
+    @Override
     public synchronized Future<List<String>> listNamespaces(String pool) {
         pool(pool);
         return Future.succeededFuture(List.copyOf(namespaces.get(pool)));
     }
 
+    @Override
     public synchronized Future<MirrorMode> mirrorModeGet(PoolNamespace where) {
         return Future.succeededFuture(mirrorModes.getOrDefault(where, MirrorMode.DISABLED));
     }
 
+    @Override
     public synchronized Future<List<ImageEntry>> listImages(PoolNamespace where) {
         listImagesCalls++;
         pool(where.pool());
@@ -217,6 +233,7 @@ final class FakeCluster {
                 .map(i -> new ImageEntry(i.name, i.id)).toList());
     }
 
+    @Override
     public synchronized Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
         pool(where.pool());
         if (mirrorListFailure != null) {
@@ -228,6 +245,7 @@ final class FakeCluster {
         return Future.succeededFuture(result);
     }
 
+    @Override
     public synchronized Future<Image> openImage(ImageSpec spec) {
         return images.getOrDefault(spec.poolNamespace(), Map.of()).values().stream()
                 .filter(i -> i.name.equals(spec.name())).findFirst()
@@ -235,12 +253,14 @@ final class FakeCluster {
                 .orElseGet(() -> Future.failedFuture(ClusterException.notFound("image " + spec)));
     }
 
+    @Override
     public synchronized Future<Image> openImageById(PoolNamespace where, String imageId) {
         FakeImage i = images.getOrDefault(where, Map.of()).get(imageId);
         return i == null ? Future.failedFuture(ClusterException.notFound("image id " + imageId))
                 : Future.succeededFuture(handle(i));
     }
 
+    @Override
     public synchronized Future<Map<String, String>> omapGet(PoolNamespace where, String object) {
         if (!pools.containsKey(where.pool())) {
             return Future.failedFuture(ClusterException.notFound("pool " + where.pool()));
@@ -250,6 +270,7 @@ final class FakeCluster {
                 : Future.succeededFuture(new TreeMap<>(omap));
     }
 
+    @Override
     public synchronized Future<Void> omapSet(PoolNamespace where, String object, Map<String, String> values) {
         pool(where.pool());
         if (object.equals(failWritesOf)) {
@@ -265,6 +286,7 @@ final class FakeCluster {
         return Future.succeededFuture();
     }
 
+    @Override
     public synchronized Future<Void> omapRemove(PoolNamespace where, String object, Set<String> keys) {
         Map<String, String> omap = omaps.get(objectKey(where, object));
         if (omap != null) {
@@ -273,6 +295,7 @@ final class FakeCluster {
         return Future.succeededFuture();
     }
 
+    @Override
     public synchronized Future<Watch> watch(PoolNamespace where, String object, Consumer<Buffer> onNotify) {
         if (!pools.containsKey(where.pool())) {
             return Future.failedFuture(ClusterException.notFound("pool " + where.pool()));
@@ -287,6 +310,7 @@ final class FakeCluster {
         });
     }
 
+    @Override
     public synchronized Future<Void> notify(PoolNamespace where, String object, Buffer payload) {
         notifyObject(where, object, payload);
         return Future.succeededFuture();
@@ -296,16 +320,17 @@ final class FakeCluster {
 
     private Image handle(FakeImage image) {
         openHandles++;
-        return PartialFake.of(Image.class, new ImageHandle(image));
+        return RoleFakes.image(new OpenImage(image));
     }
 
-    final class ImageHandle {
+    final class OpenImage implements ImageHandle, ImageMirroring, ImageSnapshots {
         private final FakeImage image;
 
-        ImageHandle(FakeImage image) {
+        OpenImage(FakeImage image) {
             this.image = image;
         }
 
+        @Override
         public Future<ImageInfo> info() {
             synchronized (FakeCluster.this) {
                 return Future.succeededFuture(new ImageInfo(image.name, image.id, 1 << 20, 22, Set.of(), Set.of(), null,
@@ -313,6 +338,7 @@ final class FakeCluster {
             }
         }
 
+        @Override
         public Future<MirrorImageInfo> mirrorInfo() {
             synchronized (FakeCluster.this) {
                 mirrorInfoCalls++;
@@ -324,6 +350,7 @@ final class FakeCluster {
             }
         }
 
+        @Override
         public Future<Long> mirrorCreateSnapshot() {
             synchronized (FakeCluster.this) {
                 if (holdSnapshots) {
@@ -355,12 +382,14 @@ final class FakeCluster {
             }
         }
 
+        @Override
         public Future<List<SnapInfo>> listSnaps() {
             synchronized (FakeCluster.this) {
                 return Future.succeededFuture(List.copyOf(image.snaps));
             }
         }
 
+        @Override
         public Future<Void> close() {
             synchronized (FakeCluster.this) {
                 if (holdCloses) {
@@ -377,5 +406,191 @@ final class FakeCluster {
             }
             return Future.succeededFuture();
         }
+
+        @Override
+        public ImageSpec spec() {
+            throw new UnsupportedOperationException("Image.spec is not modelled by this fake");
+        }
+
+        @Override
+        public Long snapId() {
+            throw new UnsupportedOperationException("Image.snapId is not modelled by this fake");
+        }
+
+        @Override
+        public Future<Void> mirrorEnable(MirrorImageMode mode) {
+            return RoleFakes.notModelled("Image.mirrorEnable");
+        }
+
+        @Override
+        public Future<Void> mirrorDisable(boolean force) {
+            return RoleFakes.notModelled("Image.mirrorDisable");
+        }
+
+        @Override
+        public Future<Void> mirrorPromote(boolean force) {
+            return RoleFakes.notModelled("Image.mirrorPromote");
+        }
+
+        @Override
+        public Future<Void> mirrorDemote() {
+            return RoleFakes.notModelled("Image.mirrorDemote");
+        }
+
+        @Override
+        public Future<Void> mirrorResync() {
+            return RoleFakes.notModelled("Image.mirrorResync");
+        }
+
+        @Override
+        public Future<MirrorImageGlobalStatus> mirrorGlobalStatus() {
+            return RoleFakes.notModelled("Image.mirrorGlobalStatus");
+        }
+
+        @Override
+        public Future<Long> createSnap(String name) {
+            return RoleFakes.notModelled("Image.createSnap");
+        }
+
+        @Override
+        public Future<Void> removeSnap(String name) {
+            return RoleFakes.notModelled("Image.removeSnap");
+        }
+
+        @Override
+        public Future<Void> removeSnapById(long snapId) {
+            return RoleFakes.notModelled("Image.removeSnapById");
+        }
+
+        @Override
+        public Future<Void> rollbackSnap(String name) {
+            return RoleFakes.notModelled("Image.rollbackSnap");
+        }
+
+        @Override
+        public Future<Void> protectSnap(String name) {
+            return RoleFakes.notModelled("Image.protectSnap");
+        }
+
+        @Override
+        public Future<Void> unprotectSnap(String name) {
+            return RoleFakes.notModelled("Image.unprotectSnap");
+        }
+    }
+
+    @Override
+    public Future<Void> createPool(String pool) {
+        return RoleFakes.notModelled("Cluster.createPool");
+    }
+
+    @Override
+    public Future<Void> removePool(String pool) {
+        return RoleFakes.notModelled("Cluster.removePool");
+    }
+
+    @Override
+    public Future<Void> initPool(String pool) {
+        return RoleFakes.notModelled("Cluster.initPool");
+    }
+
+    @Override
+    public Future<Void> createNamespace(PoolNamespace namespace) {
+        return RoleFakes.notModelled("Cluster.createNamespace");
+    }
+
+    @Override
+    public Future<Void> removeNamespace(PoolNamespace namespace) {
+        return RoleFakes.notModelled("Cluster.removeNamespace");
+    }
+
+    @Override
+    public Future<Void> createImage(ImageSpec spec, ImageOptions options) {
+        return RoleFakes.notModelled("Cluster.createImage");
+    }
+
+    @Override
+    public Future<Void> removeImage(ImageSpec spec) {
+        return RoleFakes.notModelled("Cluster.removeImage");
+    }
+
+    @Override
+    public Future<Void> renameImage(ImageSpec spec, String newName) {
+        return RoleFakes.notModelled("Cluster.renameImage");
+    }
+
+    @Override
+    public Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId) {
+        return RoleFakes.notModelled("Cluster.openImageAtSnap");
+    }
+
+    @Override
+    public Future<Image> openImageForReplay(PoolNamespace where, String imageId) {
+        return RoleFakes.notModelled("Cluster.openImageForReplay");
+    }
+
+    @Override
+    public Future<Void> removeObject(PoolNamespace where, String object) {
+        return RoleFakes.notModelled("Cluster.removeObject");
+    }
+
+    @Override
+    public Future<Void> mirrorModeSet(PoolNamespace where, MirrorMode mode) {
+        return RoleFakes.notModelled("Cluster.mirrorModeSet");
+    }
+
+    @Override
+    public Future<String> mirrorRemoteNamespaceGet(PoolNamespace where) {
+        return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceGet");
+    }
+
+    @Override
+    public Future<Void> mirrorRemoteNamespaceSet(PoolNamespace where, String remoteNamespace) {
+        return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceSet");
+    }
+
+    @Override
+    public Future<String> mirrorUuidGet(String pool) {
+        return RoleFakes.notModelled("Cluster.mirrorUuidGet");
+    }
+
+    @Override
+    public Future<String> mirrorSiteNameGet() {
+        return RoleFakes.notModelled("Cluster.mirrorSiteNameGet");
+    }
+
+    @Override
+    public Future<Void> mirrorSiteNameSet(String siteName) {
+        return RoleFakes.notModelled("Cluster.mirrorSiteNameSet");
+    }
+
+    @Override
+    public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
+                                                    String primaryMirrorUuid) {
+        return RoleFakes.notModelled("Cluster.mirrorCreateNonPrimaryImage");
+    }
+
+    @Override
+    public Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
+        return RoleFakes.notModelled("Cluster.mirrorImageGlobalStatusList");
+    }
+
+    @Override
+    public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
+        return RoleFakes.notModelled("Cluster.mirrorImageStatusSummary");
+    }
+
+    @Override
+    public Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
+        return RoleFakes.notModelled("Cluster.mirrorImageStatusSet");
+    }
+
+    @Override
+    public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
+        return RoleFakes.notModelled("Cluster.mirrorImageStatusRemove");
+    }
+
+    @Override
+    public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
+        return RoleFakes.notModelled("Cluster.mirrorImageInstanceIdList");
     }
 }

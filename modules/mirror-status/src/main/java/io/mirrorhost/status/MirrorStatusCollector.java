@@ -1,10 +1,12 @@
 package io.mirrorhost.status;
 
 import io.mirrorhost.api.Clock;
-import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.MirrorImages;
 import io.mirrorhost.api.cluster.MirrorMode;
+import io.mirrorhost.api.cluster.MirrorSettings;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.Pools;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,16 +17,21 @@ import java.util.stream.Stream;
  * replay-state counts of those with mirroring enabled. One pass is one {@link #collect()}.
  */
 public final class MirrorStatusCollector {
-    private final Cluster cluster;
+    private final Pools pools;
+    private final MirrorSettings mirrorSettings;
+    private final MirrorImages mirrorImages;
     private final Clock clock;
 
-    public MirrorStatusCollector(Cluster cluster, Clock clock) {
-        this.cluster = cluster;
+    /** {@code cluster}: the pools to walk, their mirror modes and their image status counts. */
+    public <C extends Pools & MirrorSettings & MirrorImages> MirrorStatusCollector(C cluster, Clock clock) {
+        this.pools = cluster;
+        this.mirrorSettings = cluster;
+        this.mirrorImages = cluster;
         this.clock = clock;
     }
 
     public Future<SiteMirrorStatus> collect() {
-        return cluster.listPools()
+        return pools.listPools()
                 .compose(pools -> Future.all(pools.stream().map(this::collectPool).toList()))
                 .map(all -> {
                     List<NamespaceMirrorStatus> namespaces = new ArrayList<>();
@@ -37,7 +44,7 @@ public final class MirrorStatusCollector {
     }
 
     private Future<List<NamespaceMirrorStatus>> collectPool(PoolInfo pool) {
-        return cluster.listNamespaces(pool.name())
+        return pools.listNamespaces(pool.name())
                 .compose(names -> {
                     List<PoolNamespace> wheres = Stream.concat(Stream.of(""), names.stream())
                             .map(ns -> new PoolNamespace(pool.name(), ns)).toList();
@@ -57,11 +64,11 @@ public final class MirrorStatusCollector {
 
     /** The namespace's status, or null when mirroring is disabled there. */
     private Future<NamespaceMirrorStatus> collectNamespace(PoolNamespace where) {
-        return cluster.mirrorModeGet(where).compose(mode -> {
+        return mirrorSettings.mirrorModeGet(where).compose(mode -> {
             if (mode == MirrorMode.DISABLED) {
                 return Future.succeededFuture(null);
             }
-            return cluster.mirrorImageStatusSummary(where)
+            return mirrorImages.mirrorImageStatusSummary(where)
                     .map(states -> new NamespaceMirrorStatus(where, mode, states));
         });
     }

@@ -6,12 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.ImageOptions;
+import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
+import io.mirrorhost.api.cluster.MirrorImageInfo;
+import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
 import io.mirrorhost.api.cluster.MirrorImageStatusState;
+import io.mirrorhost.api.cluster.MirrorImages;
 import io.mirrorhost.api.cluster.MirrorMode;
+import io.mirrorhost.api.cluster.MirrorSettings;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.Pools;
 import io.mirrorhost.api.testing.FakeClock;
-import io.mirrorhost.api.testing.PartialFake;
+import io.mirrorhost.api.testing.RoleFakes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -26,7 +34,7 @@ class MirrorStatusCollectorTest {
     static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
     /** Two pools: "rbd" mirrors in image mode with namespace "ns1" in pool mode; "other" is not mirrored. */
-    static final class TwoPools {
+    static class TwoPools implements Pools, MirrorSettings, MirrorImages {
         final Map<PoolNamespace, MirrorMode> modes = new HashMap<>();
         final Map<PoolNamespace, Map<MirrorImageStatusState, Integer>> summaries = new HashMap<>();
         int summaryCalls;
@@ -40,21 +48,111 @@ class MirrorStatusCollectorTest {
             summaries.put(new PoolNamespace("rbd", "ns1"), counts(MirrorImageStatusState.SYNCING, 1));
         }
 
+        @Override
         public Future<List<PoolInfo>> listPools() {
             return Future.succeededFuture(List.of(new PoolInfo(1, "rbd", true), new PoolInfo(2, "other", true)));
         }
 
+        @Override
         public Future<List<String>> listNamespaces(String pool) {
             return Future.succeededFuture(pool.equals("rbd") ? List.of("ns1") : List.of());
         }
 
+        @Override
         public Future<MirrorMode> mirrorModeGet(PoolNamespace where) {
             return Future.succeededFuture(modes.getOrDefault(where, MirrorMode.DISABLED));
         }
 
+        @Override
         public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
             summaryCalls++;
             return Future.succeededFuture(summaries.getOrDefault(where, Map.of()));
+        }
+
+        @Override
+        public Future<Void> createPool(String pool) {
+            return RoleFakes.notModelled("Cluster.createPool");
+        }
+
+        @Override
+        public Future<Void> removePool(String pool) {
+            return RoleFakes.notModelled("Cluster.removePool");
+        }
+
+        @Override
+        public Future<Void> initPool(String pool) {
+            return RoleFakes.notModelled("Cluster.initPool");
+        }
+
+        @Override
+        public Future<Void> createNamespace(PoolNamespace namespace) {
+            return RoleFakes.notModelled("Cluster.createNamespace");
+        }
+
+        @Override
+        public Future<Void> removeNamespace(PoolNamespace namespace) {
+            return RoleFakes.notModelled("Cluster.removeNamespace");
+        }
+
+        @Override
+        public Future<Void> mirrorModeSet(PoolNamespace where, MirrorMode mode) {
+            return RoleFakes.notModelled("Cluster.mirrorModeSet");
+        }
+
+        @Override
+        public Future<String> mirrorRemoteNamespaceGet(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceGet");
+        }
+
+        @Override
+        public Future<Void> mirrorRemoteNamespaceSet(PoolNamespace where, String remoteNamespace) {
+            return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceSet");
+        }
+
+        @Override
+        public Future<String> mirrorUuidGet(String pool) {
+            return RoleFakes.notModelled("Cluster.mirrorUuidGet");
+        }
+
+        @Override
+        public Future<String> mirrorSiteNameGet() {
+            return RoleFakes.notModelled("Cluster.mirrorSiteNameGet");
+        }
+
+        @Override
+        public Future<Void> mirrorSiteNameSet(String siteName) {
+            return RoleFakes.notModelled("Cluster.mirrorSiteNameSet");
+        }
+
+        @Override
+        public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
+                                                        String primaryMirrorUuid) {
+            return RoleFakes.notModelled("Cluster.mirrorCreateNonPrimaryImage");
+        }
+
+        @Override
+        public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorImageInfoList");
+        }
+
+        @Override
+        public Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorImageGlobalStatusList");
+        }
+
+        @Override
+        public Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
+            return RoleFakes.notModelled("Cluster.mirrorImageStatusSet");
+        }
+
+        @Override
+        public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
+            return RoleFakes.notModelled("Cluster.mirrorImageStatusRemove");
+        }
+
+        @Override
+        public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorImageInstanceIdList");
         }
     }
 
@@ -72,7 +170,7 @@ class MirrorStatusCollectorTest {
 
     @Test
     void collectsOnlyMirroredNamespacesWithTheirHealth() throws Exception {
-        Cluster cluster = PartialFake.of(Cluster.class, new TwoPools());
+        TwoPools cluster = new TwoPools();
         SiteMirrorStatus status = await(new MirrorStatusCollector(cluster, new FakeClock(T0)).collect());
 
         assertEquals(T0, status.collectedAt());
@@ -110,7 +208,7 @@ class MirrorStatusCollectorTest {
 
     @Test
     void metricsExposeCountsPerState() throws Exception {
-        Cluster cluster = PartialFake.of(Cluster.class, new TwoPools());
+        TwoPools cluster = new TwoPools();
         MirrorStatusMetrics metrics = new MirrorStatusMetrics();
         metrics.update(await(new MirrorStatusCollector(cluster, new FakeClock(T0)).collect()));
         String text = metrics.scrape();
@@ -121,11 +219,12 @@ class MirrorStatusCollectorTest {
 
     @Test
     void aFailingClusterCallFailsTheCollection() {
-        Cluster cluster = PartialFake.of(Cluster.class, new Object() {
+        TwoPools cluster = new TwoPools() {
+            @Override
             public Future<List<PoolInfo>> listPools() {
                 return Future.failedFuture(new ClusterException(Errno.ESHUTDOWN, "cluster connection lost"));
             }
-        });
+        };
         Future<SiteMirrorStatus> result = new MirrorStatusCollector(cluster, new FakeClock(T0)).collect();
         assertTrue(result.failed());
         assertEquals("cluster connection lost", result.cause().getMessage());

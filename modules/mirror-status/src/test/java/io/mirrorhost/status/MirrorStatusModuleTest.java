@@ -11,7 +11,7 @@ import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.MirrorImageStatusState;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.testing.FakeClock;
-import io.mirrorhost.api.testing.PartialFake;
+import io.mirrorhost.api.testing.RoleFakes;
 import io.mirrorhost.api.testing.TestModuleContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -34,7 +34,7 @@ class MirrorStatusModuleTest {
     @BeforeEach
     void startModuleBehindRealHttp() throws Exception {
         vertx = Vertx.vertx();
-        Cluster cluster = PartialFake.of(Cluster.class, pools);
+        Cluster cluster = RoleFakes.cluster(pools);
         TestModuleContext ctx = new TestModuleContext(vertx, "site-a", cluster, clock, module)
                 .withOption(MirrorStatusModule.REFRESH_INTERVAL, "10");
         Router root = Router.router(vertx);

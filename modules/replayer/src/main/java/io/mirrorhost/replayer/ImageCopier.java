@@ -3,7 +3,7 @@ package io.mirrorhost.replayer;
 import io.mirrorhost.api.Clock;
 import io.mirrorhost.api.cluster.DiffExtent;
 import io.mirrorhost.api.cluster.Extent;
-import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageData;
 import io.mirrorhost.replayer.snapshot.BandwidthLimiter;
 import io.mirrorhost.replayer.snapshot.SyncProgress;
 import io.vertx.core.Future;
@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
- * Copies one delta: the extents a remote snapshot changed since the previous one ({@link Image#diff},
+ * Copies one delta: the extents a remote snapshot changed since the previous one ({@link ImageData#diff},
  * answered from object maps), read from the remote snapshot handle and written to (or discarded
  * on) the local image, object by object with several objects in flight, within the site's
  * bandwidth limit. Objects complete in any order; {@link SyncProgress} reports the safe prefix.
@@ -44,13 +44,13 @@ final class ImageCopier {
      * @param onBytes      bytes read from the remote, for the statistics
      * @param onProgress   called when the copied prefix grows
      */
-    Future<Void> copy(Image remoteAtEnd, Long fromSnapId, Image local, long imageSize, long objectSize,
+    Future<Void> copy(ImageData remoteAtEnd, Long fromSnapId, ImageData local, long imageSize, long objectSize,
                       SyncProgress progress, LongConsumer onBytes, Consumer<SyncProgress> onProgress) {
         return copy(remoteAtEnd, fromSnapId, local, imageSize, objectSize, progress, onBytes, onProgress, () -> false);
     }
 
     /** As above; once {@code cancelled} says so no further object is started and the copy fails. */
-    Future<Void> copy(Image remoteAtEnd, Long fromSnapId, Image local, long imageSize, long objectSize,
+    Future<Void> copy(ImageData remoteAtEnd, Long fromSnapId, ImageData local, long imageSize, long objectSize,
                       SyncProgress progress, LongConsumer onBytes, Consumer<SyncProgress> onProgress,
                       BooleanSupplier cancelled) {
         return remoteAtEnd.diff(fromSnapId, 0, imageSize, false).compose(extents -> {
@@ -145,8 +145,8 @@ final class ImageCopier {
 
     private final class Worker {
         private final Deque<Map.Entry<Long, List<DiffExtent>>> queue;
-        private final Image remote;
-        private final Image local;
+        private final ImageData remote;
+        private final ImageData local;
         private final SyncProgress progress;
         private final LongConsumer onBytes;
         private final Consumer<SyncProgress> onProgress;
@@ -157,7 +157,7 @@ final class ImageCopier {
         private int wanted;
         private boolean draining;
 
-        Worker(Deque<Map.Entry<Long, List<DiffExtent>>> queue, Image remote, Image local, SyncProgress progress,
+        Worker(Deque<Map.Entry<Long, List<DiffExtent>>> queue, ImageData remote, ImageData local, SyncProgress progress,
                LongConsumer onBytes, Consumer<SyncProgress> onProgress, BooleanSupplier cancelled,
                Promise<Void> done) {
             this.queue = queue;

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mirrorhost.api.cluster.DiffExtent;
 import io.mirrorhost.api.cluster.Extent;
 import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageData;
 import io.mirrorhost.api.testing.FakeClock;
-import io.mirrorhost.api.testing.PartialFake;
+import io.mirrorhost.api.testing.RoleFakes;
 import io.mirrorhost.replayer.snapshot.BandwidthLimiter;
 import io.mirrorhost.replayer.snapshot.SyncProgress;
 import io.vertx.core.Future;
@@ -21,13 +22,14 @@ import org.junit.jupiter.api.Test;
 
 class ImageCopierTest {
     /** A source whose every object changed, answering at once (as an in-process backend may). */
-    public static final class Source {
+    public static final class Source implements ImageData {
         final long objects;
 
         Source(long objects) {
             this.objects = objects;
         }
 
+        @Override
         public Future<List<DiffExtent>> diff(Long fromSnapId, long offset, long length, boolean wholeObject) {
             List<DiffExtent> extents = new ArrayList<>();
             for (long i = 0; i < objects; i++) {
@@ -36,23 +38,66 @@ class ImageCopierTest {
             return Future.succeededFuture(extents);
         }
 
+        @Override
         public Future<Buffer> readExtents(List<Extent> extents) {
             return Future.succeededFuture(Buffer.buffer(new byte[extents.stream().mapToInt(Extent::length).sum()]));
         }
+
+        @Override
+        public Future<Buffer> read(long offset, int length) {
+            return RoleFakes.notModelled("Image.read");
+        }
+
+        @Override
+        public Future<Void> write(long offset, Buffer data) {
+            return RoleFakes.notModelled("Image.write");
+        }
+
+        @Override
+        public Future<Void> discard(long offset, long length) {
+            return RoleFakes.notModelled("Image.discard");
+        }
+
+        @Override
+        public Future<Void> flush() {
+            return RoleFakes.notModelled("Image.flush");
+        }
     }
 
-    public static final class Target {
+    public static final class Target implements ImageData {
         final AtomicInteger writes = new AtomicInteger();
         final AtomicInteger discards = new AtomicInteger();
 
+        @Override
         public Future<Void> write(long offset, Buffer data) {
             writes.incrementAndGet();
             return Future.succeededFuture();
         }
 
+        @Override
         public Future<Void> discard(long offset, long length) {
             discards.incrementAndGet();
             return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Buffer> read(long offset, int length) {
+            return RoleFakes.notModelled("Image.read");
+        }
+
+        @Override
+        public Future<Buffer> readExtents(List<Extent> extents) {
+            return RoleFakes.notModelled("Image.readExtents");
+        }
+
+        @Override
+        public Future<Void> flush() {
+            return RoleFakes.notModelled("Image.flush");
+        }
+
+        @Override
+        public Future<List<DiffExtent>> diff(Long fromSnapId, long offset, long length, boolean wholeObject) {
+            return RoleFakes.notModelled("Image.diff");
         }
     }
 
@@ -63,7 +108,7 @@ class ImageCopierTest {
         SyncProgress progress = new SyncProgress(objects, 0);
         List<Long> prefixes = new ArrayList<>();
         Future<Void> copy = new ImageCopier(new FakeClock(Instant.EPOCH), 10, new BandwidthLimiter(0))
-                .copy(PartialFake.of(Image.class, new Source(objects)), null, PartialFake.of(Image.class, target),
+                .copy(new Source(objects), null, target,
                         objects * 4096, 4096, progress, b -> { }, p -> prefixes.add(p.copiedPrefix()));
         assertTrue(copy.succeeded(), String.valueOf(copy.cause()));
         assertTrue(progress.complete());

@@ -6,17 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ClusterConnection;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.ImageOptions;
+import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
+import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
+import io.mirrorhost.api.cluster.MirrorImageStatusState;
+import io.mirrorhost.api.cluster.MirrorImages;
 import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
+import io.mirrorhost.api.cluster.MirrorPeers;
+import io.mirrorhost.api.cluster.MirrorSettings;
 import io.mirrorhost.api.cluster.PeerConnection;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.Pools;
+import io.mirrorhost.api.cluster.RadosObjects;
 import io.mirrorhost.api.cluster.Watch;
 import io.mirrorhost.api.testing.FakeClock;
-import io.mirrorhost.api.testing.PartialFake;
+import io.mirrorhost.api.testing.RoleFakes;
 import io.mirrorhost.api.testing.TestModuleContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -35,80 +47,423 @@ import org.junit.jupiter.api.Test;
 
 class ReplayerModuleTest {
     /** site-a's cluster: pool "rbd" mirrored in image mode with one rx-tx peer, site-b. */
-    public static final class LocalSite {
+    public static final class LocalSite implements Pools, MirrorSettings, MirrorPeers, RadosObjects, MirrorImages {
         MirrorMode mode = MirrorMode.IMAGE;
         List<MirrorPeer> peers = List.of(new MirrorPeer("peer-uuid-b", MirrorPeerDirection.RX_TX, "site-b", "",
                 "client.rbd-mirror-peer", null));
 
+        @Override
         public Future<List<PoolInfo>> listPools() {
             return Future.succeededFuture(List.of(new PoolInfo(1, "rbd", true)));
         }
 
+        @Override
         public Future<MirrorMode> mirrorModeGet(PoolNamespace where) {
             return Future.succeededFuture(mode);
         }
 
+        @Override
         public Future<List<MirrorPeer>> mirrorPeerSiteList(String pool) {
             return Future.succeededFuture(peers);
         }
 
+        @Override
         public Future<String> mirrorUuidGet(String pool) {
             return Future.succeededFuture("uuid-a");
         }
 
+        @Override
         public Future<Map<String, String>> mirrorPeerSiteGetAttributes(String pool, String uuid) {
             return Future.succeededFuture(Map.of("mon_host", "127.0.0.1:6792", "key", "secret-b"));
         }
 
+        @Override
         public Future<List<String>> listNamespaces(String pool) {
             return Future.succeededFuture(List.of());
         }
 
+        @Override
         public Future<String> mirrorRemoteNamespaceGet(PoolNamespace where) {
             return Future.succeededFuture("");
         }
 
+        @Override
         public Future<Watch> watch(PoolNamespace where, String object, Consumer<Buffer> onNotify) {
             return Future.succeededFuture(Future::succeededFuture);
         }
 
+        @Override
         public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
             return Future.succeededFuture(Map.of());
+        }
+
+        @Override
+        public Future<Void> createPool(String pool) {
+            return RoleFakes.notModelled("Cluster.createPool");
+        }
+
+        @Override
+        public Future<Void> removePool(String pool) {
+            return RoleFakes.notModelled("Cluster.removePool");
+        }
+
+        @Override
+        public Future<Void> initPool(String pool) {
+            return RoleFakes.notModelled("Cluster.initPool");
+        }
+
+        @Override
+        public Future<Void> createNamespace(PoolNamespace namespace) {
+            return RoleFakes.notModelled("Cluster.createNamespace");
+        }
+
+        @Override
+        public Future<Void> removeNamespace(PoolNamespace namespace) {
+            return RoleFakes.notModelled("Cluster.removeNamespace");
+        }
+
+        @Override
+        public Future<Void> mirrorModeSet(PoolNamespace where, MirrorMode mode) {
+            return RoleFakes.notModelled("Cluster.mirrorModeSet");
+        }
+
+        @Override
+        public Future<Void> mirrorRemoteNamespaceSet(PoolNamespace where, String remoteNamespace) {
+            return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceSet");
+        }
+
+        @Override
+        public Future<String> mirrorSiteNameGet() {
+            return RoleFakes.notModelled("Cluster.mirrorSiteNameGet");
+        }
+
+        @Override
+        public Future<Void> mirrorSiteNameSet(String siteName) {
+            return RoleFakes.notModelled("Cluster.mirrorSiteNameSet");
+        }
+
+        @Override
+        public Future<String> mirrorPeerBootstrapCreate(String pool) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerBootstrapCreate");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerBootstrapImport(String pool, MirrorPeerDirection direction, String token) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerBootstrapImport");
+        }
+
+        @Override
+        public Future<String> mirrorPeerSiteAdd(String pool, String siteName, String clientName,
+                                                MirrorPeerDirection direction) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteAdd");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteRemove(String pool, String uuid) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteRemove");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteSetName(String pool, String uuid, String siteName) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetName");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteSetClientName(String pool, String uuid, String clientName) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetClientName");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteSetDirection(String pool, String uuid, MirrorPeerDirection direction) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetDirection");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteSetAttributes(String pool, String uuid, Map<String, String> attributes) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetAttributes");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerPing(String pool, String siteName, String mirrorUuid) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerPing");
+        }
+
+        @Override
+        public Future<Map<String, String>> omapGet(PoolNamespace where, String object) {
+            return RoleFakes.notModelled("Cluster.omapGet");
+        }
+
+        @Override
+        public Future<Void> omapSet(PoolNamespace where, String object, Map<String, String> values) {
+            return RoleFakes.notModelled("Cluster.omapSet");
+        }
+
+        @Override
+        public Future<Void> omapRemove(PoolNamespace where, String object, Set<String> keys) {
+            return RoleFakes.notModelled("Cluster.omapRemove");
+        }
+
+        @Override
+        public Future<Void> removeObject(PoolNamespace where, String object) {
+            return RoleFakes.notModelled("Cluster.removeObject");
+        }
+
+        @Override
+        public Future<Void> notify(PoolNamespace where, String object, Buffer payload) {
+            return RoleFakes.notModelled("Cluster.notify");
+        }
+
+        @Override
+        public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
+                                                        String primaryMirrorUuid) {
+            return RoleFakes.notModelled("Cluster.mirrorCreateNonPrimaryImage");
+        }
+
+        @Override
+        public Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorImageGlobalStatusList");
+        }
+
+        @Override
+        public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorImageStatusSummary");
+        }
+
+        @Override
+        public Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
+            return RoleFakes.notModelled("Cluster.mirrorImageStatusSet");
+        }
+
+        @Override
+        public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
+            return RoleFakes.notModelled("Cluster.mirrorImageStatusRemove");
+        }
+
+        @Override
+        public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorImageInstanceIdList");
         }
     }
 
     /** site-b's cluster as the replayer sees it: records pings and closes. */
-    public static final class RemoteSite {
+    public static final class RemoteSite implements ClusterConnection, MirrorSettings, MirrorPeers, RadosObjects,
+            MirrorImages {
         final List<String> pings = new ArrayList<>();
         final List<String> watched = new ArrayList<>();
         int closes;
 
+        @Override
         public Future<String> mirrorUuidGet(String pool) {
             return Future.succeededFuture("uuid-b");
         }
 
+        @Override
         public Future<Void> mirrorPeerPing(String pool, String siteName, String mirrorUuid) {
             pings.add(pool + ":" + siteName + ":" + mirrorUuid);
             return Future.succeededFuture();
         }
 
+        @Override
         public Future<Void> close() {
             closes++;
             return Future.succeededFuture();
         }
 
+        @Override
         public Future<List<MirrorPeer>> mirrorPeerSiteList(String pool) {
             return Future.succeededFuture(List.of(new MirrorPeer("peer-uuid-a", MirrorPeerDirection.TX_ONLY, "site-a",
                     "uuid-a", "client.rbd-mirror-peer", null)));
         }
 
+        @Override
         public Future<Watch> watch(PoolNamespace where, String object, Consumer<Buffer> onNotify) {
             watched.add(where + "/" + object);
             return Future.succeededFuture(Future::succeededFuture);
         }
 
+        @Override
         public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
             return Future.succeededFuture(Map.of());
+        }
+
+        @Override
+        public String fsid() {
+            throw new UnsupportedOperationException("Cluster.fsid is not modelled by this fake");
+        }
+
+        @Override
+        public String clientName() {
+            throw new UnsupportedOperationException("Cluster.clientName is not modelled by this fake");
+        }
+
+        @Override
+        public Future<MirrorMode> mirrorModeGet(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorModeGet");
+        }
+
+        @Override
+        public Future<Void> mirrorModeSet(PoolNamespace where, MirrorMode mode) {
+            return RoleFakes.notModelled("Cluster.mirrorModeSet");
+        }
+
+        @Override
+        public Future<String> mirrorRemoteNamespaceGet(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceGet");
+        }
+
+        @Override
+        public Future<Void> mirrorRemoteNamespaceSet(PoolNamespace where, String remoteNamespace) {
+            return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceSet");
+        }
+
+        @Override
+        public Future<String> mirrorSiteNameGet() {
+            return RoleFakes.notModelled("Cluster.mirrorSiteNameGet");
+        }
+
+        @Override
+        public Future<Void> mirrorSiteNameSet(String siteName) {
+            return RoleFakes.notModelled("Cluster.mirrorSiteNameSet");
+        }
+
+        @Override
+        public Future<String> mirrorPeerBootstrapCreate(String pool) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerBootstrapCreate");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerBootstrapImport(String pool, MirrorPeerDirection direction, String token) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerBootstrapImport");
+        }
+
+        @Override
+        public Future<String> mirrorPeerSiteAdd(String pool, String siteName, String clientName,
+                                                MirrorPeerDirection direction) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteAdd");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteRemove(String pool, String uuid) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteRemove");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteSetName(String pool, String uuid, String siteName) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetName");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteSetClientName(String pool, String uuid, String clientName) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetClientName");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteSetDirection(String pool, String uuid, MirrorPeerDirection direction) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetDirection");
+        }
+
+        @Override
+        public Future<Map<String, String>> mirrorPeerSiteGetAttributes(String pool, String uuid) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteGetAttributes");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteSetAttributes(String pool, String uuid, Map<String, String> attributes) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetAttributes");
+        }
+
+        @Override
+        public Future<Map<String, String>> omapGet(PoolNamespace where, String object) {
+            return RoleFakes.notModelled("Cluster.omapGet");
+        }
+
+        @Override
+        public Future<Void> omapSet(PoolNamespace where, String object, Map<String, String> values) {
+            return RoleFakes.notModelled("Cluster.omapSet");
+        }
+
+        @Override
+        public Future<Void> omapRemove(PoolNamespace where, String object, Set<String> keys) {
+            return RoleFakes.notModelled("Cluster.omapRemove");
+        }
+
+        @Override
+        public Future<Void> removeObject(PoolNamespace where, String object) {
+            return RoleFakes.notModelled("Cluster.removeObject");
+        }
+
+        @Override
+        public Future<Void> notify(PoolNamespace where, String object, Buffer payload) {
+            return RoleFakes.notModelled("Cluster.notify");
+        }
+
+        @Override
+        public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
+                                                        String primaryMirrorUuid) {
+            return RoleFakes.notModelled("Cluster.mirrorCreateNonPrimaryImage");
+        }
+
+        @Override
+        public Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorImageGlobalStatusList");
+        }
+
+        @Override
+        public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorImageStatusSummary");
+        }
+
+        @Override
+        public Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
+            return RoleFakes.notModelled("Cluster.mirrorImageStatusSet");
+        }
+
+        @Override
+        public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
+            return RoleFakes.notModelled("Cluster.mirrorImageStatusRemove");
+        }
+
+        @Override
+        public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorImageInstanceIdList");
+        }
+    }
+
+    /** A cluster with one pool and nothing else: no mirroring calls at all. */
+    public static final class OnePool implements Pools {
+        @Override
+        public Future<List<PoolInfo>> listPools() {
+            return Future.succeededFuture(List.of(new PoolInfo(1, "rbd", true)));
+        }
+
+        @Override
+        public Future<Void> createPool(String pool) {
+            return RoleFakes.notModelled("Cluster.createPool");
+        }
+
+        @Override
+        public Future<Void> removePool(String pool) {
+            return RoleFakes.notModelled("Cluster.removePool");
+        }
+
+        @Override
+        public Future<Void> initPool(String pool) {
+            return RoleFakes.notModelled("Cluster.initPool");
+        }
+
+        @Override
+        public Future<List<String>> listNamespaces(String pool) {
+            return RoleFakes.notModelled("Cluster.listNamespaces");
+        }
+
+        @Override
+        public Future<Void> createNamespace(PoolNamespace namespace) {
+            return RoleFakes.notModelled("Cluster.createNamespace");
+        }
+
+        @Override
+        public Future<Void> removeNamespace(PoolNamespace namespace) {
+            return RoleFakes.notModelled("Cluster.removeNamespace");
         }
     }
 
@@ -123,12 +478,12 @@ class ReplayerModuleTest {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        TestModuleContext ctx = new TestModuleContext(vertx, "site-a", PartialFake.of(Cluster.class, local), clock, module)
+        TestModuleContext ctx = new TestModuleContext(vertx, "site-a", RoleFakes.cluster(local), clock, module)
                 .withOption(ReplayerModule.REFRESH_INTERVAL, "5")
                 .withPeers(peer -> {
                     connections.add(peer);
                     return peerReachable
-                            ? Future.succeededFuture(PartialFake.of(Cluster.class, remote))
+                            ? Future.succeededFuture(RoleFakes.cluster(remote))
                             : Future.failedFuture(new ClusterException(Errno.ECONNREFUSED, "connection refused"));
                 });
         await(module.start(ctx));
@@ -214,11 +569,7 @@ class ReplayerModuleTest {
     @Test
     void aBackendWithoutMirroringIsReportedNotThrown() throws Exception {
         ReplayerModule other = new ReplayerModule();
-        Cluster bare = PartialFake.of(Cluster.class, new Object() {
-            public Future<List<PoolInfo>> listPools() {
-                return Future.succeededFuture(List.of(new PoolInfo(1, "rbd", true)));
-            }
-        });
+        Cluster bare = RoleFakes.cluster(new OnePool());
         await(other.start(new TestModuleContext(vertx, "site-a", bare, clock, other)));
         assertTrue(other.status().getString("last_error").contains("mirrorModeGet"));
         await(other.stop());

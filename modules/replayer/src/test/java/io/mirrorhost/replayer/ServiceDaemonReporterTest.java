@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ClusterConnection;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.PoolInfo;
+import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.Pools;
+import io.mirrorhost.api.cluster.ServiceDaemon;
+import io.mirrorhost.api.cluster.ServiceMap;
 import io.mirrorhost.api.testing.FakeClock;
-import io.mirrorhost.api.testing.PartialFake;
+import io.mirrorhost.api.testing.RoleFakes;
 import io.mirrorhost.api.testing.TestModuleContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,29 +34,33 @@ import org.junit.jupiter.api.Test;
 class ServiceDaemonReporterTest {
     private final Vertx vertx = Vertx.vertx();
     private final FakeClock clock = new FakeClock(Instant.parse("2026-11-25T11:00:00Z"));
-    private final ServiceMap serviceMap = new ServiceMap();
+    private final RecordingServiceMap serviceMap = new RecordingServiceMap();
     private volatile JsonObject moduleStatus = status("running", new JsonObject(), "replaying");
 
     /** The service map calls the reporter makes, recorded. */
-    public static final class ServiceMap {
+    public static final class RecordingServiceMap implements ClusterConnection, Pools, ServiceMap {
         final List<String> calls = new CopyOnWriteArrayList<>();
         final List<String> pushes = new CopyOnWriteArrayList<>();
         final AtomicBoolean forgotten = new AtomicBoolean();
         final AtomicBoolean refused = new AtomicBoolean();
         volatile Map<String, String> metadata;
 
+        @Override
         public String clientName() {
             return "client.admin";
         }
 
+        @Override
         public Future<Long> instanceId() {
             return Future.succeededFuture(4242L);
         }
 
+        @Override
         public Future<List<PoolInfo>> listPools() {
             return Future.succeededFuture(List.of(new PoolInfo(3, "rbd", true)));
         }
 
+        @Override
         public Future<Void> serviceDaemonRegister(String service, String daemon, Map<String, String> metadata) {
             this.metadata = metadata;
             calls.add("register " + service + " " + daemon);
@@ -63,6 +72,7 @@ class ServiceDaemonReporterTest {
             return Future.succeededFuture();
         }
 
+        @Override
         public Future<Void> serviceDaemonUpdateStatus(Map<String, String> status) {
             if (forgotten.get()) {
                 return Future.failedFuture(ClusterException.notFound("not registered"));
@@ -72,9 +82,55 @@ class ServiceDaemonReporterTest {
             return Future.succeededFuture();
         }
 
+        @Override
         public Future<Void> serviceDaemonUnregister() {
             calls.add("unregister");
             return Future.succeededFuture();
+        }
+
+        @Override
+        public String fsid() {
+            throw new UnsupportedOperationException("Cluster.fsid is not modelled by this fake");
+        }
+
+        @Override
+        public Future<Void> close() {
+            return RoleFakes.notModelled("Cluster.close");
+        }
+
+        @Override
+        public Future<Void> createPool(String pool) {
+            return RoleFakes.notModelled("Cluster.createPool");
+        }
+
+        @Override
+        public Future<Void> removePool(String pool) {
+            return RoleFakes.notModelled("Cluster.removePool");
+        }
+
+        @Override
+        public Future<Void> initPool(String pool) {
+            return RoleFakes.notModelled("Cluster.initPool");
+        }
+
+        @Override
+        public Future<List<String>> listNamespaces(String pool) {
+            return RoleFakes.notModelled("Cluster.listNamespaces");
+        }
+
+        @Override
+        public Future<Void> createNamespace(PoolNamespace namespace) {
+            return RoleFakes.notModelled("Cluster.createNamespace");
+        }
+
+        @Override
+        public Future<Void> removeNamespace(PoolNamespace namespace) {
+            return RoleFakes.notModelled("Cluster.removeNamespace");
+        }
+
+        @Override
+        public Future<List<ServiceDaemon>> serviceDaemonList(String service) {
+            return RoleFakes.notModelled("Cluster.serviceDaemonList");
         }
     }
 
@@ -92,7 +148,7 @@ class ServiceDaemonReporterTest {
     }
 
     private ServiceDaemonReporter start() {
-        TestModuleContext ctx = new TestModuleContext(vertx, "site-b", PartialFake.of(Cluster.class, serviceMap),
+        TestModuleContext ctx = new TestModuleContext(vertx, "site-b", RoleFakes.cluster(serviceMap),
                 clock, new ReplayerModule());
         return ServiceDaemonReporter.start(ctx, () -> moduleStatus);
     }

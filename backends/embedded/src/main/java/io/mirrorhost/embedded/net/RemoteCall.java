@@ -33,6 +33,8 @@ record RemoteCall(String name, Method method, List<Param> params, Result result,
     private static final Set<String> LOCAL = Set.of(
             "Cluster.fsid", "Cluster.clientName", "Cluster.close", "Image.spec", "Image.snapId");
 
+    private static final List<Class<?>> FACADES = List.of(Cluster.class, Image.class, Watch.class);
+
     private static final Map<String, RemoteCall> BY_NAME = catalogue();
 
     static Optional<RemoteCall> find(String target, String method) {
@@ -54,7 +56,7 @@ record RemoteCall(String name, Method method, List<Param> params, Result result,
     }
 
     String target() {
-        Class<?> owner = method.getDeclaringClass();
+        Class<?> owner = facade(method);
         return owner == Cluster.class ? Wire.TARGET_CLUSTER : owner == Image.class ? Wire.TARGET_IMAGE : Wire.TARGET_WATCH;
     }
 
@@ -64,7 +66,7 @@ record RemoteCall(String name, Method method, List<Param> params, Result result,
 
     private static Map<String, RemoteCall> catalogue() {
         Map<String, RemoteCall> calls = new HashMap<>();
-        for (Class<?> type : List.of(Cluster.class, Image.class, Watch.class)) {
+        for (Class<?> type : FACADES) {
             for (Method method : type.getMethods()) {
                 String name = qualifiedName(method);
                 // default methods are overloads answered by the proxy through the abstract ones
@@ -76,8 +78,18 @@ record RemoteCall(String name, Method method, List<Param> params, Result result,
         return Map.copyOf(calls);
     }
 
+    /** Named after Cluster, Image or Watch, not after the role interface that declares the method. */
     private static String qualifiedName(Method method) {
-        return method.getDeclaringClass().getSimpleName() + "." + method.getName();
+        return facade(method).getSimpleName() + "." + method.getName();
+    }
+
+    private static Class<?> facade(Method method) {
+        for (Class<?> type : FACADES) {
+            if (method.getDeclaringClass().isAssignableFrom(type)) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException(method + " belongs to none of " + FACADES);
     }
 
     private static RemoteCall describe(String name, Method method) {

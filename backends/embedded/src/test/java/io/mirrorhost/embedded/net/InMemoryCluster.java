@@ -2,20 +2,37 @@ package io.mirrorhost.embedded.net;
 
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ClusterConnection;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.ConfigKeyStore;
+import io.mirrorhost.api.cluster.DiffExtent;
+import io.mirrorhost.api.cluster.Extent;
 import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageData;
 import io.mirrorhost.api.cluster.ImageEntry;
+import io.mirrorhost.api.cluster.ImageFeature;
+import io.mirrorhost.api.cluster.ImageHandle;
 import io.mirrorhost.api.cluster.ImageInfo;
+import io.mirrorhost.api.cluster.ImageLockAndWatch;
 import io.mirrorhost.api.cluster.ImageOptions;
+import io.mirrorhost.api.cluster.ImageReplay;
+import io.mirrorhost.api.cluster.ImageShape;
+import io.mirrorhost.api.cluster.ImageSnapshots;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.Images;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
+import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
+import io.mirrorhost.api.cluster.MirrorImageStatusState;
+import io.mirrorhost.api.cluster.MirrorImages;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.Pools;
+import io.mirrorhost.api.cluster.RadosObjects;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.api.cluster.Watch;
-import io.mirrorhost.api.testing.PartialFake;
+import io.mirrorhost.api.testing.RoleFakes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -33,12 +50,12 @@ import java.util.function.Consumer;
 /**
  * A small in-memory cluster to test the wire protocol against: pools, images with data and
  * snapshots, omap, watch/notify, config-key and mirror statuses. Everything else fails with
- * EOPNOTSUPP (see PartialFake).
+ * EOPNOTSUPP (see RoleFakes).
  */
-final class InMemoryCluster {
+final class InMemoryCluster implements ClusterConnection, Pools, Images, RadosObjects, ConfigKeyStore, MirrorImages {
     private final String fsid = UUID.randomUUID().toString();
     private final Map<String, Long> pools = new TreeMap<>();
-    private final Map<ImageSpec, ImageData> images = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+    private final Map<ImageSpec, StoredImage> images = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
     private final Map<String, Map<String, String>> omaps = new TreeMap<>();
     private final Map<String, List<Consumer<Buffer>>> watchers = new TreeMap<>();
     private final Map<String, String> configKeys = new TreeMap<>();
@@ -51,10 +68,10 @@ final class InMemoryCluster {
     }
 
     Cluster asCluster() {
-        return PartialFake.of(Cluster.class, this);
+        return RoleFakes.cluster(this);
     }
 
-    private static final class ImageData {
+    private static final class StoredImage {
         final String id = UUID.randomUUID().toString().substring(0, 12);
         final ImageOptions options;
         final Instant created = Instant.parse("2026-01-02T03:04:05.123456789Z");
@@ -64,7 +81,7 @@ final class InMemoryCluster {
         final List<Runnable> updateWatchers = new CopyOnWriteArrayList<>();
         long nextSnapId = 4;
 
-        ImageData(ImageOptions options) {
+        StoredImage(ImageOptions options) {
             this.options = options;
             this.size = options.size();
             this.data = new byte[(int) options.size()];
@@ -75,20 +92,24 @@ final class InMemoryCluster {
         }
     }
 
+    @Override
     public String fsid() {
         return fsid;
     }
 
+    @Override
     public String clientName() {
         return "client.admin";
     }
 
+    @Override
     public synchronized Future<List<PoolInfo>> listPools() {
         List<PoolInfo> list = new ArrayList<>();
         pools.forEach((name, id) -> list.add(new PoolInfo(id, name, true)));
         return Future.succeededFuture(list);
     }
 
+    @Override
     public synchronized Future<Void> createPool(String pool) {
         if (pools.containsKey(pool)) {
             return Future.failedFuture(ClusterException.exists("pool '" + pool + "' already exists"));
@@ -97,6 +118,7 @@ final class InMemoryCluster {
         return Future.succeededFuture();
     }
 
+    @Override
     public synchronized Future<List<ImageEntry>> listImages(PoolNamespace where) {
         if (!pools.containsKey(where.pool())) {
             return noPool(where.pool());
@@ -110,6 +132,7 @@ final class InMemoryCluster {
         return Future.succeededFuture(list);
     }
 
+    @Override
     public synchronized Future<Void> createImage(ImageSpec spec, ImageOptions options) {
         if (!pools.containsKey(spec.pool())) {
             return noPool(spec.pool());
@@ -117,20 +140,22 @@ final class InMemoryCluster {
         if (images.containsKey(spec)) {
             return Future.failedFuture(ClusterException.exists("rbd image " + spec + " already exists"));
         }
-        images.put(spec, new ImageData(options));
+        images.put(spec, new StoredImage(options));
         return Future.succeededFuture();
     }
 
+    @Override
     public synchronized Future<Image> openImage(ImageSpec spec) {
-        ImageData data = images.get(spec);
+        StoredImage data = images.get(spec);
         if (data == null) {
             return Future.failedFuture(ClusterException.notFound("error opening image " + spec.name()));
         }
         openImages++;
-        return Future.succeededFuture(PartialFake.of(Image.class, new OpenImage(spec, data)));
+        return Future.succeededFuture(RoleFakes.image(new OpenImage(spec, data)));
     }
 
     /** Reading the object named {@code stall} never completes: a call kept in flight. */
+    @Override
     public synchronized Future<Map<String, String>> omapGet(PoolNamespace where, String object) {
         if (object.equals("stall")) {
             return Promise.<Map<String, String>>promise().future();
@@ -138,6 +163,7 @@ final class InMemoryCluster {
         return Future.succeededFuture(new TreeMap<>(omaps.getOrDefault(where + "/" + object, Map.of())));
     }
 
+    @Override
     public synchronized Future<Void> omapSet(PoolNamespace where, String object, Map<String, String> values) {
         if (!pools.containsKey(where.pool())) {
             return noPool(where.pool());
@@ -146,11 +172,13 @@ final class InMemoryCluster {
         return Future.succeededFuture();
     }
 
+    @Override
     public synchronized Future<Void> omapRemove(PoolNamespace where, String object, Set<String> keys) {
         omaps.getOrDefault(where + "/" + object, new TreeMap<>()).keySet().removeAll(keys);
         return Future.succeededFuture();
     }
 
+    @Override
     public synchronized Future<Watch> watch(PoolNamespace where, String object, Consumer<Buffer> onNotify) {
         List<Consumer<Buffer>> list = watchers.computeIfAbsent(where + "/" + object, k -> new CopyOnWriteArrayList<>());
         list.add(onNotify);
@@ -160,6 +188,7 @@ final class InMemoryCluster {
         });
     }
 
+    @Override
     public Future<Void> notify(PoolNamespace where, String object, Buffer payload) {
         List<Consumer<Buffer>> list;
         synchronized (this) {
@@ -177,15 +206,18 @@ final class InMemoryCluster {
         return watchers.getOrDefault(where + "/" + object, List.of()).size();
     }
 
+    @Override
     public synchronized Future<Optional<String>> configKeyGet(String key) {
         return Future.succeededFuture(Optional.ofNullable(configKeys.get(key)));
     }
 
+    @Override
     public synchronized Future<Void> configKeySet(String key, String value) {
         configKeys.put(key, value);
         return Future.succeededFuture();
     }
 
+    @Override
     public synchronized Future<Boolean> configKeyCompareAndSet(String key, String expected, String value) {
         if (!java.util.Objects.equals(configKeys.get(key), expected)) {
             return Future.succeededFuture(false);
@@ -194,6 +226,7 @@ final class InMemoryCluster {
         return Future.succeededFuture(true);
     }
 
+    @Override
     public synchronized Future<Void> configKeyRemove(String key) {
         if (configKeys.remove(key) == null) {
             return Future.failedFuture(ClusterException.notFound("config-key " + key + " does not exist"));
@@ -201,6 +234,7 @@ final class InMemoryCluster {
         return Future.succeededFuture();
     }
 
+    @Override
     public synchronized Future<Map<String, String>> configKeyList(String prefix) {
         Map<String, String> found = new TreeMap<>();
         configKeys.forEach((k, v) -> {
@@ -211,18 +245,21 @@ final class InMemoryCluster {
         return Future.succeededFuture(found);
     }
 
+    @Override
     public synchronized Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId,
                                                           MirrorImageSiteStatus status) {
         statuses.put(where + "/" + globalId + "/" + status.mirrorUuid(), status);
         return Future.succeededFuture();
     }
 
+    @Override
     public synchronized Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
         List<MirrorImageGlobalStatus> list = new ArrayList<>();
         statuses.forEach((key, status) -> list.add(new MirrorImageGlobalStatus(key, key, null, List.of(status))));
         return Future.succeededFuture(list);
     }
 
+    @Override
     public Future<Void> close() {
         return Future.succeededFuture();
     }
@@ -231,23 +268,27 @@ final class InMemoryCluster {
         return Future.failedFuture(ClusterException.notFound("pool '" + pool + "' does not exist"));
     }
 
-    private final class OpenImage {
+    private final class OpenImage implements ImageHandle, ImageData, ImageShape, ImageSnapshots, ImageLockAndWatch,
+            ImageReplay {
         private final ImageSpec spec;
-        private final ImageData data;
+        private final StoredImage data;
 
-        OpenImage(ImageSpec spec, ImageData data) {
+        OpenImage(ImageSpec spec, StoredImage data) {
             this.spec = spec;
             this.data = data;
         }
 
+        @Override
         public ImageSpec spec() {
             return spec;
         }
 
+        @Override
         public Long snapId() {
             return null;
         }
 
+        @Override
         public Future<ImageInfo> info() {
             synchronized (InMemoryCluster.this) {
                 return Future.succeededFuture(new ImageInfo(spec.name(), data.id, data.size, data.options.order(),
@@ -256,6 +297,7 @@ final class InMemoryCluster {
             }
         }
 
+        @Override
         public Future<Buffer> read(long offset, int length) {
             synchronized (InMemoryCluster.this) {
                 if (offset + length > data.size) {
@@ -267,6 +309,7 @@ final class InMemoryCluster {
             }
         }
 
+        @Override
         public Future<Void> write(long offset, Buffer buffer) {
             synchronized (InMemoryCluster.this) {
                 if (offset + buffer.length() > data.size) {
@@ -277,10 +320,12 @@ final class InMemoryCluster {
             }
         }
 
+        @Override
         public Future<Void> flush() {
             return Future.succeededFuture();
         }
 
+        @Override
         public Future<Void> resize(long newSize) {
             synchronized (InMemoryCluster.this) {
                 byte[] resized = new byte[(int) newSize];
@@ -292,12 +337,14 @@ final class InMemoryCluster {
             return Future.succeededFuture();
         }
 
+        @Override
         public Future<List<SnapInfo>> listSnaps() {
             synchronized (InMemoryCluster.this) {
                 return Future.succeededFuture(List.copyOf(data.snaps));
             }
         }
 
+        @Override
         public Future<Long> createSnap(String name) {
             long id;
             synchronized (InMemoryCluster.this) {
@@ -312,14 +359,17 @@ final class InMemoryCluster {
             return Future.succeededFuture(id);
         }
 
+        @Override
         public Future<List<String>> lockOwners() {
             return Future.succeededFuture(List.of());
         }
 
+        @Override
         public Future<Void> mirrorSnapshotUnlinkPeer(long snapId, String peerUuid) {
             return Future.failedFuture(ClusterException.notFound("snapshot " + snapId + " of " + spec + " is not a mirror snapshot"));
         }
 
+        @Override
         public Future<Watch> updateWatch(Runnable onUpdate) {
             data.updateWatchers.add(onUpdate);
             return Future.succeededFuture(() -> {
@@ -328,11 +378,174 @@ final class InMemoryCluster {
             });
         }
 
+        @Override
         public Future<Void> close() {
             synchronized (InMemoryCluster.this) {
                 openImages--;
             }
             return Future.succeededFuture();
         }
+
+        @Override
+        public Future<Buffer> readExtents(List<Extent> extents) {
+            return RoleFakes.notModelled("Image.readExtents");
+        }
+
+        @Override
+        public Future<Void> discard(long offset, long length) {
+            return RoleFakes.notModelled("Image.discard");
+        }
+
+        @Override
+        public Future<List<DiffExtent>> diff(Long fromSnapId, long offset, long length, boolean wholeObject) {
+            return RoleFakes.notModelled("Image.diff");
+        }
+
+        @Override
+        public Future<Void> updateFeatures(Set<ImageFeature> features, boolean enabled) {
+            return RoleFakes.notModelled("Image.updateFeatures");
+        }
+
+        @Override
+        public Future<Void> objectMapRebuild() {
+            return RoleFakes.notModelled("Image.objectMapRebuild");
+        }
+
+        @Override
+        public Future<Void> removeSnap(String name) {
+            return RoleFakes.notModelled("Image.removeSnap");
+        }
+
+        @Override
+        public Future<Void> removeSnapById(long snapId) {
+            return RoleFakes.notModelled("Image.removeSnapById");
+        }
+
+        @Override
+        public Future<Void> rollbackSnap(String name) {
+            return RoleFakes.notModelled("Image.rollbackSnap");
+        }
+
+        @Override
+        public Future<Void> protectSnap(String name) {
+            return RoleFakes.notModelled("Image.protectSnap");
+        }
+
+        @Override
+        public Future<Void> unprotectSnap(String name) {
+            return RoleFakes.notModelled("Image.unprotectSnap");
+        }
+
+        @Override
+        public Future<Void> lockAcquire() {
+            return RoleFakes.notModelled("Image.lockAcquire");
+        }
+
+        @Override
+        public Future<Void> lockRelease() {
+            return RoleFakes.notModelled("Image.lockRelease");
+        }
+
+        @Override
+        public Future<Void> lockBreak(String owner) {
+            return RoleFakes.notModelled("Image.lockBreak");
+        }
+
+        @Override
+        public Future<Long> mirrorCreateNonPrimarySnapshot(String primaryMirrorUuid, long primarySnapId, Map<Long,
+                                                           Long> snapSeqs, boolean demoted) {
+            return RoleFakes.notModelled("Image.mirrorCreateNonPrimarySnapshot");
+        }
+
+        @Override
+        public Future<Boolean> mirrorResyncRequested() {
+            return RoleFakes.notModelled("Image.mirrorResyncRequested");
+        }
+
+        @Override
+        public Future<Void> mirrorSnapshotSetCopyProgress(long snapId, boolean complete, long lastCopiedObjectNumber) {
+            return RoleFakes.notModelled("Image.mirrorSnapshotSetCopyProgress");
+        }
+    }
+
+    @Override
+    public Future<Void> removePool(String pool) {
+        return RoleFakes.notModelled("Cluster.removePool");
+    }
+
+    @Override
+    public Future<Void> initPool(String pool) {
+        return RoleFakes.notModelled("Cluster.initPool");
+    }
+
+    @Override
+    public Future<List<String>> listNamespaces(String pool) {
+        return RoleFakes.notModelled("Cluster.listNamespaces");
+    }
+
+    @Override
+    public Future<Void> createNamespace(PoolNamespace namespace) {
+        return RoleFakes.notModelled("Cluster.createNamespace");
+    }
+
+    @Override
+    public Future<Void> removeNamespace(PoolNamespace namespace) {
+        return RoleFakes.notModelled("Cluster.removeNamespace");
+    }
+
+    @Override
+    public Future<Void> removeImage(ImageSpec spec) {
+        return RoleFakes.notModelled("Cluster.removeImage");
+    }
+
+    @Override
+    public Future<Void> renameImage(ImageSpec spec, String newName) {
+        return RoleFakes.notModelled("Cluster.renameImage");
+    }
+
+    @Override
+    public Future<Image> openImageById(PoolNamespace where, String imageId) {
+        return RoleFakes.notModelled("Cluster.openImageById");
+    }
+
+    @Override
+    public Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId) {
+        return RoleFakes.notModelled("Cluster.openImageAtSnap");
+    }
+
+    @Override
+    public Future<Image> openImageForReplay(PoolNamespace where, String imageId) {
+        return RoleFakes.notModelled("Cluster.openImageForReplay");
+    }
+
+    @Override
+    public Future<Void> removeObject(PoolNamespace where, String object) {
+        return RoleFakes.notModelled("Cluster.removeObject");
+    }
+
+    @Override
+    public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
+                                                    String primaryMirrorUuid) {
+        return RoleFakes.notModelled("Cluster.mirrorCreateNonPrimaryImage");
+    }
+
+    @Override
+    public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
+        return RoleFakes.notModelled("Cluster.mirrorImageInfoList");
+    }
+
+    @Override
+    public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
+        return RoleFakes.notModelled("Cluster.mirrorImageStatusSummary");
+    }
+
+    @Override
+    public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
+        return RoleFakes.notModelled("Cluster.mirrorImageStatusRemove");
+    }
+
+    @Override
+    public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
+        return RoleFakes.notModelled("Cluster.mirrorImageInstanceIdList");
     }
 }

@@ -7,7 +7,7 @@ import io.mirrorhost.api.CommandResult;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.ModuleContext;
-import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageData;
 import io.mirrorhost.rbd.format.BenchReport;
 import io.mirrorhost.rbd.format.SizeFormat;
 import io.mirrorhost.rbd.spec.CommandArgs;
@@ -75,7 +75,7 @@ final class BenchCommand extends RbdCommand {
 
     /** One benchmark run: a sliding window of in-flight I/Os fed from the plan's offsets. */
     private final class Run {
-        private final Image image;
+        private final ImageData image;
         private final BenchPlan plan;
         private final Random rand = new Random();
         private final BenchPlan.Offsets offsets;
@@ -87,7 +87,7 @@ final class BenchCommand extends RbdCommand {
         private int inFlight;
         private Throwable failure;
 
-        Run(Image image, BenchPlan plan, long imageSize) {
+        Run(ImageData image, BenchPlan plan, long imageSize) {
             this.image = image;
             this.plan = plan;
             this.offsets = plan.offsets(imageSize, rand);

@@ -9,6 +9,7 @@ import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.cluster.DiffExtent;
 import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageData;
 import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
@@ -182,7 +183,7 @@ final class DiskUsageCommand extends RbdCommand {
         });
     }
 
-    private static Future<Long> used(Image image, Long fromSnapId, long size, boolean exact) {
+    private static Future<Long> used(ImageData image, Long fromSnapId, long size, boolean exact) {
         return image.diff(fromSnapId, 0, size, !exact).map(extents -> extents.stream()
                 .filter(DiffExtent::exists).mapToLong(DiffExtent::length).sum());
     }

@@ -8,6 +8,7 @@ import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageData;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.rbd.format.Progress;
 import io.mirrorhost.rbd.spec.CommandArgs;
@@ -236,7 +237,8 @@ final class ExportImportCommands extends RbdCommand {
                                         fileOrClusterError(failure, "rbd: import failed: "))))));
     }
 
-    private static Future<Void> copyFromSource(Image image, Source source, ImageOptions options, Progress progress) {
+    private static Future<Void> copyFromSource(ImageData image, Source source, ImageOptions options,
+                                               Progress progress) {
         long chunk = 1L << options.order();
         long chunks = (source.size + chunk - 1) / chunk;
         boolean report = source.file != null;
@@ -261,7 +263,7 @@ final class ExportImportCommands extends RbdCommand {
      * Writes the runs of non-zero {@value #SPARSE_SIZE}-byte blocks of {@code data} and skips the zero
      * ones, as rbd import does with its default {@code --sparse-size}.
      */
-    static Future<Void> writeSparse(Image image, long offset, Buffer data) {
+    static Future<Void> writeSparse(ImageData image, long offset, Buffer data) {
         Future<Void> chain = Future.succeededFuture();
         int runStart = -1;
         for (int block = 0; block < data.length() + SPARSE_SIZE; block += SPARSE_SIZE) {

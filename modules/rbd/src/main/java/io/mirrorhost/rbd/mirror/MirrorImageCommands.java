@@ -9,6 +9,7 @@ import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageMode;
 import io.mirrorhost.api.cluster.MirrorImageState;
 import io.mirrorhost.api.cluster.MirrorPeer;
+import io.mirrorhost.api.cluster.MirrorPeers;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.api.format.TreeWriter;
@@ -126,7 +127,7 @@ final class MirrorImageCommands {
     }
 
     /** The pool's peers (of its default namespace); a failure is reported and treated as none, as rbd does. */
-    static Future<List<MirrorPeer>> poolPeers(Cluster cluster, String pool, MirrorOutput output) {
+    static Future<List<MirrorPeer>> poolPeers(MirrorPeers cluster, String pool, MirrorOutput output) {
         return cluster.mirrorPeerSiteList(pool).recover(failure -> {
             if (!MirrorTargets.isNotFound(failure)) {
                 output.err("rbd: failed to list mirror peers");

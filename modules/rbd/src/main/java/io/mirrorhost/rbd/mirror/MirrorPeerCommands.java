@@ -13,6 +13,8 @@ import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
+import io.mirrorhost.api.cluster.MirrorPeers;
+import io.mirrorhost.api.cluster.MirrorSettings;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.rbd.spec.CommandArgs;
 import io.mirrorhost.rbd.spec.SpecParser;
@@ -215,7 +217,7 @@ final class MirrorPeerCommands {
     }
 
     /** {@code update_peer_config_key}: merge one attribute into the peer's config-key attributes. */
-    private static Future<Void> updatePeerConfigKey(Cluster cluster, String pool, String uuid, String key,
+    private static Future<Void> updatePeerConfigKey(MirrorPeers cluster, String pool, String uuid, String key,
                                                     String value) {
         return peerAttributes(cluster, pool, uuid).compose(current -> {
             Map<String, String> next = new HashMap<>(current.orElse(Map.of()));
@@ -229,7 +231,7 @@ final class MirrorPeerCommands {
     }
 
     /** {@code get_peer_config_key}: the attributes, empty if none are stored, or rbd's error. */
-    static Future<Optional<Map<String, String>>> peerAttributes(Cluster cluster, String pool, String uuid) {
+    static Future<Optional<Map<String, String>>> peerAttributes(MirrorPeers cluster, String pool, String uuid) {
         return cluster.mirrorPeerSiteGetAttributes(pool, uuid)
                 .map(Optional::of)
                 .recover(failure -> switch (MirrorErrors.errno(failure)) {
@@ -243,7 +245,7 @@ final class MirrorPeerCommands {
     }
 
     /** {@code set_peer_config_key}. */
-    private static Future<Void> setAttributes(Cluster cluster, String pool, String uuid,
+    private static Future<Void> setAttributes(MirrorPeers cluster, String pool, String uuid,
                                               Map<String, String> attributes) {
         return cluster.mirrorPeerSiteSetAttributes(pool, uuid, attributes).recover(failure -> {
             Errno errno = MirrorErrors.errno(failure);
@@ -259,7 +261,7 @@ final class MirrorPeerCommands {
     }
 
     /** rbd refuses a second peer that receives (tx-only peers and the peer being changed do not count). */
-    private static Future<Void> rejectSecondRxPeer(Cluster cluster, String pool, String exceptUuid) {
+    private static Future<Void> rejectSecondRxPeer(MirrorPeers cluster, String pool, String exceptUuid) {
         return cluster.mirrorPeerSiteList(pool)
                 .recover(failure -> Future.failedFuture(
                         new CommandException(MirrorErrors.errno(failure), "rbd: failed to list mirror peers")))
@@ -274,7 +276,7 @@ final class MirrorPeerCommands {
                 });
     }
 
-    static Future<Void> setSiteName(Cluster cluster, String siteName) {
+    static Future<Void> setSiteName(MirrorSettings cluster, String siteName) {
         return cluster.mirrorSiteNameSet(siteName).recover(failure -> {
             Errno errno = MirrorErrors.errno(failure);
             if (errno == Errno.EOPNOTSUPP) {
@@ -286,7 +288,7 @@ final class MirrorPeerCommands {
         });
     }
 
-    private static Future<Void> siteNameOption(Cluster cluster, CommandRequest request) {
+    private static Future<Void> siteNameOption(MirrorSettings cluster, CommandRequest request) {
         return request.string("site-name").map(name -> setSiteName(cluster, name)).orElse(Future.succeededFuture());
     }
 

@@ -11,11 +11,14 @@ import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.Images;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageState;
 import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeer;
+import io.mirrorhost.api.cluster.MirrorPeers;
+import io.mirrorhost.api.cluster.MirrorSettings;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.format.TreeWriter;
 import io.mirrorhost.rbd.spec.CommandArgs;
@@ -117,7 +120,7 @@ final class MirrorPoolCommands {
     }
 
     /** A mirrored namespace's remote namespace when {@code --remote-namespace} gave it another name, else null. */
-    private static Future<String> renamedRemote(Cluster cluster, PoolNamespace where, MirrorMode mode) {
+    private static Future<String> renamedRemote(MirrorSettings cluster, PoolNamespace where, MirrorMode mode) {
         if (where.namespace().isEmpty() || mode == MirrorMode.DISABLED) {
             return Future.succeededFuture(null);
         }
@@ -193,7 +196,7 @@ final class MirrorPoolCommands {
         }));
     }
 
-    private static Future<Boolean> oneImage(Cluster cluster, ImageSpec spec, String action,
+    private static Future<Boolean> oneImage(Images cluster, ImageSpec spec, String action,
                                             Predicate<MirrorImageInfo> applies,
                                             Function<Image, Future<Void>> run,
                                             MirrorOutput output) {
@@ -258,7 +261,7 @@ final class MirrorPoolCommands {
                 SiteStatuses.peerNames(peers), service, List.of());
     }
 
-    private static Future<List<ImageEntry>> listImages(Cluster cluster, PoolNamespace where) {
+    private static Future<List<ImageEntry>> listImages(Images cluster, PoolNamespace where) {
         return cluster.listImages(where)
                 .recover(failure -> MirrorTargets.isNotFound(failure) ? Future.succeededFuture(List.of())
                         : Future.failedFuture(new CommandException(MirrorErrors.errno(failure),
@@ -267,7 +270,7 @@ final class MirrorPoolCommands {
     }
 
     /** {@code validate_mirroring_enabled} of MirrorPool.cc. */
-    static Future<Void> validateEnabled(Cluster cluster, PoolNamespace where) {
+    static Future<Void> validateEnabled(MirrorSettings cluster, PoolNamespace where) {
         return cluster.mirrorModeGet(where)
                 .recover(failure -> Future.failedFuture(
                         MirrorErrors.withErrno("rbd: failed to retrieve mirror mode", failure)))
@@ -277,8 +280,8 @@ final class MirrorPoolCommands {
     }
 
     /** {@code execute_enable_disable} of MirrorPool.cc. */
-    private static Future<Void> setMode(Cluster cluster, PoolNamespace where, MirrorMode next, boolean siteNameUpdated,
-                                        MirrorOutput output) {
+    private static Future<Void> setMode(MirrorSettings cluster, PoolNamespace where, MirrorMode next,
+                                        boolean siteNameUpdated, MirrorOutput output) {
         return cluster.mirrorModeGet(where)
                 .recover(failure -> Future.failedFuture(
                         MirrorErrors.withErrno("rbd: failed to retrieve mirror mode", failure)))
@@ -303,7 +306,7 @@ final class MirrorPoolCommands {
      * {@code --remote-namespace} (rbd after 16.2): set only when given and different from the current one,
      * so a backend without remote namespaces serves the 16.2 syntax unchanged.
      */
-    private static Future<Void> remoteNamespace(Cluster cluster, PoolNamespace where, CommandRequest request) {
+    private static Future<Void> remoteNamespace(MirrorSettings cluster, PoolNamespace where, CommandRequest request) {
         return request.string("remote-namespace").map(remote -> cluster.mirrorRemoteNamespaceGet(where)
                         .recover(failure -> Future.failedFuture(after("rbd: failed to get the current remote namespace.",
                                 failure)))
@@ -313,7 +316,7 @@ final class MirrorPoolCommands {
                 .orElse(Future.succeededFuture());
     }
 
-    private static Future<Map<String, Map<String, String>>> attributes(Cluster cluster, String pool,
+    private static Future<Map<String, Map<String, String>>> attributes(MirrorPeers cluster, String pool,
                                                                        List<MirrorPeer> peers) {
         Map<String, Map<String, String>> attributes = new HashMap<>();
         if (peers == null) {

@@ -7,6 +7,7 @@ import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.Pools;
 import io.vertx.core.Future;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.rbd.spec.ImageRef;
@@ -23,7 +24,7 @@ final class MirrorTargets {
     }
 
     /** The pool (and namespace) exist, or rbd's error opening them. */
-    static Future<PoolNamespace> pool(Cluster cluster, PoolNamespace where) {
+    static Future<PoolNamespace> pool(Pools cluster, PoolNamespace where) {
         return cluster.listPools().compose(pools -> {
             if (pools.stream().noneMatch(p -> p.name().equals(where.pool()))) {
                 return Future.failedFuture(poolNotFound(where.pool()));

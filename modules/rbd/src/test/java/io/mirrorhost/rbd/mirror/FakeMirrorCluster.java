@@ -2,22 +2,32 @@ package io.mirrorhost.rbd.mirror;
 
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ClusterConnection;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageFeature;
+import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.Images;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
+import io.mirrorhost.api.cluster.MirrorImageInfo;
+import io.mirrorhost.api.cluster.MirrorImageMode;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
 import io.mirrorhost.api.cluster.MirrorImageState;
 import io.mirrorhost.api.cluster.MirrorImageStatusState;
+import io.mirrorhost.api.cluster.MirrorImages;
 import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
-import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.cluster.MirrorPeers;
+import io.mirrorhost.api.cluster.MirrorSettings;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
-import io.mirrorhost.api.testing.PartialFake;
+import io.mirrorhost.api.cluster.Pools;
+import io.mirrorhost.api.cluster.ServiceDaemon;
+import io.mirrorhost.api.cluster.ServiceMap;
+import io.mirrorhost.api.testing.RoleFakes;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -37,9 +47,10 @@ import java.util.concurrent.Callable;
  * An in-memory cluster modelling what the mirror commands rely on from librbd (16.2), rule by rule;
  * each rule names the librbd (or cls_rbd) code it follows, so that the same command tests hold against
  * a real backend. Failure messages are librbd's log lines without their timestamp and thread prefix.
- * Used through {@link PartialFake}: only the methods below exist.
+ * Implements the roles of {@link Cluster} the commands use; {@link #asCluster} assembles them.
  */
-final class FakeMirrorCluster {
+final class FakeMirrorCluster implements ClusterConnection, Pools, Images, MirrorSettings, MirrorPeers, MirrorImages,
+        ServiceMap {
     static final String PEER_CLIENT_ID = "rbd-mirror-peer";
 
     final String fsid;
@@ -64,7 +75,7 @@ final class FakeMirrorCluster {
     }
 
     Cluster asCluster() {
-        return PartialFake.of(Cluster.class, this);
+        return RoleFakes.cluster(this);
     }
 
     // --- test set-up ---
@@ -117,14 +128,17 @@ final class FakeMirrorCluster {
 
     // --- Cluster ---
 
+    @Override
     public String fsid() {
         return fsid;
     }
 
+    @Override
     public String clientName() {
         return "client.admin";
     }
 
+    @Override
     public Future<Void> createPool(String name) {
         return call(() -> {
             if (pools.containsKey(name)) {
@@ -135,6 +149,7 @@ final class FakeMirrorCluster {
         });
     }
 
+    @Override
     public Future<Void> initPool(String name) {
         return call(() -> {
             pool(name);
@@ -142,6 +157,7 @@ final class FakeMirrorCluster {
         });
     }
 
+    @Override
     public Future<Void> createNamespace(PoolNamespace where) {
         return call(() -> {
             if (pool(where.pool()).namespaces.putIfAbsent(where.namespace(), new Namespace()) != null) {
@@ -151,6 +167,7 @@ final class FakeMirrorCluster {
         });
     }
 
+    @Override
     public Future<Void> createImage(ImageSpec spec, io.mirrorhost.api.cluster.ImageOptions options) {
         return call(() -> {
             if (namespace(spec.poolNamespace()).images.containsKey(spec.name())) {
@@ -166,19 +183,23 @@ final class FakeMirrorCluster {
         });
     }
 
+    @Override
     public Future<List<PoolInfo>> listPools() {
         return call(() -> pools.values().stream().map(p -> new PoolInfo(p.id, p.name, true)).toList());
     }
 
+    @Override
     public Future<List<String>> listNamespaces(String pool) {
         return call(() -> pool(pool).namespaces.keySet().stream().filter(n -> !n.isEmpty()).toList());
     }
 
+    @Override
     public Future<List<ImageEntry>> listImages(PoolNamespace where) {
         return call(() -> namespace(where).images.values().stream()
                 .map(i -> new ImageEntry(i.spec.name(), i.id)).toList());
     }
 
+    @Override
     public Future<Image> openImage(ImageSpec spec) {
         return call(() -> {
             FakeMirrorImage image = namespace(spec.poolNamespace()).images.get(spec.name());
@@ -189,11 +210,13 @@ final class FakeMirrorCluster {
         });
     }
 
+    @Override
     public Future<MirrorMode> mirrorModeGet(PoolNamespace where) {
         return call(() -> namespace(where).mode);
     }
 
     /** librbd {@code Mirror::mode_set}. */
+    @Override
     public Future<Void> mirrorModeSet(PoolNamespace where, MirrorMode next) {
         return call(() -> {
             Namespace ns = namespace(where);
@@ -230,10 +253,12 @@ final class FakeMirrorCluster {
         });
     }
 
+    @Override
     public Future<String> mirrorRemoteNamespaceGet(PoolNamespace where) {
         return call(() -> namespace(where).remoteNamespace);
     }
 
+    @Override
     public Future<Void> mirrorRemoteNamespaceSet(PoolNamespace where, String remoteNamespace) {
         return call(() -> {
             namespace(where).remoteNamespace = remoteNamespace;
@@ -241,15 +266,18 @@ final class FakeMirrorCluster {
         });
     }
 
+    @Override
     public Future<String> mirrorUuidGet(String pool) {
         return call(() -> namespace(PoolNamespace.of(pool)).mirrorUuid);
     }
 
     /** librbd {@code Mirror::site_name_get}: the fsid until a site name is set. */
+    @Override
     public Future<String> mirrorSiteNameGet() {
         return call(() -> siteName.isEmpty() ? fsid : siteName);
     }
 
+    @Override
     public Future<Void> mirrorSiteNameSet(String name) {
         return call(() -> {
             siteName = name.strip();
@@ -258,6 +286,7 @@ final class FakeMirrorCluster {
     }
 
     /** librbd {@code Mirror::peer_bootstrap_create}: base64 of the JSON rbd documents. */
+    @Override
     public Future<String> mirrorPeerBootstrapCreate(String pool) {
         return call(() -> {
             if (namespace(PoolNamespace.of(pool)).mode == MirrorMode.DISABLED) {
@@ -278,6 +307,7 @@ final class FakeMirrorCluster {
     }
 
     /** librbd {@code Mirror::peer_bootstrap_import}. */
+    @Override
     public Future<Void> mirrorPeerBootstrapImport(String pool, MirrorPeerDirection direction, String token) {
         return call(() -> {
             pool(pool);
@@ -368,6 +398,7 @@ final class FakeMirrorCluster {
     }
 
     /** librbd {@code Mirror::peer_site_add} and cls_rbd {@code mirror_peer_add}. */
+    @Override
     public Future<String> mirrorPeerSiteAdd(String pool, String site, String client, MirrorPeerDirection direction) {
         return call(() -> {
             Pool p = pool(pool);
@@ -388,6 +419,7 @@ final class FakeMirrorCluster {
     }
 
     /** librbd {@code Mirror::peer_site_remove}: a missing peer is not an error; its secrets go too. */
+    @Override
     public Future<Void> mirrorPeerSiteRemove(String pool, String uuid) {
         return call(() -> {
             Pool p = pool(pool);
@@ -398,16 +430,19 @@ final class FakeMirrorCluster {
     }
 
     /** librbd {@code Mirror::peer_site_set_name|_client_name|_direction}: ENOENT for an unknown peer. */
+    @Override
     public Future<Void> mirrorPeerSiteSetName(String pool, String uuid, String siteName) {
         return updatePeer(pool, uuid, p -> new MirrorPeer(p.uuid(), p.direction(), siteName, p.mirrorUuid(),
                 p.clientName(), p.lastSeen()));
     }
 
+    @Override
     public Future<Void> mirrorPeerSiteSetClientName(String pool, String uuid, String clientName) {
         return updatePeer(pool, uuid, p -> new MirrorPeer(p.uuid(), p.direction(), p.siteName(), p.mirrorUuid(),
                 clientName, p.lastSeen()));
     }
 
+    @Override
     public Future<Void> mirrorPeerSiteSetDirection(String pool, String uuid, MirrorPeerDirection direction) {
         return updatePeer(pool, uuid, p -> new MirrorPeer(p.uuid(), direction, p.siteName(), p.mirrorUuid(),
                 p.clientName(), p.lastSeen()));
@@ -426,11 +461,13 @@ final class FakeMirrorCluster {
         });
     }
 
+    @Override
     public Future<List<MirrorPeer>> mirrorPeerSiteList(String pool) {
         return call(() -> List.copyOf(pool(pool).peers));
     }
 
     /** librbd {@code Mirror::peer_site_get_attributes}: ENOENT when none are stored. */
+    @Override
     public Future<Map<String, String>> mirrorPeerSiteGetAttributes(String pool, String uuid) {
         return call(() -> {
             Map<String, String> attributes = configKeys.get(pool(pool).id + "/" + uuid);
@@ -442,6 +479,7 @@ final class FakeMirrorCluster {
     }
 
     /** librbd {@code Mirror::peer_site_set_attributes}: the peer must exist; the map replaces the stored one. */
+    @Override
     public Future<Void> mirrorPeerSiteSetAttributes(String pool, String uuid, Map<String, String> attributes) {
         return call(() -> {
             Pool p = pool(pool);
@@ -457,6 +495,7 @@ final class FakeMirrorCluster {
      * cls_rbd {@code mirror_peer_ping}: a peer's daemon announces its site name and mirror uuid; the peer of
      * that site learns the mirror uuid, an unknown site becomes a tx-only peer.
      */
+    @Override
     public Future<Void> mirrorPeerPing(String pool, String site, String mirrorUuid) {
         return call(() -> {
             Pool p = pool(pool);
@@ -474,6 +513,7 @@ final class FakeMirrorCluster {
         });
     }
 
+    @Override
     public Future<Map<String, io.mirrorhost.api.cluster.MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
         return call(() -> {
             Map<String, io.mirrorhost.api.cluster.MirrorImageInfo> infos = new TreeMap<>();
@@ -483,10 +523,12 @@ final class FakeMirrorCluster {
         });
     }
 
+    @Override
     public Future<List<io.mirrorhost.api.cluster.ServiceDaemon>> serviceDaemonList(String service) {
         return call(() -> service.equals("rbd-mirror") ? List.copyOf(serviceDaemons) : List.of());
     }
 
+    @Override
     public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
         return call(() -> {
             namespace(where);
@@ -494,6 +536,7 @@ final class FakeMirrorCluster {
         });
     }
 
+    @Override
     public Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
         return call(() -> namespace(where).images.values().stream().filter(i -> i.mirrorState != null)
                 .map(FakeMirrorImage::globalStatusNow).toList());
@@ -505,6 +548,7 @@ final class FakeMirrorCluster {
      * known mirror uuid; a {@code stopped} (primary) status gives way to a peer's other state; no up status
      * at all counts as unknown.
      */
+    @Override
     public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
         return call(() -> {
             List<String> sites = new ArrayList<>(List.of(""));
@@ -532,6 +576,7 @@ final class FakeMirrorCluster {
         });
     }
 
+    @Override
     public Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
         return call(() -> {
             FakeMirrorImage image = namespace(where).images.values().stream()
@@ -580,5 +625,76 @@ final class FakeMirrorCluster {
 
     static EnumSet<ImageFeature> defaults() {
         return EnumSet.copyOf(ImageFeature.defaults());
+    }
+
+    @Override
+    public Future<Void> close() {
+        return RoleFakes.notModelled("Cluster.close");
+    }
+
+    @Override
+    public Future<Void> removePool(String pool) {
+        return RoleFakes.notModelled("Cluster.removePool");
+    }
+
+    @Override
+    public Future<Void> removeNamespace(PoolNamespace namespace) {
+        return RoleFakes.notModelled("Cluster.removeNamespace");
+    }
+
+    @Override
+    public Future<Void> removeImage(ImageSpec spec) {
+        return RoleFakes.notModelled("Cluster.removeImage");
+    }
+
+    @Override
+    public Future<Void> renameImage(ImageSpec spec, String newName) {
+        return RoleFakes.notModelled("Cluster.renameImage");
+    }
+
+    @Override
+    public Future<Image> openImageById(PoolNamespace where, String imageId) {
+        return RoleFakes.notModelled("Cluster.openImageById");
+    }
+
+    @Override
+    public Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId) {
+        return RoleFakes.notModelled("Cluster.openImageAtSnap");
+    }
+
+    @Override
+    public Future<Image> openImageForReplay(PoolNamespace where, String imageId) {
+        return RoleFakes.notModelled("Cluster.openImageForReplay");
+    }
+
+    @Override
+    public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
+                                                    String primaryMirrorUuid) {
+        return RoleFakes.notModelled("Cluster.mirrorCreateNonPrimaryImage");
+    }
+
+    @Override
+    public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
+        return RoleFakes.notModelled("Cluster.mirrorImageStatusRemove");
+    }
+
+    @Override
+    public Future<Long> instanceId() {
+        return RoleFakes.notModelled("Cluster.instanceId");
+    }
+
+    @Override
+    public Future<Void> serviceDaemonRegister(String service, String daemon, Map<String, String> metadata) {
+        return RoleFakes.notModelled("Cluster.serviceDaemonRegister");
+    }
+
+    @Override
+    public Future<Void> serviceDaemonUpdateStatus(Map<String, String> status) {
+        return RoleFakes.notModelled("Cluster.serviceDaemonUpdateStatus");
+    }
+
+    @Override
+    public Future<Void> serviceDaemonUnregister() {
+        return RoleFakes.notModelled("Cluster.serviceDaemonUnregister");
     }
 }

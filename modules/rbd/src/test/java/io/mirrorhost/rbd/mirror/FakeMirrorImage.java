@@ -6,6 +6,10 @@ import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageFeature;
+import io.mirrorhost.api.cluster.ImageHandle;
+import io.mirrorhost.api.cluster.ImageInfo;
+import io.mirrorhost.api.cluster.ImageMirroring;
+import io.mirrorhost.api.cluster.ImageSnapshots;
 import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
@@ -16,7 +20,7 @@ import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
-import io.mirrorhost.api.testing.PartialFake;
+import io.mirrorhost.api.testing.RoleFakes;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +65,7 @@ final class FakeMirrorImage {
 
     Image asImage() {
         openHandles++;
-        return PartialFake.of(Image.class, new Handle());
+        return RoleFakes.image(new Handle());
     }
 
     // --- state changes shared with the pool rules ---
@@ -117,13 +121,15 @@ final class FakeMirrorImage {
         return cluster.namespace(spec.poolNamespace()).mode;
     }
 
-    /** The open handle: the Image methods the commands use. */
-    final class Handle {
+    /** The open handle: the roles of Image the commands use. */
+    final class Handle implements ImageHandle, ImageSnapshots, ImageMirroring {
+        @Override
         public ImageSpec spec() {
             return spec;
         }
 
         /** librbd {@code Mirror::image_enable} and {@code mirror::EnableRequest}. */
+        @Override
         public Future<Void> mirrorEnable(MirrorImageMode mode) {
             return call(() -> {
                 if (poolMode() != MirrorMode.IMAGE) {
@@ -150,6 +156,7 @@ final class FakeMirrorImage {
         }
 
         /** librbd {@code Mirror::image_disable} and {@code mirror::DisableRequest}. */
+        @Override
         public Future<Void> mirrorDisable(boolean force) {
             return call(() -> {
                 if (poolMode() != MirrorMode.IMAGE) {
@@ -171,6 +178,7 @@ final class FakeMirrorImage {
         }
 
         /** librbd {@code mirror::PromoteRequest}. */
+        @Override
         public Future<Void> mirrorPromote(boolean force) {
             return call(() -> {
                 if (primary) {
@@ -193,6 +201,7 @@ final class FakeMirrorImage {
         }
 
         /** librbd {@code mirror::DemoteRequest}. */
+        @Override
         public Future<Void> mirrorDemote() {
             return call(() -> {
                 if (!primary) {
@@ -209,6 +218,7 @@ final class FakeMirrorImage {
         }
 
         /** librbd {@code Mirror::image_resync}. */
+        @Override
         public Future<Void> mirrorResync() {
             return call(() -> {
                 if (primary) {
@@ -221,6 +231,7 @@ final class FakeMirrorImage {
         }
 
         /** librbd {@code Mirror::image_snapshot_create}: only a primary can take one. */
+        @Override
         public Future<Long> mirrorCreateSnapshot() {
             return call(() -> {
                 if (!primary) {
@@ -233,26 +244,66 @@ final class FakeMirrorImage {
             });
         }
 
+        @Override
         public Future<MirrorImageInfo> mirrorInfo() {
             return call(FakeMirrorImage.this::mirrorInfoNow);
         }
 
+        @Override
         public Future<MirrorImageGlobalStatus> mirrorGlobalStatus() {
             return call(FakeMirrorImage.this::globalStatusNow);
         }
 
+        @Override
         public Future<List<SnapInfo>> listSnaps() {
             return call(() -> List.copyOf(snaps));
         }
 
+        @Override
         public Future<io.mirrorhost.api.cluster.ImageInfo> info() {
             return call(() -> new io.mirrorhost.api.cluster.ImageInfo(spec.name(), id, 1L << 30, 22, features,
                     Set.of(), null, snaps.size(), Instant.EPOCH, Instant.EPOCH, Instant.EPOCH));
         }
 
+        @Override
         public Future<Void> close() {
             openHandles--;
             return Future.succeededFuture();
+        }
+
+        @Override
+        public Long snapId() {
+            throw new UnsupportedOperationException("Image.snapId is not modelled by this fake");
+        }
+
+        @Override
+        public Future<Long> createSnap(String name) {
+            return RoleFakes.notModelled("Image.createSnap");
+        }
+
+        @Override
+        public Future<Void> removeSnap(String name) {
+            return RoleFakes.notModelled("Image.removeSnap");
+        }
+
+        @Override
+        public Future<Void> removeSnapById(long snapId) {
+            return RoleFakes.notModelled("Image.removeSnapById");
+        }
+
+        @Override
+        public Future<Void> rollbackSnap(String name) {
+            return RoleFakes.notModelled("Image.rollbackSnap");
+        }
+
+        @Override
+        public Future<Void> protectSnap(String name) {
+            return RoleFakes.notModelled("Image.protectSnap");
+        }
+
+        @Override
+        public Future<Void> unprotectSnap(String name) {
+            return RoleFakes.notModelled("Image.unprotectSnap");
         }
     }
 }

@@ -10,6 +10,7 @@ import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageMode;
 import io.mirrorhost.api.cluster.MirrorImageState;
@@ -18,7 +19,7 @@ import io.mirrorhost.api.cluster.MirrorSnapshotState;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.api.cluster.Watch;
-import io.mirrorhost.api.testing.PartialFake;
+import io.mirrorhost.api.testing.RoleFakes;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.security.MessageDigest;
@@ -89,12 +90,12 @@ public final class FakeImage {
     }
 
     Image handle(Long snapId) {
-        return PartialFake.of(Image.class, new Handle(snapId, false));
+        return new Handle(snapId, false);
     }
 
     /** A handle as {@code openImageForReplay} gives the mirror daemon. */
     Image replayHandle() {
-        return PartialFake.of(Image.class, new Handle(null, true));
+        return new Handle(null, true);
     }
 
     public Image open() {
@@ -310,7 +311,7 @@ public final class FakeImage {
 
 
     /** An open handle; {@code snapId} null for the head. */
-    public final class Handle {
+    public final class Handle implements Image {
         private final Long snapId;
         private final boolean replay;
 
@@ -319,14 +320,17 @@ public final class FakeImage {
             this.replay = replay;
         }
 
+        @Override
         public ImageSpec spec() {
             return ImageSpec.of(FakeSite.POOL, namespace, name);
         }
 
+        @Override
         public Long snapId() {
             return snapId;
         }
 
+        @Override
         public Future<ImageInfo> info() {
             synchronized (site) {
                 return call(() -> {
@@ -337,6 +341,7 @@ public final class FakeImage {
             }
         }
 
+        @Override
         public Future<Buffer> read(long offset, int length) {
             synchronized (site) {
                 return call(() -> {
@@ -359,6 +364,7 @@ public final class FakeImage {
             }
         }
 
+        @Override
         public Future<Buffer> readExtents(List<Extent> extents) {
             Buffer out = Buffer.buffer();
             Future<Buffer> chain = Future.succeededFuture(out);
@@ -368,6 +374,7 @@ public final class FakeImage {
             return chain;
         }
 
+        @Override
         public Future<Void> write(long offset, Buffer data) {
             Function<Long, Future<Void>> gate = writeGate;
             Future<Void> gated = gate == null ? null : gate.apply(offset);
@@ -384,6 +391,7 @@ public final class FakeImage {
             });
         }
 
+        @Override
         public Future<Void> discard(long offset, long length) {
             synchronized (site) {
                 return call(() -> {
@@ -400,10 +408,12 @@ public final class FakeImage {
             }
         }
 
+        @Override
         public Future<Void> flush() {
             return Future.succeededFuture();
         }
 
+        @Override
         public Future<Void> resize(long newSize) {
             Future<Void> done;
             synchronized (site) {
@@ -418,12 +428,14 @@ public final class FakeImage {
             return done;
         }
 
+        @Override
         public Future<List<SnapInfo>> listSnaps() {
             synchronized (site) {
                 return call(() -> snaps.values().stream().map(s -> s.info).toList());
             }
         }
 
+        @Override
         public Future<Long> createSnap(String snapName) {
             Future<Long> done;
             synchronized (site) {
@@ -439,10 +451,12 @@ public final class FakeImage {
             return done;
         }
 
+        @Override
         public Future<Void> protectSnap(String snapName) {
             return setProtected(snapName, true);
         }
 
+        @Override
         public Future<Void> unprotectSnap(String snapName) {
             return setProtected(snapName, false);
         }
@@ -458,6 +472,7 @@ public final class FakeImage {
             }
         }
 
+        @Override
         public Future<Void> removeSnap(String snapName) {
             Future<Void> done;
             synchronized (site) {
@@ -479,6 +494,7 @@ public final class FakeImage {
                     .orElseThrow(() -> ClusterException.notFound("snapshot " + snapName));
         }
 
+        @Override
         public Future<Void> removeSnapById(long id) {
             Future<Void> done;
             synchronized (site) {
@@ -493,12 +509,14 @@ public final class FakeImage {
             return done;
         }
 
+        @Override
         public Future<List<DiffExtent>> diff(Long fromSnapId, long offset, long length, boolean wholeObject) {
             synchronized (site) {
                 return call(() -> diffNow(fromSnapId, snapId));
             }
         }
 
+        @Override
         public Future<Watch> updateWatch(Runnable onUpdate) {
             updateWatchers.add(onUpdate);
             return Future.succeededFuture(() -> {
@@ -507,6 +525,7 @@ public final class FakeImage {
             });
         }
 
+        @Override
         public Future<Long> mirrorCreateSnapshot() {
             Future<Long> done;
             synchronized (site) {
@@ -521,6 +540,7 @@ public final class FakeImage {
             return done;
         }
 
+        @Override
         public Future<Void> mirrorDemote() {
             Future<Void> done;
             synchronized (site) {
@@ -538,6 +558,7 @@ public final class FakeImage {
         }
 
         /** librbd's promote: non-forced only from ORPHAN; forced rolls an incomplete copy back first. */
+        @Override
         public Future<Void> mirrorPromote(boolean force) {
             Future<Void> done;
             synchronized (site) {
@@ -574,6 +595,7 @@ public final class FakeImage {
             return done;
         }
 
+        @Override
         public Future<Void> mirrorResync() {
             synchronized (site) {
                 if (primary()) {
@@ -585,6 +607,7 @@ public final class FakeImage {
             return Future.succeededFuture();
         }
 
+        @Override
         public Future<Void> mirrorDisable(boolean force) {
             synchronized (site) {
                 site.records.remove(id);
@@ -594,6 +617,7 @@ public final class FakeImage {
             return Future.succeededFuture();
         }
 
+        @Override
         public Future<MirrorImageInfo> mirrorInfo() {
             synchronized (site) {
                 MirrorImageInfo info = site.records.get(id);
@@ -602,11 +626,13 @@ public final class FakeImage {
             }
         }
 
+        @Override
         public Future<Long> mirrorCreateNonPrimarySnapshot(String primaryMirrorUuid, long primarySnapId,
                                                            Map<Long, Long> snapSeqs) {
             return call(() -> createNonPrimary(primaryMirrorUuid, primarySnapId, false));
         }
 
+        @Override
         public Future<Long> mirrorCreateNonPrimarySnapshot(String primaryMirrorUuid, long primarySnapId,
                                                            Map<Long, Long> snapSeqs, boolean demoted) {
             Future<Long> created = call(() -> createNonPrimary(primaryMirrorUuid, primarySnapId, demoted));
@@ -614,12 +640,14 @@ public final class FakeImage {
             return created;
         }
 
+        @Override
         public Future<Boolean> mirrorResyncRequested() {
             synchronized (site) {
                 return Future.succeededFuture(resyncRequested);
             }
         }
 
+        @Override
         public Future<Void> mirrorSnapshotSetCopyProgress(long id, boolean complete, long lastCopiedObjectNumber) {
             Future<Void> done;
             synchronized (site) {
@@ -642,6 +670,7 @@ public final class FakeImage {
             return done;
         }
 
+        @Override
         public Future<Void> mirrorSnapshotUnlinkPeer(long id, String peerUuid) {
             synchronized (site) {
                 return call(() -> {
@@ -659,8 +688,54 @@ public final class FakeImage {
             }
         }
 
+        @Override
         public Future<Void> close() {
             return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Void> updateFeatures(Set<ImageFeature> features, boolean enabled) {
+            return RoleFakes.notModelled("Image.updateFeatures");
+        }
+
+        @Override
+        public Future<Void> objectMapRebuild() {
+            return RoleFakes.notModelled("Image.objectMapRebuild");
+        }
+
+        @Override
+        public Future<Void> rollbackSnap(String name) {
+            return RoleFakes.notModelled("Image.rollbackSnap");
+        }
+
+        @Override
+        public Future<Void> lockAcquire() {
+            return RoleFakes.notModelled("Image.lockAcquire");
+        }
+
+        @Override
+        public Future<Void> lockRelease() {
+            return RoleFakes.notModelled("Image.lockRelease");
+        }
+
+        @Override
+        public Future<List<String>> lockOwners() {
+            return RoleFakes.notModelled("Image.lockOwners");
+        }
+
+        @Override
+        public Future<Void> lockBreak(String owner) {
+            return RoleFakes.notModelled("Image.lockBreak");
+        }
+
+        @Override
+        public Future<Void> mirrorEnable(MirrorImageMode mode) {
+            return RoleFakes.notModelled("Image.mirrorEnable");
+        }
+
+        @Override
+        public Future<MirrorImageGlobalStatus> mirrorGlobalStatus() {
+            return RoleFakes.notModelled("Image.mirrorGlobalStatus");
         }
     }
 }

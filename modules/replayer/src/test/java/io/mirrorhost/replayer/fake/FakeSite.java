@@ -2,22 +2,31 @@ package io.mirrorhost.replayer.fake;
 
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.ClusterConnection;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.Images;
+import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageMode;
-import io.mirrorhost.api.cluster.MirrorImageState;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
+import io.mirrorhost.api.cluster.MirrorImageState;
+import io.mirrorhost.api.cluster.MirrorImageStatusState;
+import io.mirrorhost.api.cluster.MirrorImages;
 import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
+import io.mirrorhost.api.cluster.MirrorPeers;
+import io.mirrorhost.api.cluster.MirrorSettings;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.mirrorhost.api.cluster.Pools;
+import io.mirrorhost.api.cluster.RadosObjects;
 import io.mirrorhost.api.cluster.Watch;
-import io.mirrorhost.api.testing.PartialFake;
+import io.mirrorhost.api.testing.RoleFakes;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
@@ -74,7 +83,7 @@ public final class FakeSite {
 
     /** The cluster as this site's own clients see it. */
     public Cluster cluster() {
-        return PartialFake.of(Cluster.class, new ClusterView());
+        return RoleFakes.cluster(new ClusterView());
     }
 
     /** The cluster as a peer's daemon reaches it; unreachable sites refuse the connection. */
@@ -178,43 +187,53 @@ public final class FakeSite {
         }
     }
 
-    /** What {@link Cluster} methods the replayer uses, on this site. */
-    public final class ClusterView {
+    /** The roles of {@link Cluster} the replayer uses, on this site. */
+    public final class ClusterView implements ClusterConnection, Pools, Images, RadosObjects, MirrorSettings,
+            MirrorPeers, MirrorImages {
+        @Override
         public Future<List<PoolInfo>> listPools() {
             return call(() -> pools.stream().map(p -> new PoolInfo(pools.indexOf(p) + 1, p, true)).toList());
         }
 
+        @Override
         public Future<MirrorMode> mirrorModeGet(PoolNamespace where) {
             // only the pool named POOL is mirrored; others are plain (data) pools
             return call(() -> where.pool().equals(POOL) ? mode : MirrorMode.DISABLED);
         }
 
+        @Override
         public Future<String> mirrorRemoteNamespaceGet(PoolNamespace where) {
             return call(() -> "");
         }
 
+        @Override
         public Future<List<String>> listNamespaces(String pool) {
             return call(() -> List.copyOf(namespaces));
         }
 
+        @Override
         public Future<String> mirrorUuidGet(String pool) {
             return call(() -> mirrorUuid);
         }
 
+        @Override
         public Future<List<MirrorPeer>> mirrorPeerSiteList(String pool) {
             synchronized (FakeSite.this) {
                 return call(() -> List.copyOf(peers));
             }
         }
 
+        @Override
         public Future<Map<String, String>> mirrorPeerSiteGetAttributes(String pool, String uuid) {
             return call(() -> Map.of("mon_host", "fake:" + uuid, "key", "secret"));
         }
 
+        @Override
         public Future<Void> mirrorPeerPing(String pool, String siteName, String mirrorUuid) {
             return call(() -> null);
         }
 
+        @Override
         public Future<Watch> watch(PoolNamespace where, String object, Consumer<Buffer> onNotify) {
             return call(() -> {
                 mirroringWatchers.add(onNotify);
@@ -225,6 +244,7 @@ public final class FakeSite {
             });
         }
 
+        @Override
         public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
             synchronized (FakeSite.this) {
                 return call(() -> {
@@ -239,12 +259,14 @@ public final class FakeSite {
             }
         }
 
+        @Override
         public Future<List<ImageEntry>> listImages(PoolNamespace where) {
             synchronized (FakeSite.this) {
                 return call(() -> images.values().stream().map(i -> new ImageEntry(i.name, i.id)).toList());
             }
         }
 
+        @Override
         public Future<Image> openImageById(PoolNamespace where, String imageId) {
             synchronized (FakeSite.this) {
                 FakeImage image = images.get(imageId);
@@ -253,6 +275,7 @@ public final class FakeSite {
             }
         }
 
+        @Override
         public Future<Image> openImage(ImageSpec spec) {
             synchronized (FakeSite.this) {
                 FakeImage image = image(spec.namespace(), spec.name());
@@ -261,6 +284,7 @@ public final class FakeSite {
             }
         }
 
+        @Override
         public Future<Image> openImageForReplay(PoolNamespace where, String imageId) {
             synchronized (FakeSite.this) {
                 FakeImage image = images.get(imageId);
@@ -270,6 +294,7 @@ public final class FakeSite {
         }
 
         /** rbd-mirror's CreateImageRequest: a snapshot-mode, non-primary copy of {@code globalId}. */
+        @Override
         public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
                                                         String primaryMirrorUuid) {
             synchronized (FakeSite.this) {
@@ -282,6 +307,7 @@ public final class FakeSite {
             return Future.succeededFuture();
         }
 
+        @Override
         public Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId) {
             synchronized (FakeSite.this) {
                 FakeImage image = images.get(imageId);
@@ -292,6 +318,7 @@ public final class FakeSite {
             }
         }
 
+        @Override
         public Future<Void> createImage(ImageSpec spec, ImageOptions options) {
             synchronized (FakeSite.this) {
                 return call(() -> {
@@ -304,6 +331,7 @@ public final class FakeSite {
             }
         }
 
+        @Override
         public Future<Void> renameImage(ImageSpec spec, String newName) {
             synchronized (FakeSite.this) {
                 return call(() -> {
@@ -320,6 +348,7 @@ public final class FakeSite {
             }
         }
 
+        @Override
         public Future<Void> removeImage(ImageSpec spec) {
             synchronized (FakeSite.this) {
                 return call(() -> {
@@ -342,6 +371,7 @@ public final class FakeSite {
             }
         }
 
+        @Override
         public Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
             synchronized (FakeSite.this) {
                 return call(() -> {
@@ -351,6 +381,7 @@ public final class FakeSite {
             }
         }
 
+        @Override
         public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
             synchronized (FakeSite.this) {
                 return call(() -> {
@@ -363,8 +394,145 @@ public final class FakeSite {
             }
         }
 
+        @Override
         public Future<Void> close() {
             return Future.succeededFuture();
+        }
+
+        @Override
+        public String fsid() {
+            throw new UnsupportedOperationException("Cluster.fsid is not modelled by this fake");
+        }
+
+        @Override
+        public String clientName() {
+            throw new UnsupportedOperationException("Cluster.clientName is not modelled by this fake");
+        }
+
+        @Override
+        public Future<Void> createPool(String pool) {
+            return RoleFakes.notModelled("Cluster.createPool");
+        }
+
+        @Override
+        public Future<Void> removePool(String pool) {
+            return RoleFakes.notModelled("Cluster.removePool");
+        }
+
+        @Override
+        public Future<Void> initPool(String pool) {
+            return RoleFakes.notModelled("Cluster.initPool");
+        }
+
+        @Override
+        public Future<Void> createNamespace(PoolNamespace namespace) {
+            return RoleFakes.notModelled("Cluster.createNamespace");
+        }
+
+        @Override
+        public Future<Void> removeNamespace(PoolNamespace namespace) {
+            return RoleFakes.notModelled("Cluster.removeNamespace");
+        }
+
+        @Override
+        public Future<Map<String, String>> omapGet(PoolNamespace where, String object) {
+            return RoleFakes.notModelled("Cluster.omapGet");
+        }
+
+        @Override
+        public Future<Void> omapSet(PoolNamespace where, String object, Map<String, String> values) {
+            return RoleFakes.notModelled("Cluster.omapSet");
+        }
+
+        @Override
+        public Future<Void> omapRemove(PoolNamespace where, String object, Set<String> keys) {
+            return RoleFakes.notModelled("Cluster.omapRemove");
+        }
+
+        @Override
+        public Future<Void> removeObject(PoolNamespace where, String object) {
+            return RoleFakes.notModelled("Cluster.removeObject");
+        }
+
+        @Override
+        public Future<Void> notify(PoolNamespace where, String object, Buffer payload) {
+            return RoleFakes.notModelled("Cluster.notify");
+        }
+
+        @Override
+        public Future<Void> mirrorModeSet(PoolNamespace where, MirrorMode mode) {
+            return RoleFakes.notModelled("Cluster.mirrorModeSet");
+        }
+
+        @Override
+        public Future<Void> mirrorRemoteNamespaceSet(PoolNamespace where, String remoteNamespace) {
+            return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceSet");
+        }
+
+        @Override
+        public Future<String> mirrorSiteNameGet() {
+            return RoleFakes.notModelled("Cluster.mirrorSiteNameGet");
+        }
+
+        @Override
+        public Future<Void> mirrorSiteNameSet(String siteName) {
+            return RoleFakes.notModelled("Cluster.mirrorSiteNameSet");
+        }
+
+        @Override
+        public Future<String> mirrorPeerBootstrapCreate(String pool) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerBootstrapCreate");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerBootstrapImport(String pool, MirrorPeerDirection direction, String token) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerBootstrapImport");
+        }
+
+        @Override
+        public Future<String> mirrorPeerSiteAdd(String pool, String siteName, String clientName,
+                                                MirrorPeerDirection direction) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteAdd");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteRemove(String pool, String uuid) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteRemove");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteSetName(String pool, String uuid, String siteName) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetName");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteSetClientName(String pool, String uuid, String clientName) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetClientName");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteSetDirection(String pool, String uuid, MirrorPeerDirection direction) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetDirection");
+        }
+
+        @Override
+        public Future<Void> mirrorPeerSiteSetAttributes(String pool, String uuid, Map<String, String> attributes) {
+            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetAttributes");
+        }
+
+        @Override
+        public Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorImageGlobalStatusList");
+        }
+
+        @Override
+        public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorImageStatusSummary");
+        }
+
+        @Override
+        public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
+            return RoleFakes.notModelled("Cluster.mirrorImageInstanceIdList");
         }
     }
 }
