@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -120,8 +121,8 @@ final class ImageStore {
 
     /** Loads an image's header, snapshots and object versions (on the cluster lane). */
     static ImageStore load(ClusterStore cluster, String imageId, Function<ImageStore, Future<Void>> onRelease)
-        throws Exception {
-        return cluster.metadata.transaction(tx -> {
+        throws IOException, SQLException {
+        ImageStore loaded = cluster.metadata.transaction(tx -> {
             HeaderRow h = tx.queryOne("SELECT i.pool_id, p.name, i.namespace, i.name, i.size, i.obj_order, i.features,"
                     + " i.data_pool_id, d.name, i.snap_seq, i.created, i.accessed, i.modified FROM images i"
                     + " JOIN pools p ON p.id = i.pool_id JOIN pools d ON d.id = i.data_pool_id WHERE i.id = ?",
@@ -158,10 +159,12 @@ final class ImageStore {
                 }
                 return null;
             }, imageId);
-            image.nextGen = Math.max(maxGen[0], image.maxGenOnDisk()) + 1;
+            image.nextGen = maxGen[0] + 1;
             image.journalNonPrimary = ImageMirroring.isJournalNonPrimary(tx, imageId);
             return image;
         });
+        loaded.nextGen = Math.max(loaded.nextGen, loaded.maxGenOnDisk() + 1);
+        return loaded;
     }
 
     private long maxGenOnDisk() throws IOException {
@@ -223,14 +226,14 @@ final class ImageStore {
         return (features & f.bit()) != 0;
     }
 
-    ImageInfo info(Long snapId) throws Exception {
+    ImageInfo info(Long snapId) throws SQLException {
         long s = snapId == null ? size : snap(snapId).size();
         return new ImageInfo(name, imageId, s, order, ImageFeature.fromMask(features),
             ObjectMapFlags.names(objectMapFlags().of(snapId)), dataPoolName, snaps.size(), created, accessed, modified);
     }
 
     /** The object-map flags, read on first use; kept where Ceph keeps them, in the header's omap ("flags"). */
-    private ObjectMapFlags objectMapFlags() throws Exception {
+    private ObjectMapFlags objectMapFlags() throws SQLException {
         if (objectMapFlags == null) {
             objectMapFlags = cluster.metadata.transaction(tx -> tx.queryOne("SELECT value FROM omap"
                     + " WHERE pool_id = ? AND namespace = ? AND object = ? AND key = 'flags'",
@@ -240,7 +243,7 @@ final class ImageStore {
         return objectMapFlags;
     }
 
-    private void saveObjectMapFlags(Metadata.Tx tx, ObjectMapFlags flags) throws Exception {
+    private void saveObjectMapFlags(Metadata.Tx tx, ObjectMapFlags flags) throws SQLException {
         tx.update("INSERT OR REPLACE INTO omap (pool_id, namespace, object, key, value) VALUES (?, ?, ?, 'flags', ?)",
             poolId, namespace, headerObject(), flags.encode());
     }
@@ -258,7 +261,7 @@ final class ImageStore {
      * {@code rbd_rebuild_object_map} of the head or of the handle's snapshot. Our map is derived from the
      * version index and so always right: rebuilding it only clears the flags that mark it invalid.
      */
-    void rebuildObjectMap(EmbeddedImage handle) throws Exception {
+    void rebuildObjectMap(EmbeddedImage handle) throws SQLException {
         handle.checkOpen();
         if (!hasFeature(ImageFeature.OBJECT_MAP)) {
             throw ClusterException.invalid(FeatureRules.OPERATIONS_LOG + "image must support object-map feature");
@@ -282,7 +285,7 @@ final class ImageStore {
      * The non-primary feature librbd keeps on a snapshot-mirrored image that is not primary: set on
      * demotion and on a new copy, dropped on promotion (librbd's Demote/PromoteRequest).
      */
-    void setNonPrimaryFeature(boolean nonPrimary) throws Exception {
+    void setNonPrimaryFeature(boolean nonPrimary) throws SQLException {
         if (hasFeature(ImageFeature.NON_PRIMARY) == nonPrimary) {
             return;
         }
@@ -320,7 +323,7 @@ final class ImageStore {
         return List.copyOf(snaps.values());
     }
 
-    long createMirrorSnap(String snapName, MirrorSnapshotInfo info) throws Exception {
+    long createMirrorSnap(String snapName, MirrorSnapshotInfo info) throws IOException, SQLException {
         return createSnap(snapName, SnapNamespace.MIRROR, info);
     }
 
@@ -332,20 +335,20 @@ final class ImageStore {
      * Creates a mirror-snapshot in one transaction with the reads and checks that decide it
      * ({@code plan} may refuse by throwing): one commit, and nothing can change between them.
      */
-    long createMirrorSnap(Metadata.SqlWork<SnapPlan> plan) throws Exception {
+    long createMirrorSnap(Metadata.SqlWork<SnapPlan> plan) throws IOException, SQLException {
         return createSnap(SnapNamespace.MIRROR, plan);
     }
 
-    void removeSnapshot(long snapId) throws Exception {
+    void removeSnapshot(long snapId) throws IOException, SQLException {
         removeSnap(snap(snapId));
     }
 
-    void replaceMirror(long snapId, MirrorSnapshotInfo info) throws Exception {
+    void replaceMirror(long snapId, MirrorSnapshotInfo info) throws SQLException {
         updateMirror(snap(snapId), info);
     }
 
     /** Rolls the head back to a snapshot whatever the image's primary state (a promotion's rollback). */
-    void rollbackTo(long snapId) throws Exception {
+    void rollbackTo(long snapId) throws IOException, SQLException {
         rollbackTo(snap(snapId));
     }
 
@@ -791,7 +794,7 @@ final class ImageStore {
      * Makes every write so far durable: fsync the written files and the directories that gained
      * files, then commit the versions pointing at them, then delete the files no longer referenced.
      */
-    void flush() throws Exception {
+    void flush() throws IOException, SQLException {
         if (unsyncedFiles.isEmpty() && dirtyObjects.isEmpty() && filesToDelete.isEmpty() && !timestampsDirty) {
             return;
         }
@@ -828,7 +831,7 @@ final class ImageStore {
     }
 
     private void persistVersions(Metadata.Tx tx, Set<Long> objnos, Map<Long, List<ObjectVersion>> from)
-        throws Exception {
+        throws SQLException {
         if (objnos.isEmpty()) {
             return;
         }
@@ -1018,7 +1021,7 @@ final class ImageStore {
         }
 
         /** Makes the new files durable, commits the plan with {@code header}, then applies it. */
-        void commit(Metadata.SqlWork<Void> header) throws Exception {
+        void commit(Metadata.SqlWork<Void> header) throws IOException, SQLException {
             try {
                 newFiles.forEach(unsyncedFiles::written);
                 mergedInto.forEach(unsyncedFiles::written);
@@ -1042,7 +1045,7 @@ final class ImageStore {
         }
     }
 
-    void resize(EmbeddedImage handle, long newSize) throws Exception {
+    void resize(EmbeddedImage handle, long newSize) throws IOException, SQLException {
         checkWritableHead(handle, "resize");
         if (newSize < 0) {
             throw ClusterException.invalid("size must not be negative");
@@ -1069,7 +1072,7 @@ final class ImageStore {
         notifyHeader();
     }
 
-    void updateFeatures(EmbeddedImage handle, Set<ImageFeature> change, boolean enable) throws Exception {
+    void updateFeatures(EmbeddedImage handle, Set<ImageFeature> change, boolean enable) throws SQLException {
         handle.checkOpen();
         if (handle.snapId() != null) {
             throw new ClusterException(Errno.EROFS, "cannot update features: the image is open at a snapshot");
@@ -1104,13 +1107,13 @@ final class ImageStore {
         return snaps.values().stream().map(Snap::info).toList();
     }
 
-    long createUserSnap(EmbeddedImage handle, String snapName) throws Exception {
+    long createUserSnap(EmbeddedImage handle, String snapName) throws IOException, SQLException {
         Names.checkSnap(snapName);
         checkWritableHead(handle, "create snapshot");
         return createSnap(snapName, SnapNamespace.USER, null);
     }
 
-    private long createSnap(String snapName, SnapNamespace ns, MirrorSnapshotInfo mirror) throws Exception {
+    private long createSnap(String snapName, SnapNamespace ns, MirrorSnapshotInfo mirror) throws IOException, SQLException {
         checkNameFree(snapName);
         return createSnap(ns, tx -> new SnapPlan(snapName, mirror));
     }
@@ -1121,7 +1124,7 @@ final class ImageStore {
         }
     }
 
-    private long createSnap(SnapNamespace ns, Metadata.SqlWork<SnapPlan> plan) throws Exception {
+    private long createSnap(SnapNamespace ns, Metadata.SqlWork<SnapPlan> plan) throws IOException, SQLException {
         flush();
         Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
         SnapPlan[] planned = new SnapPlan[1];
@@ -1146,17 +1149,17 @@ final class ImageStore {
         return id;
     }
 
-    void removeSnap(EmbeddedImage handle, String snapName) throws Exception {
+    void removeSnap(EmbeddedImage handle, String snapName) throws IOException, SQLException {
         handle.checkOpen();
         removeSnap(snapNamed(snapName));
     }
 
-    void removeSnapById(EmbeddedImage handle, long snapId) throws Exception {
+    void removeSnapById(EmbeddedImage handle, long snapId) throws IOException, SQLException {
         handle.checkOpen();
         removeSnap(snap(snapId));
     }
 
-    private void removeSnap(Snap s) throws Exception {
+    private void removeSnap(Snap s) throws IOException, SQLException {
         if (s.isProtected()) {
             throw new ClusterException(Errno.EBUSY, "snapshot '" + s.name() + "' is protected from removal");
         }
@@ -1184,7 +1187,7 @@ final class ImageStore {
      * write relative to it) and its size is the head's; versions only its old point saw are dropped.
      * One transaction, after a flush, like every header change.
      */
-    private void completeCopy(Snap s, MirrorSnapshotInfo completed) throws Exception {
+    private void completeCopy(Snap s, MirrorSnapshotInfo completed) throws IOException, SQLException {
         flush();
         byPoint.remove(s.point());
         long[] allocated = new long[1];
@@ -1209,19 +1212,19 @@ final class ImageStore {
         notifyHeader();
     }
 
-    private long allocateSnapSeq(Metadata.Tx tx) throws Exception {
+    private long allocateSnapSeq(Metadata.Tx tx) throws SQLException {
         tx.update("UPDATE pools SET snap_seq = snap_seq + 1 WHERE id = ?", poolId);
         return tx.queryOne("SELECT snap_seq FROM pools WHERE id = ?", r -> r.getLong(1), poolId)
             .orElseThrow(() -> ClusterException.notFound("pool of image " + spec() + " does not exist"));
     }
 
-    void rollbackSnap(EmbeddedImage handle, String snapName) throws Exception {
+    void rollbackSnap(EmbeddedImage handle, String snapName) throws IOException, SQLException {
         Snap s = snapNamed(snapName);
         checkWritableHead(handle, "roll back");
         rollbackTo(s);
     }
 
-    private void rollbackTo(Snap s) throws Exception {
+    private void rollbackTo(Snap s) throws IOException, SQLException {
         flush();
         VersionPlan plan = new VersionPlan();
         for (long objno : new TreeSet<>(objects.keySet())) {
@@ -1244,7 +1247,7 @@ final class ImageStore {
         notifyHeader();
     }
 
-    void setProtected(EmbeddedImage handle, String snapName, boolean protect) throws Exception {
+    void setProtected(EmbeddedImage handle, String snapName, boolean protect) throws SQLException {
         handle.checkOpen();
         Snap s = snapNamed(snapName);
         if (protect && !hasFeature(ImageFeature.LAYERING)) {
@@ -1304,7 +1307,7 @@ final class ImageStore {
         lock.acquire(handle);
     }
 
-    void lockRelease(EmbeddedImage handle) throws Exception {
+    void lockRelease(EmbeddedImage handle) throws IOException, SQLException {
         handle.checkOpen();
         flush();
         lock.release(handle);
@@ -1328,12 +1331,12 @@ final class ImageStore {
 
     // --- mirror-snapshots (storage side; the mirroring rules come with the mirroring issue) ---
 
-    long mirrorCreatePrimarySnapshot(EmbeddedImage handle) throws Exception {
+    long mirrorCreatePrimarySnapshot(EmbeddedImage handle) throws IOException, SQLException {
         return ImageMirroring.createSnapshot(this, handle);
     }
 
     long mirrorCreateNonPrimarySnapshot(EmbeddedImage handle, String primaryMirrorUuid, long primarySnapId,
-                                        Map<Long, Long> snapSeqs) throws Exception {
+                                        Map<Long, Long> snapSeqs) throws IOException, SQLException {
         checkHeadHandle(handle);
         if (MirrorSnapshots.isPrimaryMirrored(features, snaps)) {
             throw ClusterException.invalid("image " + spec() + " is primary");
@@ -1343,7 +1346,7 @@ final class ImageStore {
     }
 
     void mirrorSnapshotSetCopyProgress(EmbeddedImage handle, long snapId, boolean complete, long lastCopied)
-        throws Exception {
+        throws IOException, SQLException {
         handle.checkOpen();
         Snap s = snap(snapId);
         MirrorSnapshotInfo updated = MirrorSnapshots.withCopyProgress(s, complete, lastCopied);
@@ -1354,7 +1357,7 @@ final class ImageStore {
         }
     }
 
-    void mirrorSnapshotUnlinkPeer(EmbeddedImage handle, long snapId, String peerUuid) throws Exception {
+    void mirrorSnapshotUnlinkPeer(EmbeddedImage handle, long snapId, String peerUuid) throws IOException, SQLException {
         handle.checkOpen();
         Snap s = snap(snapId);
         MirrorSnapshots.withoutPeer(s, peerUuid);
@@ -1368,7 +1371,7 @@ final class ImageStore {
         }
     }
 
-    private void updateMirror(Snap s, MirrorSnapshotInfo info) throws Exception {
+    private void updateMirror(Snap s, MirrorSnapshotInfo info) throws SQLException {
         cluster.metadata.transaction(tx -> tx.update("UPDATE snaps SET mirror = ? WHERE image_id = ? AND snap_id = ?",
             MirrorSnapshotCodec.encode(info), imageId, s.id()));
         replaceSnap(s.withMirror(info));
@@ -1376,7 +1379,7 @@ final class ImageStore {
     }
 
     /** The image's mirroring global id, reserved on first use (mirroring state stays disabled). */
-    private String globalId() throws Exception {
+    private String globalId() throws SQLException {
         return cluster.metadata.transaction(tx -> {
             var existing = tx.queryOne("SELECT global_id FROM mirror_images WHERE image_id = ?", r -> r.getString(1),
                 imageId);
@@ -1392,7 +1395,7 @@ final class ImageStore {
     // --- closing ---
 
     /** A handle closes: its lock goes, its writes are flushed (librbd flushes on close). */
-    void closeHandle(EmbeddedImage handle) throws Exception {
+    void closeHandle(EmbeddedImage handle) throws IOException, SQLException {
         lock.releaseIfOwner(handle);
         flush();
     }
