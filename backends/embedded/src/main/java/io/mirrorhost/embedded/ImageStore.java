@@ -14,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +23,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Function;
-import java.util.function.LongFunction;
 
 /**
  * One image's block store, shared by all its open handles and driven only from its lane: the
@@ -123,23 +121,7 @@ final class ImageStore {
                     image.byPoint.put(s.point(), s);
                     return image.snaps.put(s.id(), s);
                 }, imageId);
-            tx.query("SELECT objno, gen, born, died FROM object_versions WHERE image_id = ? ORDER BY objno, gen", r -> {
-                long died = r.getLong(4);
-                if (r.wasNull()) {
-                    died = ObjectVersion.HEAD;
-                }
-                image.index.load(new ObjectVersion(r.getLong(1), r.getLong(2), r.getLong(3), died));
-                return null;
-            }, imageId);
-            tx.query("SELECT objno, gen, overlay, extents FROM object_extents WHERE image_id = ?", r -> {
-                for (ObjectVersion v : image.index.versions(r.getLong(1))) {
-                    if (v.gen == r.getLong(2)) {
-                        v.overlay = r.getInt(3) != 0;
-                        v.written = ExtentSet.decode(r.getBytes(4));
-                    }
-                }
-                return null;
-            }, imageId);
+            VersionRows.load(tx, imageId, image.index);
             image.journalNonPrimary = ImageMirroring.isJournalNonPrimary(tx, imageId);
             return image;
         });
@@ -553,7 +535,7 @@ final class ImageStore {
         files.sync();
         Set<Long> changed = index.changedObjects();
         cluster.metadata.transaction(tx -> {
-            persistVersions(tx, changed, index::versions);
+            VersionRows.save(tx, imageId, changed, index::versions);
             tx.update("UPDATE images SET modified = ?, accessed = ? WHERE id = ?",
                 modified.toEpochMilli(), accessed.toEpochMilli(), imageId);
             return null;
@@ -562,52 +544,6 @@ final class ImageStore {
         timestampsDirty = false;
         files.delete(index.releasedFiles());
         index.releasedDeleted();
-    }
-
-    private void persistVersions(Metadata.Tx tx, Set<Long> objnos, LongFunction<List<ObjectVersion>> versionsOf)
-        throws SQLException {
-        if (objnos.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement delete = tx.prepare("DELETE FROM object_versions WHERE image_id = ? AND objno = ?");
-             PreparedStatement deleteExtents = tx.prepare("DELETE FROM object_extents WHERE image_id = ? AND objno = ?");
-             PreparedStatement insertExtents = tx.prepare(
-                 "INSERT INTO object_extents (image_id, objno, gen, overlay, extents) VALUES (?, ?, ?, ?, ?)");
-             PreparedStatement insert = tx.prepare(
-                 "INSERT INTO object_versions (image_id, objno, gen, born, died) VALUES (?, ?, ?, ?, ?)")) {
-            for (long objno : objnos) {
-                delete.setString(1, imageId);
-                delete.setLong(2, objno);
-                delete.addBatch();
-                deleteExtents.setString(1, imageId);
-                deleteExtents.setLong(2, objno);
-                deleteExtents.addBatch();
-                for (ObjectVersion v : versionsOf.apply(objno)) {
-                    if (v.written != null) {
-                        insertExtents.setString(1, imageId);
-                        insertExtents.setLong(2, v.objno);
-                        insertExtents.setLong(3, v.gen);
-                        insertExtents.setInt(4, v.overlay ? 1 : 0);
-                        insertExtents.setBytes(5, v.written.encode());
-                        insertExtents.addBatch();
-                    }
-                    insert.setString(1, imageId);
-                    insert.setLong(2, v.objno);
-                    insert.setLong(3, v.gen);
-                    insert.setLong(4, v.born);
-                    if (v.isHead()) {
-                        insert.setNull(5, java.sql.Types.INTEGER);
-                    } else {
-                        insert.setLong(5, v.died);
-                    }
-                    insert.addBatch();
-                }
-            }
-            delete.executeBatch();
-            deleteExtents.executeBatch();
-            insert.executeBatch();
-            insertExtents.executeBatch();
-        }
     }
 
     // --- header changes: each one commits in a single transaction after a flush ---
@@ -621,7 +557,7 @@ final class ImageStore {
             files.fill(plan, index);
             files.sync();
             cluster.metadata.transaction(tx -> {
-                persistVersions(tx, plan.lists().keySet(), objno -> plan.lists().get(objno));
+                VersionRows.save(tx, imageId, plan.lists().keySet(), objno -> plan.lists().get(objno));
                 return header.apply(tx);
             });
         } catch (IOException | SQLException | RuntimeException e) {
