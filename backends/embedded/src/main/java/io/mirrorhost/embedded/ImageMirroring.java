@@ -72,7 +72,7 @@ final class ImageMirroring {
         if (mode == MirrorImageMode.SNAPSHOT) {
             try {
                 createPrimary(image, globalId, false);
-            } catch (Exception e) {
+            } catch (IOException | SQLException | RuntimeException e) {
                 tx(image, t -> t.update("DELETE FROM mirror_images WHERE image_id = ?", image.imageId()));
                 throw e;
             }
