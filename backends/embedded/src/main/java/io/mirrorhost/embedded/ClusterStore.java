@@ -69,14 +69,12 @@ final class ClusterStore {
                 tx.update("INSERT INTO cluster (key, value) VALUES ('last_pool_id', '0')");
                 return created;
             });
-        } catch (IOException e) {
-            throw e;
-        } catch (Exception e) {
+        } catch (SQLException e) {
             throw new IOException("cannot open the embedded store metadata in " + dataDir + ": " + e.getMessage(), e);
         }
         try {
             new Recovery(dataDir, metadata).removeOrphans();
-        } catch (Exception e) {
+        } catch (IOException | SQLException e) {
             throw new IOException("cannot recover the embedded store in " + dataDir + ": " + e.getMessage(), e);
         }
         FileSync.directory(dataDir);

@@ -25,6 +25,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -307,7 +308,7 @@ public final class EmbeddedCluster implements Cluster {
     }
 
     /** On the cluster lane: the shared store of an image, loaded on first open. */
-    private ImageStore acquireImageStore(String imageId) throws Exception {
+    private ImageStore acquireImageStore(String imageId) throws IOException, SQLException {
         ImageStore image = store.openImages.get(imageId);
         if (image == null) {
             image = ImageStore.load(store, imageId, this::releaseImageStoreLater);

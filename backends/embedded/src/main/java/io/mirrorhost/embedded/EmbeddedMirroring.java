@@ -22,6 +22,7 @@ import io.mirrorhost.embedded.MirrorRecords.ImageRow;
 import io.mirrorhost.embedded.MirrorRecords.Promotion;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -123,7 +124,7 @@ final class EmbeddedMirroring {
             });
     }
 
-    private ModeChange planDisable(Metadata.Tx t, long poolId, String ns, MirrorMode current) throws Exception {
+    private ModeChange planDisable(Metadata.Tx t, long poolId, String ns, MirrorMode current) throws SQLException {
         if (ns.isEmpty() && MirrorRecords.anyNamespaceMirrored(t, poolId)) {
             throw new ClusterException(Errno.EBUSY, "cls_rbd: mirror_mode_set: namespaces of the pool still have"
                 + " mirroring enabled\n" + API + "mode_set: failed to set mirror mode: " + Errno.EBUSY.describe());
@@ -145,7 +146,7 @@ final class EmbeddedMirroring {
         return new ModeChange(poolId, true, images.stream().map(ImageRow::imageId).toList(), List.of());
     }
 
-    private static void finishDisable(Metadata.Tx t, long poolId, String ns) throws Exception {
+    private static void finishDisable(Metadata.Tx t, long poolId, String ns) throws SQLException {
         MirrorRecords.setMode(t, poolId, ns, MirrorMode.DISABLED);
         if (ns.isEmpty()) {
             MirrorRecords.setMirrorUuid(t, poolId, null);
@@ -153,7 +154,7 @@ final class EmbeddedMirroring {
     }
 
     /** Pool mode mirrors every image with journaling, in journal mode. */
-    private static List<String> enableJournaledImages(Metadata.Tx t, long poolId, String ns) throws Exception {
+    private static List<String> enableJournaledImages(Metadata.Tx t, long poolId, String ns) throws SQLException {
         List<String> candidates = t.query("SELECT id, features FROM images WHERE pool_id = ? AND namespace = ?"
                 + " ORDER BY id", r -> (r.getLong(2) & ImageFeature.JOURNALING.bit()) != 0 ? r.getString(1) : null,
             poolId, ns);
@@ -183,7 +184,7 @@ final class EmbeddedMirroring {
 
     /** In the transaction creating an image: in a pool-mode pool, an image with journaling is mirrored at once. */
     static Runnable onImageCreated(Metadata.Tx t, ClusterStore store, String imageId, ImageSpec spec,
-                                   java.util.Set<ImageFeature> features) throws Exception {
+                                   java.util.Set<ImageFeature> features) throws SQLException {
         long poolId = ClusterStore.poolNamespace(t, spec.pool(), spec.namespace());
         if (!features.contains(ImageFeature.JOURNALING)
             || MirrorRecords.mode(t, poolId, spec.namespace()) != MirrorMode.POOL) {
@@ -198,7 +199,7 @@ final class EmbeddedMirroring {
      * In the transaction removing an image: a non-primary mirrored image is refused (librbd's
      * removal disables mirroring without force); otherwise its mirror record and statuses go.
      */
-    static Runnable onImageRemoved(Metadata.Tx t, ClusterStore store, String imageId) throws Exception {
+    static Runnable onImageRemoved(Metadata.Tx t, ClusterStore store, String imageId) throws SQLException {
         Optional<ImageRow> row = MirrorRecords.image(t, imageId);
         if (row.isEmpty()) {
             return () -> { };
@@ -252,7 +253,7 @@ final class EmbeddedMirroring {
         return tx(this::siteName);
     }
 
-    private String siteName(Metadata.Tx t) throws Exception {
+    private String siteName(Metadata.Tx t) throws SQLException {
         return t.queryOne("SELECT value FROM config_keys WHERE key = ?", r -> r.getString(1),
             MirrorRecords.SITE_NAME_KEY).filter(name -> !name.isEmpty()).orElse(store.fsid);
     }
@@ -346,7 +347,7 @@ final class EmbeddedMirroring {
     /** How a peer changes, decided inside the transaction that stores it. */
     @FunctionalInterface
     interface PeerChange {
-        MirrorPeer apply(Metadata.Tx t, long poolId, MirrorPeer current) throws Exception;
+        MirrorPeer apply(Metadata.Tx t, long poolId, MirrorPeer current) throws SQLException;
     }
 
     /** librbd {@code Mirror::peer_site_set_*}: one peer field changed; ENOENT for an unknown uuid. */
@@ -419,15 +420,17 @@ final class EmbeddedMirroring {
 
     /** librbd {@code Mirror::peer_site_set_attributes}: the peer must exist; the map replaces what was stored. */
     Future<Void> peerSiteSetAttributes(String pool, String uuid, Map<String, String> attributes) {
-        return tx(t -> {
-            long poolId = ClusterStore.poolId(t, pool);
-            if (MirrorRecords.peer(t, poolId, uuid).isEmpty()) {
-                throw ClusterException.notFound("mirror peer uuid " + uuid + " does not exist");
-            }
+        return store.executor.run(store.lane, () -> {
             String json = JSON.writeValueAsString(new TreeMap<>(attributes));
-            t.update("INSERT OR REPLACE INTO config_keys (key, value) VALUES (?, ?)",
-                MirrorRecords.peerAttributesKey(poolId, uuid), json);
-            return null;
+            return store.metadata.transaction(t -> {
+                long poolId = ClusterStore.poolId(t, pool);
+                if (MirrorRecords.peer(t, poolId, uuid).isEmpty()) {
+                    throw ClusterException.notFound("mirror peer uuid " + uuid + " does not exist");
+                }
+                t.update("INSERT OR REPLACE INTO config_keys (key, value) VALUES (?, ?)",
+                    MirrorRecords.peerAttributesKey(poolId, uuid), json);
+                return null;
+            });
         });
     }
 

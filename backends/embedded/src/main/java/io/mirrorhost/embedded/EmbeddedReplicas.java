@@ -13,6 +13,7 @@ import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
 import io.mirrorhost.api.cluster.MirrorSnapshotState;
 import io.mirrorhost.embedded.MirrorRecords.ImageRow;
 import io.vertx.core.Future;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,7 +117,7 @@ public final class EmbeddedReplicas {
         }
     }
 
-    private static Set<String> txPeers(ImageStore store) throws Exception {
+    private static Set<String> txPeers(ImageStore store) throws SQLException {
         return store.cluster().metadata.transaction(t -> {
             Set<String> uuids = new TreeSet<>();
             MirrorRecords.peers(t, store.poolId()).stream().filter(p -> p.direction() != MirrorPeerDirection.RX_ONLY)

@@ -12,6 +12,8 @@ import io.mirrorhost.api.cluster.MirrorPeerDirection;
 import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
 import io.mirrorhost.embedded.MirrorRecords.ImageRow;
 import io.mirrorhost.embedded.MirrorRecords.Promotion;
+import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -33,7 +35,7 @@ final class ImageMirroring {
 
     // --- enable / disable ---
 
-    static void enable(ImageStore image, EmbeddedImage handle, MirrorImageMode mode) throws Exception {
+    static void enable(ImageStore image, EmbeddedImage handle, MirrorImageMode mode) throws IOException, SQLException {
         checkHead(handle, "enable mirroring");
         MirrorMode poolMode = tx(image, t -> MirrorRecords.mode(t, image.poolId(), image.namespace()));
         if (poolMode != MirrorMode.IMAGE) {
@@ -70,7 +72,7 @@ final class ImageMirroring {
         if (mode == MirrorImageMode.SNAPSHOT) {
             try {
                 createPrimary(image, globalId, false);
-            } catch (Exception e) {
+            } catch (IOException | SQLException | RuntimeException e) {
                 tx(image, t -> t.update("DELETE FROM mirror_images WHERE image_id = ?", image.imageId()));
                 throw e;
             }
@@ -82,7 +84,7 @@ final class ImageMirroring {
      * Disables mirroring ({@code rbd_mirror_image_disable}). {@code poolRule} is set when the pool's
      * mode change does it, which librbd allows whatever the pool's mode.
      */
-    static void disable(ImageStore image, EmbeddedImage handle, boolean force, boolean poolRule) throws Exception {
+    static void disable(ImageStore image, EmbeddedImage handle, boolean force, boolean poolRule) throws IOException, SQLException {
         handle.checkOpen();
         ImageRow row = tx(image, t -> {
             if (!poolRule && MirrorRecords.mode(t, image.poolId(), image.namespace()) != MirrorMode.IMAGE) {
@@ -128,7 +130,7 @@ final class ImageMirroring {
 
     // --- promote / demote / resync ---
 
-    static void promote(ImageStore image, EmbeddedImage handle, boolean force) throws Exception {
+    static void promote(ImageStore image, EmbeddedImage handle, boolean force) throws IOException, SQLException {
         checkHead(handle, "promote");
         String failed = "\n" + API + "image_promote: failed to promote image";
         ImageRow row = tx(image, t -> {
@@ -168,7 +170,7 @@ final class ImageMirroring {
         notifyChanged(image, MirrorImageState.ENABLED, row.globalId());
     }
 
-    static void demote(ImageStore image, EmbeddedImage handle) throws Exception {
+    static void demote(ImageStore image, EmbeddedImage handle) throws IOException, SQLException {
         checkHead(handle, "demote");
         String failed = "\n" + API + "image_demote: failed to demote image";
         ImageRow row = tx(image, t -> {
@@ -192,7 +194,7 @@ final class ImageMirroring {
         notifyChanged(image, MirrorImageState.ENABLED, row.globalId());
     }
 
-    static void resync(ImageStore image, EmbeddedImage handle) throws Exception {
+    static void resync(ImageStore image, EmbeddedImage handle) throws SQLException {
         handle.checkOpen();
         tx(image, t -> {
             Optional<ImageRow> row = MirrorRecords.image(t, image.imageId());
@@ -215,7 +217,7 @@ final class ImageMirroring {
      * The checks read metadata in the transaction that creates the snapshot (one transaction per
      * snapshot: a schedule's burst takes thousands).
      */
-    static long createSnapshot(ImageStore image, EmbeddedImage handle) throws Exception {
+    static long createSnapshot(ImageStore image, EmbeddedImage handle) throws IOException, SQLException {
         checkHead(handle, "create a mirror snapshot");
         Set<String> linked = new TreeSet<>();
         long id = image.createMirrorSnap(t -> {
@@ -236,7 +238,7 @@ final class ImageMirroring {
     }
 
     /** Creates a (demoted) primary snapshot linked to the pool's tx peers, then prunes as librbd does. */
-    private static long createPrimary(ImageStore image, String globalId, boolean demoted) throws Exception {
+    private static long createPrimary(ImageStore image, String globalId, boolean demoted) throws IOException, SQLException {
         Set<String> linked = new TreeSet<>();
         long id = image.createMirrorSnap(t -> {
             linked.addAll(txPeers(t, image));
@@ -250,7 +252,7 @@ final class ImageMirroring {
         return new ImageStore.SnapPlan(MirrorSnapshots.primaryName(globalId), MirrorSnapshotInfo.primary(peers, demoted));
     }
 
-    private static void pruneAfterCreate(ImageStore image, Set<String> peers) throws Exception {
+    private static void pruneAfterCreate(ImageStore image, Set<String> peers) throws IOException, SQLException {
         while (true) {
             List<Snap> snaps = image.snapshots();
             Optional<MirrorSnapshotRules.Unlink> next = MirrorSnapshotRules.nextUnlink(snaps, peers,
@@ -263,7 +265,7 @@ final class ImageMirroring {
     }
 
     /** Unlinks a peer from a snapshot, removing the snapshot when nobody needs it and a newer one exists. */
-    static void unlink(ImageStore image, List<Snap> snaps, long snapId, String peerUuid) throws Exception {
+    static void unlink(ImageStore image, List<Snap> snaps, long snapId, String peerUuid) throws IOException, SQLException {
         Snap target = snaps.stream().filter(s -> s.id() == snapId).findFirst()
             .orElseThrow(() -> ClusterException.notFound("snapshot id " + snapId + " does not exist"));
         Optional<MirrorSnapshotInfo> kept = MirrorSnapshotRules.afterUnlink(snaps, target, peerUuid);
@@ -275,7 +277,7 @@ final class ImageMirroring {
     }
 
     /** Unlinks a removed peer from every snapshot of the image ({@code Mirror::peer_site_remove}). */
-    static void unlinkEverywhere(ImageStore image, EmbeddedImage handle, String peerUuid) throws Exception {
+    static void unlinkEverywhere(ImageStore image, EmbeddedImage handle, String peerUuid) throws IOException, SQLException {
         handle.checkOpen();
         for (Snap s : image.snapshots()) {
             if (s.mirror() != null && s.mirror().mirrorPeerUuids().contains(peerUuid)) {
@@ -284,7 +286,7 @@ final class ImageMirroring {
         }
     }
 
-    private static Set<String> txPeers(Metadata.Tx t, ImageStore image) throws Exception {
+    private static Set<String> txPeers(Metadata.Tx t, ImageStore image) throws SQLException {
         Set<String> uuids = new TreeSet<>();
         MirrorRecords.peers(t, image.poolId()).stream()
             .filter(p -> p.direction() != MirrorPeerDirection.RX_ONLY).forEach(p -> uuids.add(p.uuid()));
@@ -298,7 +300,7 @@ final class ImageMirroring {
      * store holds in memory (on this lane it is what the {@code snaps} table holds): no read and
      * decode of the snapshot's record.
      */
-    static MirrorImageInfo info(ImageStore image, EmbeddedImage handle) throws Exception {
+    static MirrorImageInfo info(ImageStore image, EmbeddedImage handle) throws SQLException {
         handle.checkOpen();
         ImageRow row = tx(image, t -> MirrorRecords.image(t, image.imageId()).orElse(null));
         if (row == null) {
@@ -319,7 +321,7 @@ final class ImageMirroring {
     }
 
     /** A never-mirrored image reads as disabled with no global id (librbd's C_ImageGetInfo on ENOENT). */
-    static MirrorImageInfo infoOf(Metadata.Tx t, ImageRow row) throws Exception {
+    static MirrorImageInfo infoOf(Metadata.Tx t, ImageRow row) throws SQLException {
         return infoOf(row, row == null ? Promotion.UNKNOWN : MirrorRecords.promotion(t, row));
     }
 
@@ -330,7 +332,7 @@ final class ImageMirroring {
         return new MirrorImageInfo(row.globalId(), row.state(), row.mode(), promotion == Promotion.PRIMARY);
     }
 
-    static MirrorImageGlobalStatus globalStatus(ImageStore image, EmbeddedImage handle, Instant now) throws Exception {
+    static MirrorImageGlobalStatus globalStatus(ImageStore image, EmbeddedImage handle, Instant now) throws SQLException {
         handle.checkOpen();
         return tx(image, t -> {
             ImageRow row = MirrorRecords.image(t, image.imageId()).orElse(null);
@@ -351,7 +353,7 @@ final class ImageMirroring {
      * pool enables journal mirroring, turned off it disables it (refused while the pool is in image
      * mode and the image is journal-mirrored, as librbd refuses). Returns what to notify after commit.
      */
-    static Runnable onFeaturesUpdate(Metadata.Tx t, ImageStore image, long before, long after) throws Exception {
+    static Runnable onFeaturesUpdate(Metadata.Tx t, ImageStore image, long before, long after) throws SQLException {
         long journaling = ImageFeature.JOURNALING.bit();
         boolean turnedOn = (before & journaling) == 0 && (after & journaling) != 0;
         boolean turnedOff = (before & journaling) != 0 && (after & journaling) == 0;
@@ -380,7 +382,7 @@ final class ImageMirroring {
     }
 
     /** Whether the image is journal-mirrored and not primary (its writes are then refused). */
-    static boolean isJournalNonPrimary(Metadata.Tx t, String imageId) throws Exception {
+    static boolean isJournalNonPrimary(Metadata.Tx t, String imageId) throws SQLException {
         Optional<ImageRow> row = MirrorRecords.image(t, imageId);
         return row.isPresent() && row.get().mode() == MirrorImageMode.JOURNAL
             && row.get().journalPromotion() != Promotion.PRIMARY;
@@ -389,7 +391,7 @@ final class ImageMirroring {
     // --- helpers ---
 
     private static ImageRow enabledOrFail(Metadata.Tx t, ImageStore image, String request, String failed)
-        throws Exception {
+        throws SQLException {
         return MirrorRecords.image(t, image.imageId()).filter(r -> r.state() == MirrorImageState.ENABLED)
             .orElseThrow(() -> ClusterException.invalid(request + "mirroring is not currently enabled" + failed));
     }
@@ -407,7 +409,7 @@ final class ImageMirroring {
             MirrorRecords.MIRRORING_OBJECT), MirrorNotifications.imageUpdated(state, image.imageId(), globalId));
     }
 
-    private static <T> T tx(ImageStore image, Metadata.SqlWork<T> work) throws Exception {
+    private static <T> T tx(ImageStore image, Metadata.SqlWork<T> work) throws SQLException {
         return image.cluster().metadata.transaction(work);
     }
 }

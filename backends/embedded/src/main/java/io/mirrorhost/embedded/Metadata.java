@@ -152,7 +152,7 @@ final class Metadata implements AutoCloseable {
 
     @FunctionalInterface
     interface SqlWork<T> {
-        T apply(Tx tx) throws Exception;
+        T apply(Tx tx) throws SQLException;
     }
 
     /**
@@ -169,7 +169,7 @@ final class Metadata implements AutoCloseable {
      * transaction) run in a savepoint of the caller's transaction. Since a caller may wait for the
      * commit of a later caller's work, a caller must not hold a lock that a work may take (none does).
      */
-    <T> T transaction(SqlWork<T> work) throws Exception {
+    <T> T transaction(SqlWork<T> work) throws SQLException {
         if (lock.isHeldByCurrentThread()) {
             return inSavepoint(new Tx(connection, statements), work);
         }
@@ -210,7 +210,7 @@ final class Metadata implements AutoCloseable {
         return queued.get();
     }
 
-    private <T> T inSavepoint(Tx tx, SqlWork<T> work) throws Exception {
+    private <T> T inSavepoint(Tx tx, SqlWork<T> work) throws SQLException {
         Savepoint savepoint = connection.setSavepoint();
         T result;
         try {

@@ -9,7 +9,7 @@ package io.mirrorhost.embedded;
  * <p>{@code written} is what the version wrote into its own file (null: unknown, the whole
  * object). An {@code overlay} version holds only those bytes: the rest reads from its base, the
  * version right before it in the object's list (created when a write after a snapshot would
- * otherwise copy the whole object first). Its base stays as long as it does (see ImageStore's
+ * otherwise copy the whole object first). Its base stays as long as it does (see {@link VersionPlanner}'s
  * merge when a base is dropped).
  */
 final class ObjectVersion {

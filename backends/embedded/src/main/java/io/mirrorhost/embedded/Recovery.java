@@ -3,6 +3,7 @@ package io.mirrorhost.embedded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,7 +26,7 @@ final class Recovery {
         this.metadata = metadata;
     }
 
-    void removeOrphans() throws Exception {
+    void removeOrphans() throws IOException, SQLException {
         for (Path orphan : findOrphans()) {
             if (Files.isDirectory(orphan)) {
                 deleteTree(orphan);
@@ -36,7 +37,7 @@ final class Recovery {
     }
 
     /** Files and directories under objects/ that the metadata does not reference. */
-    List<Path> findOrphans() throws Exception {
+    List<Path> findOrphans() throws IOException, SQLException {
         Map<String, Long> dataPoolOfImage = new HashMap<>();
         Set<String> referenced = new HashSet<>();
         metadata.transaction(tx -> {

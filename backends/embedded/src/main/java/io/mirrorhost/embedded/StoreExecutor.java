@@ -61,7 +61,7 @@ final class StoreExecutor implements AutoCloseable {
 
     @FunctionalInterface
     interface Work<T> {
-        T call() throws Exception;
+        T call() throws IOException, SQLException;
     }
 
     /** Runs {@code work} on {@code lane} and completes the returned future on the caller's context. */

@@ -68,11 +68,21 @@ class MetadataGroupCommitTest {
             metadata.transaction(tx -> {
                 put(tx, key);
                 started.countDown();
-                assertTrue(release.await(30, TimeUnit.SECONDS));
+                assertTrue(awaitInTransaction(release));
                 return null;
             });
             return metadata.commitCount();
         });
+    }
+
+    /** A transaction's work may throw only SQLException: an interrupt there fails the test. */
+    private static boolean awaitInTransaction(CountDownLatch latch) {
+        try {
+            return latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while holding the connection", e);
+        }
     }
 
     @Test

@@ -96,7 +96,9 @@ class ReplayCrashTest {
             }
             lines.add(line);
         }
-        child.destroyForcibly(); // SIGKILL on Linux
+        // SIGKILL on Linux; through the handle, as Process.destroyForcibly also closes our end of the pipe
+        // and loses the acknowledgements the child wrote after the last one we read
+        child.toHandle().destroyForcibly();
         assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child died");
         reader.join(TimeUnit.SECONDS.toMillis(30));
         queue.drainTo(lines);
