@@ -25,7 +25,8 @@ public enum Errno {
     EOPNOTSUPP(95, "Operation not supported"),
     ECONNREFUSED(111, "Connection refused"),
     ESHUTDOWN(108, "Cannot send after transport endpoint shutdown"),
-    ETIMEDOUT(110, "Connection timed out");
+    ETIMEDOUT(110, "Connection timed out"),
+    ESTALE(116, "Stale file handle");
 
     private final int code;
     private final String text;

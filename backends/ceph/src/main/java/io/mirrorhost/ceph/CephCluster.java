@@ -10,6 +10,8 @@ import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.AuthEntity;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.FenceRecord;
+import io.mirrorhost.api.cluster.FenceToken;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageFeature;
@@ -381,6 +383,25 @@ final class CephCluster implements Cluster {
     public Future<Boolean> configKeyCompareAndSet(String key, String expected, String value) {
         return Future.failedFuture(new ClusterException(Errno.EOPNOTSUPP,
                 "the monitor's config-key store has no compare-and-set"));
+    }
+
+    // --- fences: to be built on rados_blocklist_add of the previous holder's address (docs/design/high-availability.md 3.3) ---
+
+    @Override
+    public Future<FenceToken> fenceTake(String name, long known, String holder) {
+        return Future.failedFuture(new ClusterException(Errno.EOPNOTSUPP, "fences are not built for Ceph yet"
+                + " (they will blocklist the previous holder's client address)"));
+    }
+
+    @Override
+    public Future<Optional<FenceRecord>> fenceGet(String name) {
+        return Future.failedFuture(new ClusterException(Errno.EOPNOTSUPP, "fences are not built for Ceph yet"));
+    }
+
+    /** On Ceph the OSDs refuse a superseded holder (it is blocklisted), so the view is the cluster itself. */
+    @Override
+    public Cluster fenced(FenceToken token) {
+        return this;
     }
 
     // --- auth (ceph auth get-or-create/get/ls/rm, through the monitor) ---

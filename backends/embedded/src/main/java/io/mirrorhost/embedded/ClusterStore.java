@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,8 @@ final class ClusterStore {
     /** The service map and who wrote which image status (in memory, as the manager keeps it). */
     final ServiceRegistry services = new ServiceRegistry(java.time.Clock.systemUTC(), ServiceRegistry.GRACE);
     final String fsid;
+    /** The fences' current epochs as calls are checked against them; advanced on {@link #lane}. */
+    final Fences fences;
     /** Open image stores by image id; only changed on {@link #lane}. */
     final Map<String, ImageStore> openImages = new ConcurrentHashMap<>();
     /** What a {@code tls://} peer is trusted with when this cluster connects to one (bootstrap import). */
@@ -42,7 +45,7 @@ final class ClusterStore {
     /** {@code rbd_mirroring_max_mirroring_snapshots}: primary mirror-snapshots kept per image. */
     volatile int maxMirroringSnapshots = io.mirrorhost.embedded.net.EmbeddedSettings.DEFAULT_MAX_MIRRORING_SNAPSHOTS;
 
-    private ClusterStore(Vertx vertx, Path dataDir, Metadata metadata, String fsid) {
+    private ClusterStore(Vertx vertx, Path dataDir, Metadata metadata, String fsid, Fences fences) {
         this.vertx = vertx;
         this.dataDir = dataDir;
         this.metadata = metadata;
@@ -50,12 +53,14 @@ final class ClusterStore {
         this.lane = executor.newLane();
         this.watches = new Watches(vertx);
         this.fsid = fsid;
+        this.fences = fences;
     }
 
     static ClusterStore open(Vertx vertx, Path dataDir) throws IOException {
         Files.createDirectories(dataDir.resolve(OBJECTS_DIR));
         Metadata metadata;
         String fsid;
+        Map<String, Long> fenceEpochs = new HashMap<>();
         try {
             metadata = Metadata.open(dataDir);
             metadata.transaction(tx -> tx.update(OBJECT_EXTENTS_TABLE));
@@ -69,6 +74,8 @@ final class ClusterStore {
                 tx.update("INSERT INTO cluster (key, value) VALUES ('last_pool_id', '0')");
                 return created;
             });
+            metadata.transaction(tx -> tx.query("SELECT name, epoch FROM fences",
+                r -> fenceEpochs.put(r.getString(1), r.getLong(2))));
         } catch (SQLException e) {
             throw new IOException("cannot open the embedded store metadata in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -78,7 +85,7 @@ final class ClusterStore {
             throw new IOException("cannot recover the embedded store in " + dataDir + ": " + e.getMessage(), e);
         }
         FileSync.directory(dataDir);
-        return new ClusterStore(vertx, dataDir, metadata, fsid);
+        return new ClusterStore(vertx, dataDir, metadata, fsid, new Fences(fenceEpochs));
     }
 
     Path objectsDir() {

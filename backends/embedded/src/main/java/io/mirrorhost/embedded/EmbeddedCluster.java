@@ -4,6 +4,8 @@ import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.AuthEntity;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.FenceRecord;
+import io.mirrorhost.api.cluster.FenceToken;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageOptions;
@@ -456,6 +458,50 @@ public final class EmbeddedCluster implements Cluster {
                 r -> values.put(r.getString(1), r.getString(2)), p.length(), p);
             return values;
         });
+    }
+
+    // --- fences (the rules live in FenceRules; Fences enforces them on every fenced call) ---
+
+    @Override
+    public Future<FenceToken> fenceTake(String name, long known, String holder) {
+        return onLane(() -> {
+            FenceRules.Take take = store.metadata.transaction(t -> {
+                checkFenceName(name);
+                long stored = t.queryOne("SELECT epoch FROM fences WHERE name = ?", r -> r.getLong(1), name).orElse(0L);
+                FenceRules.Take decided = FenceRules.take(stored, known);
+                if (decided instanceof FenceRules.Granted granted) {
+                    t.update("INSERT OR REPLACE INTO fences (name, epoch, holder, client) VALUES (?, ?, ?, ?)",
+                        name, granted.epoch(), holder, clientName);
+                }
+                return decided;
+            });
+            if (take instanceof FenceRules.Stale stale) {
+                throw new ClusterException(Errno.ESTALE, "fence " + name + " is at epoch " + stale.stored()
+                    + ", beyond the known " + known);
+            }
+            long epoch = ((FenceRules.Granted) take).epoch();
+            return store.fences.advance(name, epoch).map(drained -> new FenceToken(name, epoch));
+        }).compose(taken -> taken);
+    }
+
+    @Override
+    public Future<Optional<FenceRecord>> fenceGet(String name) {
+        return tx(t -> {
+            checkFenceName(name);
+            return t.queryOne("SELECT epoch, holder FROM fences WHERE name = ?",
+                r -> new FenceRecord(name, r.getLong(1), r.getString(2), store.fences.refused(name)), name);
+        });
+    }
+
+    @Override
+    public Cluster fenced(FenceToken token) {
+        return FencedView.of(this, token, store.fences);
+    }
+
+    private static void checkFenceName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw ClusterException.invalid("a fence needs a name");
+        }
     }
 
     // --- auth (ceph auth get-or-create/get/ls/rm; the rules live in AuthRegistry and CephCaps) ---

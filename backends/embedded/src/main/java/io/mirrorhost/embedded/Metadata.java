@@ -30,6 +30,9 @@ final class Metadata implements AutoCloseable {
     private static final String[] SCHEMA = {
         "CREATE TABLE IF NOT EXISTS cluster (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS config_keys (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        // fences (Cluster.fenceTake): each name's current epoch and who took it
+        "CREATE TABLE IF NOT EXISTS fences (name TEXT PRIMARY KEY, epoch INTEGER NOT NULL, holder TEXT NOT NULL,"
+            + " client TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS pools (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
             + " rbd_init INTEGER NOT NULL DEFAULT 0, snap_seq INTEGER NOT NULL DEFAULT 0,"
             + " mirror_mode TEXT NOT NULL DEFAULT 'DISABLED', mirror_uuid TEXT)",

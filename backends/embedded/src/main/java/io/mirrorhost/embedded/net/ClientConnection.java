@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.FenceToken;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -97,6 +98,11 @@ final class ClientConnection {
      * the server pushes before the reply are not lost.
      */
     Future<Reply> send(RemoteCall call, long handle, Object[] args) {
+        return send(call, handle, args, null);
+    }
+
+    /** Sends a call of a fenced view: the server makes it under {@code fence} (null: unfenced). */
+    Future<Reply> send(RemoteCall call, long handle, Object[] args, FenceToken fence) {
         long id = nextId.getAndIncrement();
         Context caller = Vertx.currentContext();
         Promise<Reply> promise = Promise.promise();
@@ -105,7 +111,7 @@ final class ClientConnection {
         }
         Buffer encoded;
         try {
-            encoded = FrameCodec.encode(request(id, call, handle, args, caller));
+            encoded = FrameCodec.encode(request(id, call, handle, args, fence, caller));
         } catch (RuntimeException e) {
             subscriptions.remove(id);
             return Future.failedFuture(e);
@@ -122,12 +128,15 @@ final class ClientConnection {
         subscriptions.remove(id);
     }
 
-    private Frame request(long id, RemoteCall call, long handle, Object[] args, Context caller) {
+    private Frame request(long id, RemoteCall call, long handle, Object[] args, FenceToken fence, Context caller) {
         ObjectNode header = Wire.header(Wire.CALL);
         header.put("id", id);
         header.put("target", call.target());
         header.put("h", handle);
         header.put("m", call.method().getName());
+        if (fence != null) {
+            header.set("fence", Wire.MAPPER.valueToTree(fence));
+        }
         ArrayNode json = header.putArray("args");
         List<Buffer> blobs = new ArrayList<>();
         for (int i = 0; i < call.params().size(); i++) {

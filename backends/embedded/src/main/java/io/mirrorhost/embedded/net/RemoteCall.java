@@ -31,7 +31,7 @@ record RemoteCall(String name, Method method, List<Param> params, Result result,
 
     /** Answered by the client proxy itself, never sent. */
     private static final Set<String> LOCAL = Set.of(
-            "Cluster.fsid", "Cluster.clientName", "Cluster.close", "Image.spec", "Image.snapId");
+            "Cluster.fsid", "Cluster.clientName", "Cluster.close", "Cluster.fenced", "Image.spec", "Image.snapId");
 
     private static final List<Class<?>> FACADES = List.of(Cluster.class, Image.class, Watch.class);
 

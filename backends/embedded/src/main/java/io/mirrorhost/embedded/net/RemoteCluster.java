@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.FenceToken;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.Watch;
@@ -65,7 +66,7 @@ public final class RemoteCluster {
             return Future.failedFuture(e);
         }
         RemoteCluster remote = new RemoteCluster(vertx, options, vertx.createNetClient(netOptions));
-        return remote.connection().map(c -> remote.clusterProxy());
+        return remote.connection().map(c -> remote.clusterProxy(null));
     }
 
     private synchronized Future<ClientConnection> connection() {
@@ -114,10 +115,15 @@ public final class RemoteCluster {
         return closing.transform(r -> netClient.close());
     }
 
-    private Cluster clusterProxy() {
+    /**
+     * The cluster, or with {@code fence} its fenced view: every call of the view carries the token and the
+     * server makes it through its own fenced view, which also fences the images opened through it.
+     */
+    private Cluster clusterProxy(FenceToken fence) {
+        String description = "RemoteCluster[" + options + (fence == null ? "" : " fenced " + fence) + "]";
         InvocationHandler handler = (proxy, method, args) -> {
             if (method.getDeclaringClass() == Object.class) {
-                return objectMethod(proxy, method, args, "RemoteCluster[" + options + "]");
+                return objectMethod(proxy, method, args, description);
             }
             if (method.isDefault()) {
                 return InvocationHandler.invokeDefault(proxy, method, args);
@@ -125,12 +131,13 @@ public final class RemoteCluster {
             return switch (method.getName()) {
                 case "fsid" -> fsid;
                 case "clientName" -> options.client();
-                case "close" -> close();
+                case "close" -> fence == null ? close() : Future.succeededFuture();
+                case "fenced" -> clusterProxy((FenceToken) args[0]);
                 default -> {
                     RemoteCall call = RemoteCall.of(method);
                     Object[] callArgs = args == null ? new Object[0] : args;
-                    yield connection().compose(c -> c.send(call, 0, callArgs)
-                            .map(reply -> decode(call, reply, c, callArgs, null)));
+                    yield connection().compose(c -> c.send(call, 0, callArgs, fence)
+                            .map(reply -> decode(call, reply, c, callArgs, null, fence)));
                 }
             };
         };
@@ -138,14 +145,14 @@ public final class RemoteCluster {
     }
 
     private Object decode(RemoteCall call, ClientConnection.Reply reply, ClientConnection connection, Object[] args,
-                          RemoteImage owner) {
+                          RemoteImage owner, FenceToken fence) {
         JsonNode result = reply.frame().header().path("result");
         return switch (call.result()) {
             case VOID -> null;
             case BUFFER -> reply.frame().blobs().get(0);
             case JSON -> Wire.MAPPER.convertValue(result.isMissingNode() ? null : result, call.resultType());
             case WATCH -> registered(new RemoteWatch(call, args, owner, connection, reply.id()));
-            case IMAGE -> new RemoteImage(call, args, connection, result).proxy();
+            case IMAGE -> new RemoteImage(call, args, fence, connection, result).proxy();
         };
     }
 
@@ -258,10 +265,14 @@ public final class RemoteCluster {
         }
     }
 
-    /** An image handle on the server, reopened with the call that opened it when the connection changed. */
+    /**
+     * An image handle on the server, reopened with the call that opened it (under the same fence) when
+     * the connection changed.
+     */
     private final class RemoteImage implements InvocationHandler {
         private final RemoteCall opener;
         private final Object[] openerArgs;
+        private final FenceToken fence;
         private final ImageSpec spec;
         private final Long snapId;
         private ClientConnection connection;
@@ -271,9 +282,11 @@ public final class RemoteCluster {
         private ClientConnection reopeningOn;
         private boolean lockHeld;
 
-        RemoteImage(RemoteCall opener, Object[] openerArgs, ClientConnection connection, JsonNode opened) {
+        RemoteImage(RemoteCall opener, Object[] openerArgs, FenceToken fence, ClientConnection connection,
+                    JsonNode opened) {
             this.opener = opener;
             this.openerArgs = openerArgs.clone();
+            this.fence = fence;
             this.connection = connection;
             this.handle = opened.path("handle").asLong();
             this.spec = Wire.MAPPER.convertValue(opened.path("spec"), ImageSpec.class);
@@ -301,7 +314,7 @@ public final class RemoteCluster {
                     RemoteCall call = RemoteCall.of(method);
                     Object[] callArgs = args == null ? new Object[0] : args;
                     Future<Object> result = bound().compose(bound -> bound.connection().send(call, bound.handle(), callArgs)
-                            .map(reply -> decode(call, reply, bound.connection(), callArgs, this)));
+                            .map(reply -> decode(call, reply, bound.connection(), callArgs, this, null)));
                     yield trackLock(method.getName(), result);
                 }
             };
@@ -338,7 +351,7 @@ public final class RemoteCluster {
                     if (reopening != null && reopeningOn == live) {
                         return reopening;
                     }
-                    Future<Binding> attempt = live.send(opener, 0, openerArgs)
+                    Future<Binding> attempt = live.send(opener, 0, openerArgs, fence)
                             .map(reply -> new Binding(live, reply.frame().header().path("result").path("handle").asLong()))
                             .compose(this::retakeLock)
                             .map(binding -> {

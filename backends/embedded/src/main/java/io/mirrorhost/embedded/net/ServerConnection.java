@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.FenceToken;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.Watch;
 import io.vertx.core.Future;
@@ -177,7 +178,7 @@ final class ServerConnection {
     private Future<Frame> invoke(RemoteCall call, ObjectNode header, List<Buffer> blobs) {
         try {
             CallPolicy.check(client.client(), client.caps(), call.name());
-            Object target = target(call, header.path("h").asLong());
+            Object target = target(call, header.path("h").asLong(), fence(header));
             Object[] args = decodeArgs(call, header.path("args"), blobs);
             Future<?> result = (Future<?>) call.method().invoke(target, args);
             return result.map(value -> resultFrame(call, header, value));
@@ -193,9 +194,15 @@ final class ServerConnection {
         }
     }
 
-    private Object target(RemoteCall call, long handle) {
+    /** The token a call from a fenced view carries; images opened under it stay fenced on this side. */
+    private static FenceToken fence(ObjectNode header) {
+        JsonNode fence = header.path("fence");
+        return fence.isObject() ? Wire.MAPPER.convertValue(fence, FenceToken.class) : null;
+    }
+
+    private Object target(RemoteCall call, long handle, FenceToken fence) {
         return switch (call.target()) {
-            case Wire.TARGET_CLUSTER -> cluster;
+            case Wire.TARGET_CLUSTER -> fence == null ? cluster : cluster.fenced(fence);
             case Wire.TARGET_IMAGE -> {
                 Image image = images.get(handle);
                 if (image == null) {
