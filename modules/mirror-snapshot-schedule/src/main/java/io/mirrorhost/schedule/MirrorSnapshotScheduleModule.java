@@ -22,16 +22,23 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
     static final String REFRESH_INTERVAL = "refresh_interval";
     static final String LEASE_SECONDS = "lease_seconds";
 
+    private final Function<ModuleContext, ModuleLoop> loop;
     private final Function<ModuleContext, OffLoop> offLoop;
     private volatile ScheduleRuntime runtime;
     private volatile SnapshotScheduler scheduler;
 
+    /** On the context it is started on (the module verticle's, in a host), heavy steps on Vert.x's worker pool. */
     public MirrorSnapshotScheduleModule() {
-        this(context -> OffLoop.workersOf(context.vertx()));
+        this.loop = context -> ModuleLoop.on(context.vertx().getOrCreateContext());
+        this.offLoop = context -> OffLoop.workersOf(context.vertx());
     }
 
-    /** With the scheduler's heavy steps run by {@code offLoop} (tests on a FakeClock run them inline). */
+    /**
+     * For tests that drive the module from one thread (a FakeClock, a cluster that answers at once):
+     * its steps run on the calling thread, its heavy steps by {@code offLoop}.
+     */
     MirrorSnapshotScheduleModule(Function<ModuleContext, OffLoop> offLoop) {
+        this.loop = context -> ModuleLoop.inline();
         this.offLoop = offLoop;
     }
 
@@ -75,7 +82,7 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
                 Duration.ofSeconds(context.longOption(LEASE_SECONDS)), owner, context.logger());
         SnapshotScheduler s = new SnapshotScheduler(context.cluster(), context.clock(), store, runs, lease, owner,
                 context.logger(), () -> (int) context.longOption(MAX_CONCURRENT),
-                Duration.ofSeconds(context.longOption(REFRESH_INTERVAL)), offLoop.apply(context));
+                Duration.ofSeconds(context.longOption(REFRESH_INTERVAL)), loop.apply(context), offLoop.apply(context));
         scheduler = s;
         return s.start().map(v -> {
             runtime = new ScheduleRuntime(context.cluster(), store, s);
@@ -88,10 +95,7 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
         SnapshotScheduler s = scheduler;
         runtime = null;
         scheduler = null;
-        if (s != null) {
-            s.stop();
-        }
-        return Future.succeededFuture();
+        return s == null ? Future.succeededFuture() : s.stop();
     }
 
     /** Stops as a crash would (the lease is kept until it expires); for failover tests. */

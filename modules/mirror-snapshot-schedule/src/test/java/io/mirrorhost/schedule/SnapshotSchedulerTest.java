@@ -166,7 +166,7 @@ class SnapshotSchedulerTest {
         entry = statusJson(h).getJsonObject(0);
         assertFalse(entry.containsKey("last_error"));
         assertEquals(1, primary.created);
-        advance(SnapshotScheduler.COMPLETION_LINGER);
+        advance(ScheduleQueue.COMPLETION_LINGER);
         assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + primary.id).contains("\"snap_id\""));
     }
 
@@ -241,15 +241,15 @@ class SnapshotSchedulerTest {
     void aRunClaimedAheadOfAnImageDemotedSinceIsSkippedNotFailed() {
         ModuleHarness h = host();
         h.run("add", "pool", "rbd", "image", "primary", "interval", "1h");
-        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        advance(Duration.ofHours(1).minus(ScheduleQueue.CLAIM_LEAD));
         assertEquals(1, cluster.openHandles, "opened ahead while primary");
         cluster.demoteWithoutNotify(primary);
         int infos = cluster.mirrorInfoCalls;
-        advance(SnapshotScheduler.CLAIM_LEAD);
+        advance(ScheduleQueue.CLAIM_LEAD);
         assertEquals(0, primary.created);
         assertEquals(0, cluster.openHandles);
         assertEquals(infos + 1, cluster.mirrorInfoCalls, "the failed snapshot asked again");
-        advance(SnapshotScheduler.COMPLETION_LINGER);
+        advance(ScheduleQueue.COMPLETION_LINGER);
         String record = cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + primary.id);
         assertTrue(record.contains("\"last_due\":\"2026-01-01T11:00\""), record);
         assertFalse(record.contains("claim") || record.contains("last_error") || record.contains("last_run"),
@@ -260,9 +260,9 @@ class SnapshotSchedulerTest {
     void aRunClaimedAheadThatFailsWhileTheImageIsStillPrimaryRecordsTheError() {
         ModuleHarness h = host();
         h.run("add", "pool", "rbd", "image", "primary", "interval", "1h");
-        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        advance(Duration.ofHours(1).minus(ScheduleQueue.CLAIM_LEAD));
         cluster.snapshotFailure = new ClusterException(Errno.EIO, "disk gone");
-        advance(SnapshotScheduler.CLAIM_LEAD);
+        advance(ScheduleQueue.CLAIM_LEAD);
         JsonObject entry = statusJson(h).getJsonObject(0);
         assertEquals("(5) Input/output error: disk gone", entry.getString("last_error"));
         assertEquals(0, cluster.openHandles);
@@ -464,7 +464,7 @@ class SnapshotSchedulerTest {
         while (cluster.releaseOneSnapshot()) {
             assertEquals(writesAtDue, cluster.omapWrites, "completions wait to be written together");
         }
-        advance(SnapshotScheduler.COMPLETION_LINGER);
+        advance(ScheduleQueue.COMPLETION_LINGER);
         assertEquals(writesAtDue + 1, cluster.omapWrites, "the five completions in one write");
         for (FakeCluster.FakeImage image : concat(primary, more)) {
             String record = cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + image.id);
@@ -477,15 +477,15 @@ class SnapshotSchedulerTest {
     void imagesOpenedForClaimedRunsAreClosedAfterTheRunOrWhenTheRunIsNotTaken() {
         ModuleHarness h = host();
         h.run("add", "interval", "1h");
-        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        advance(Duration.ofHours(1).minus(ScheduleQueue.CLAIM_LEAD));
         assertEquals(1, cluster.openHandles, "opened with the claim, before the due instant");
-        advance(SnapshotScheduler.CLAIM_LEAD);
+        advance(ScheduleQueue.CLAIM_LEAD);
         assertEquals(1, primary.created);
         assertEquals(0, cluster.openHandles, "closed after the run");
-        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        advance(Duration.ofHours(1).minus(ScheduleQueue.CLAIM_LEAD));
         assertEquals(1, cluster.openHandles);
         h.run("remove", "interval", "1h");
-        advance(SnapshotScheduler.CLAIM_LEAD.plus(SnapshotScheduler.UNUSED_OPEN));
+        advance(ScheduleQueue.CLAIM_LEAD.plus(ScheduleQueue.UNUSED_OPEN));
         assertEquals(1, primary.created, "no schedule, no run");
         assertEquals(0, cluster.openHandles, "the image opened for the run that was not taken is closed");
     }
@@ -503,7 +503,7 @@ class SnapshotSchedulerTest {
         cluster.heldOmapWrites.clear();
         held.forEach(Runnable::run);
         assertEquals(1, primary.created);
-        advance(SnapshotScheduler.COMPLETION_LINGER);
+        advance(ScheduleQueue.COMPLETION_LINGER);
         assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + primary.id)
                 .contains("\"last_due\":\"2026-01-01T11:00\""));
         advance(Duration.ofHours(1));
@@ -521,7 +521,7 @@ class SnapshotSchedulerTest {
         ModuleHarness a = host(MirrorSnapshotScheduleModule.LEASE_SECONDS, "3");
         ModuleHarness b = host(MirrorSnapshotScheduleModule.LEASE_SECONDS, "3");
         a.run("add", "interval", "1h");
-        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        advance(Duration.ofHours(1).minus(ScheduleQueue.CLAIM_LEAD));
         assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + primary.id).contains("claim"),
                 "claimed at 10:59:55");
         a.module.crash();
@@ -578,7 +578,7 @@ class SnapshotSchedulerTest {
         assertEquals(3, cluster.openHandles);
         cluster.heldCloses.forEach(Runnable::run);
         assertEquals(0, cluster.openHandles);
-        advance(SnapshotScheduler.COMPLETION_LINGER);
+        advance(ScheduleQueue.COMPLETION_LINGER);
         for (FakeCluster.FakeImage image : concat(primary, more)) {
             assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + image.id).contains("\"snap_id\""));
         }
