@@ -16,6 +16,16 @@ import java.util.function.Function;
  * Mirror-snapshot schedules (Ceph's {@code rbd_support} mirror_snapshot_schedule handler): the
  * {@code mirror snapshot schedule} commands, the scheduler that takes the snapshots, and
  * {@code /api/v1/mirror-snapshot-schedule/} routes for status.
+ *
+ * <p>Where things are: the schedule data model, pure ({@link LevelSpec}, {@link Interval},
+ * {@link StartTime}, {@link ScheduleItem}, {@link Schedule}, {@link ScheduleSet}), and its storage
+ * where Ceph keeps it ({@link ScheduleStore}); the scheduler's decisions, pure, in
+ * {@link ScheduleQueue} (events in, {@link ScheduleAction}s out, tested as tables); its I/O in
+ * {@link SnapshotScheduler} (scans, watches, {@link RunRecord}s through {@link RunRecordStore},
+ * snapshots), confined to the module's context ({@link ModuleLoop}) with heavy steps
+ * {@link OffLoop off it}; who takes the snapshots in {@link Leadership} ({@link StoreLease});
+ * the commands in {@link ScheduleCommands}, the routes in {@link ScheduleRoutes}, both reading
+ * status from the queue's published {@link StatusView}.
  */
 public final class MirrorSnapshotScheduleModule implements MgrModule {
     static final String MAX_CONCURRENT = "max_concurrent_snap_create";

@@ -95,7 +95,7 @@ class SnapshotSchedulerTest {
     }
 
     @Test
-    void aRescanAppliesItsImagesInChunksThroughTheOffLoopAndLeavesTheLockFreeBetweenThem() {
+    void aRescanAppliesItsImagesInChunksThroughTheOffLoopAndLeavesTheLoopFreeBetweenThem() {
         ModuleHarness first = host();
         assertEquals(0, first.run("add", "pool", "rbd", "interval", "1h").code());
         first.module.stop();
@@ -120,7 +120,7 @@ class SnapshotSchedulerTest {
         assertEquals(1, offLoop.steps.size(), "the rescan's later steps are queued as earlier ones complete");
         offLoop.steps.poll().run();
         offLoop.steps.poll().run();
-        // mid-rescan: commands that take the scheduler's lock answer, and nothing is dropped yet
+        // mid-rescan: commands answer between the steps, and nothing is dropped yet
         assertEquals(0, h.run("ls", "pool", "rbd").code());
         assertEquals(many + 1, statusJson(h).size());
         offLoop.runUntil(Future.future(p -> { }));
