@@ -8,8 +8,11 @@ package io.mirrorhost.schedule;
 interface Leadership {
     boolean isLeader();
 
-    /** Starts competing; {@code onGained} runs whenever this instance becomes the leader. */
-    void start(Runnable onGained);
+    /**
+     * Starts competing; {@code onGained} runs whenever this instance becomes the leader,
+     * {@code onLost} whenever it stops being one while competing (on whichever thread noticed).
+     */
+    void start(Runnable onGained, Runnable onLost);
 
     /** Stops competing and gives the leadership up. */
     void stop();

@@ -15,6 +15,16 @@ import java.util.function.Function;
  * Mirror-snapshot schedules (Ceph's {@code rbd_support} mirror_snapshot_schedule handler): the
  * {@code mirror snapshot schedule} commands, the scheduler that takes the snapshots, and
  * {@code /api/v1/mirror-snapshot-schedule/} routes for status.
+ *
+ * <p>Where things are: the schedule data model, pure ({@link LevelSpec}, {@link Interval},
+ * {@link StartTime}, {@link ScheduleItem}, {@link Schedule}, {@link ScheduleSet}), and its storage
+ * where Ceph keeps it ({@link ScheduleStore}); the scheduler's decisions, pure, in
+ * {@link ScheduleQueue} (events in, {@link ScheduleAction}s out, tested as tables); its I/O in
+ * {@link SnapshotScheduler} (scans, watches, {@link RunRecord}s through {@link RunRecordStore},
+ * snapshots), confined to the module's context ({@link ModuleLoop}) with heavy steps
+ * {@link OffLoop off it}; who takes the snapshots in {@link Leadership} ({@link StoreLease});
+ * the commands in {@link ScheduleCommands}, the routes in {@link ScheduleRoutes}, both reading
+ * status from the queue's published {@link StatusView}.
  */
 public final class MirrorSnapshotScheduleModule implements MgrModule {
     static final OptionSpec<Long> MAX_CONCURRENT = OptionSpec.integer("max_concurrent_snap_create", 10,
@@ -24,16 +34,23 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
     static final OptionSpec<Duration> LEASE_SECONDS = OptionSpec.seconds("lease_seconds", 30,
             "seconds a scheduler lease lasts; a standby takes over after it expires").withRange(3L, 3600L);
 
+    private final Function<ModuleContext, ModuleLoop> loop;
     private final Function<ModuleContext, OffLoop> offLoop;
     private volatile ScheduleRuntime runtime;
     private volatile SnapshotScheduler scheduler;
 
+    /** On the context it is started on (the module verticle's, in a host), heavy steps on Vert.x's worker pool. */
     public MirrorSnapshotScheduleModule() {
-        this(context -> OffLoop.workersOf(context.vertx()));
+        this.loop = context -> ModuleLoop.on(context.vertx().getOrCreateContext());
+        this.offLoop = context -> OffLoop.workersOf(context.vertx());
     }
 
-    /** With the scheduler's heavy steps run by {@code offLoop} (tests on a FakeClock run them inline). */
+    /**
+     * For tests that drive the module from one thread (a FakeClock, a cluster that answers at once):
+     * its steps run on the calling thread, its heavy steps by {@code offLoop}.
+     */
     MirrorSnapshotScheduleModule(Function<ModuleContext, OffLoop> offLoop) {
+        this.loop = context -> ModuleLoop.inline();
         this.offLoop = offLoop;
     }
 
@@ -71,7 +88,7 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
                 context.option(LEASE_SECONDS), owner, context.logger());
         SnapshotScheduler s = new SnapshotScheduler(context.cluster(), context.clock(), store, runs, lease, owner,
                 context.logger(), () -> context.option(MAX_CONCURRENT).intValue(),
-                context.option(REFRESH_INTERVAL), offLoop.apply(context));
+                context.option(REFRESH_INTERVAL), loop.apply(context), offLoop.apply(context));
         scheduler = s;
         return s.start().map(v -> {
             runtime = new ScheduleRuntime(context.cluster(), store, s);
@@ -84,10 +101,7 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
         SnapshotScheduler s = scheduler;
         runtime = null;
         scheduler = null;
-        if (s != null) {
-            s.stop();
-        }
-        return Future.succeededFuture();
+        return s == null ? Future.succeededFuture() : s.stop();
     }
 
     /** Stops as a crash would (the lease is kept until it expires); for failover tests. */

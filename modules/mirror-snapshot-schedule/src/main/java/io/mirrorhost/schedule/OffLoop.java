@@ -4,9 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
- * Runs CPU-heavy bookkeeping (a rescan's 100,000 images) where it does not hold up an event loop.
- * The scheduler's futures complete on whichever thread finished the last read, with the embedded
- * store an event loop; the module hands such steps to Vert.x's worker pool, tests run them inline.
+ * Runs the bulky preparation of a rescan's steps (up to 100,000 images) where it does not hold up
+ * the module's {@link ModuleLoop}, which then only applies each prepared step. The module hands
+ * such work to Vert.x's worker pool; tests run it inline or step by step.
  */
 @FunctionalInterface
 interface OffLoop {

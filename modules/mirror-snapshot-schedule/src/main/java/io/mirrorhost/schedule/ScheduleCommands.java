@@ -115,17 +115,13 @@ final class ScheduleCommands {
         }
         String start = request.string("start-time").orElse("");
         ScheduleRuntime r = started();
-        long rounds = r.scheduler().refreshRounds();
-        return r.store().resolveName(name).compose(level -> {
+        return r.scheduler().refreshRounds().compose(rounds -> r.store().resolveName(name).compose(level -> {
             ScheduleItem item = ScheduleItem.parse(interval, start);
-            return r.store().loadLevel(level).compose(current -> {
-                Schedule updated = r.scheduler().withSchedules(set -> {
-                    set.put(level, current);
-                    return set.add(level, item).copy();
-                });
-                return r.store().save(level, updated).compose(v -> r.changed(level, true, rounds));
-            });
-        }).map(v -> CommandResult.ok());
+            return r.store().loadLevel(level).compose(current -> r.scheduler().withSchedules(set -> {
+                set.put(level, current);
+                return set.add(level, item).copy();
+            })).compose(updated -> r.store().save(level, updated).compose(v -> r.changed(level, true, rounds)));
+        })).map(v -> CommandResult.ok());
     }
 
     private Future<CommandResult> remove(CommandRequest request) {
@@ -133,27 +129,25 @@ final class ScheduleCommands {
         String interval = request.string("interval").orElse("");
         String start = request.string("start-time").orElse("");
         ScheduleRuntime r = started();
-        long rounds = r.scheduler().refreshRounds();
-        return r.store().resolveName(name).compose(level -> r.store().loadLevel(level).compose(current -> {
-            ScheduleItem item = current == null || interval.isEmpty() ? null : ScheduleItem.parse(interval, start);
-            Schedule left = r.scheduler().withSchedules(set -> {
-                set.put(level, current);
-                Schedule rest = current == null ? null : set.remove(level, item);
-                return rest == null ? null : rest.copy();
-            });
-            return r.store().save(level, left).compose(v -> r.changed(level, false, rounds));
-        })).map(v -> CommandResult.ok());
+        return r.scheduler().refreshRounds().compose(rounds -> r.store().resolveName(name)
+                .compose(level -> r.store().loadLevel(level).compose(current -> {
+                    ScheduleItem item = current == null || interval.isEmpty() ? null : ScheduleItem.parse(interval, start);
+                    return r.scheduler().withSchedules(set -> {
+                        set.put(level, current);
+                        Schedule rest = current == null ? null : set.remove(level, item);
+                        return rest == null ? null : rest.copy();
+                    }).compose(left -> r.store().save(level, left).compose(v -> r.changed(level, false, rounds)));
+                }))).map(v -> CommandResult.ok());
     }
 
     private Future<CommandResult> list(CommandRequest request) {
         String name = LevelArgs.levelName(request);
         ScheduleRuntime r = started();
-        return r.store().resolveName(name).map(level -> {
-            TreeMap<String, Schedule> byName = r.scheduler().withSchedules(set -> {
-                TreeMap<String, Schedule> copies = new TreeMap<>();
-                set.list(level).values().forEach(s -> copies.put(s.name(), s.copy()));
-                return copies;
-            });
+        return r.store().resolveName(name).compose(level -> r.scheduler().withSchedules(set -> {
+            TreeMap<String, Schedule> copies = new TreeMap<>();
+            set.list(level).values().forEach(s -> copies.put(s.name(), s.copy()));
+            return copies;
+        })).map(byName -> {
             if (request.flag("recursive")) {
                 return CommandResult.ok(ScheduleOutput.levels(byName, request.format(), request.prettyFormat()));
             }

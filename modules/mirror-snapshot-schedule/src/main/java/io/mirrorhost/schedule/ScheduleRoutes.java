@@ -51,19 +51,20 @@ final class ScheduleRoutes {
             notRunning(ctx);
             return;
         }
-        JsonObject result = new JsonObject();
-        java.util.Map<String, Schedule> listed = r.scheduler().withSchedules(set -> {
+        r.scheduler().withSchedules(set -> {
             java.util.Map<String, Schedule> copies = new java.util.TreeMap<>();
             set.list(LevelSpec.global()).forEach((id, s) -> copies.put(id, s.copy()));
             return copies;
+        }).onSuccess(listed -> {
+            JsonObject result = new JsonObject();
+            listed.forEach((id, schedule) -> {
+                JsonArray items = new JsonArray();
+                schedule.items().forEach(item -> items.add(new JsonObject().put("interval", item.interval().toString())
+                        .put("start_time", item.startTime() == null ? null : item.startTime().toString())));
+                result.put(id, new JsonObject().put("name", schedule.name()).put("schedule", items));
+            });
+            reply(ctx, 200, result);
         });
-        listed.forEach((id, schedule) -> {
-            JsonArray items = new JsonArray();
-            schedule.items().forEach(item -> items.add(new JsonObject().put("interval", item.interval().toString())
-                    .put("start_time", item.startTime() == null ? null : item.startTime().toString())));
-            result.put(id, new JsonObject().put("name", schedule.name()).put("schedule", items));
-        });
-        reply(ctx, 200, result);
     }
 
     private static java.util.Map<String, Object> queryArgs(RoutingContext ctx) {

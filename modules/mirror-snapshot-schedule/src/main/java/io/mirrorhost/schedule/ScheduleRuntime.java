@@ -24,7 +24,7 @@ record ScheduleRuntime(RadosObjects objects, ScheduleStore store, SnapshotSchedu
                         .toList()))
                 .<Void>mapEmpty()
                 .recover(e -> Future.succeededFuture());
-        return notified.compose(v -> scheduler.knowsImagesOf(level, added, roundsBefore) ? Future.<Void>succeededFuture()
-                : scheduler.refresh());
+        return notified.compose(v -> scheduler.knowsImagesOf(level, added, roundsBefore))
+                .compose(known -> known ? Future.<Void>succeededFuture() : scheduler.refresh());
     }
 }

@@ -14,6 +14,14 @@ public final class ScheduleSet {
     private final Map<String, LevelSpec> levels = new LinkedHashMap<>();
     private final Map<String, Schedule> schedules = new LinkedHashMap<>();
 
+    /** A copy to read elsewhere while this one may change (its schedules copied too). */
+    public ScheduleSet copy() {
+        ScheduleSet copy = new ScheduleSet();
+        copy.levels.putAll(levels);
+        schedules.forEach((id, schedule) -> copy.schedules.put(id, schedule.copy()));
+        return copy;
+    }
+
     public boolean isEmpty() {
         return schedules.isEmpty();
     }

@@ -28,6 +28,7 @@ final class StoreLease implements Leadership {
     private Clock.Timer timer;
     private volatile boolean leader;
     private Runnable onGained = () -> { };
+    private Runnable onLost = () -> { };
     private boolean compareAndSet = true;
 
     StoreLease(KeyValueStore store, Clock clock, Duration length, String owner, Logger log) {
@@ -44,8 +45,9 @@ final class StoreLease implements Leadership {
     }
 
     @Override
-    public void start(Runnable gained) {
+    public void start(Runnable gained, Runnable lost) {
         this.onGained = gained;
+        this.onLost = lost;
         timer = clock.every(length.dividedBy(3), this::renew);
         renew();
     }
@@ -95,11 +97,13 @@ final class StoreLease implements Leadership {
     }
 
     private void setLeader(boolean now) {
-        boolean gained = now && !leader;
+        boolean was = leader;
         leader = now;
-        if (gained) {
+        if (now && !was) {
             log.info("scheduler lease taken by {}", owner);
             onGained.run();
+        } else if (was && !now) {
+            onLost.run();
         }
     }
 

@@ -104,7 +104,7 @@ class SnapshotSchedulerTest {
     }
 
     @Test
-    void aRescanAppliesItsImagesInChunksThroughTheOffLoopAndLeavesTheLockFreeBetweenThem() {
+    void aRescanAppliesItsImagesInChunksThroughTheOffLoopAndLeavesTheLoopFreeBetweenThem() {
         ModuleHarness first = host();
         assertEquals(0, first.run("add", "pool", "rbd", "interval", "1h").code());
         first.module.stop();
@@ -129,7 +129,7 @@ class SnapshotSchedulerTest {
         assertEquals(1, offLoop.steps.size(), "the rescan's later steps are queued as earlier ones complete");
         offLoop.steps.poll().run();
         offLoop.steps.poll().run();
-        // mid-rescan: commands that take the scheduler's lock answer, and nothing is dropped yet
+        // mid-rescan: commands answer between the steps, and nothing is dropped yet
         assertEquals(0, h.run("ls", "pool", "rbd").code());
         assertEquals(many + 1, statusJson(h).size());
         offLoop.runUntil(Future.future(p -> { }));
@@ -175,7 +175,7 @@ class SnapshotSchedulerTest {
         entry = statusJson(h).getJsonObject(0);
         assertFalse(entry.containsKey("last_error"));
         assertEquals(1, primary.created);
-        advance(SnapshotScheduler.COMPLETION_LINGER);
+        advance(ScheduleQueue.COMPLETION_LINGER);
         assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + primary.id).contains("\"snap_id\""));
     }
 
@@ -250,15 +250,15 @@ class SnapshotSchedulerTest {
     void aRunClaimedAheadOfAnImageDemotedSinceIsSkippedNotFailed() {
         ModuleHarness h = host();
         h.run("add", "pool", "rbd", "image", "primary", "interval", "1h");
-        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        advance(Duration.ofHours(1).minus(ScheduleQueue.CLAIM_LEAD));
         assertEquals(1, cluster.openHandles, "opened ahead while primary");
         cluster.demoteWithoutNotify(primary);
         int infos = cluster.mirrorInfoCalls;
-        advance(SnapshotScheduler.CLAIM_LEAD);
+        advance(ScheduleQueue.CLAIM_LEAD);
         assertEquals(0, primary.created);
         assertEquals(0, cluster.openHandles);
         assertEquals(infos + 1, cluster.mirrorInfoCalls, "the failed snapshot asked again");
-        advance(SnapshotScheduler.COMPLETION_LINGER);
+        advance(ScheduleQueue.COMPLETION_LINGER);
         String record = cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + primary.id);
         assertTrue(record.contains("\"last_due\":\"2026-01-01T11:00\""), record);
         assertFalse(record.contains("claim") || record.contains("last_error") || record.contains("last_run"),
@@ -269,9 +269,9 @@ class SnapshotSchedulerTest {
     void aRunClaimedAheadThatFailsWhileTheImageIsStillPrimaryRecordsTheError() {
         ModuleHarness h = host();
         h.run("add", "pool", "rbd", "image", "primary", "interval", "1h");
-        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        advance(Duration.ofHours(1).minus(ScheduleQueue.CLAIM_LEAD));
         cluster.snapshotFailure = new ClusterException(Errno.EIO, "disk gone");
-        advance(SnapshotScheduler.CLAIM_LEAD);
+        advance(ScheduleQueue.CLAIM_LEAD);
         JsonObject entry = statusJson(h).getJsonObject(0);
         assertEquals("(5) Input/output error: disk gone", entry.getString("last_error"));
         assertEquals(0, cluster.openHandles);
@@ -473,7 +473,7 @@ class SnapshotSchedulerTest {
         while (cluster.releaseOneSnapshot()) {
             assertEquals(writesAtDue, cluster.omapWrites, "completions wait to be written together");
         }
-        advance(SnapshotScheduler.COMPLETION_LINGER);
+        advance(ScheduleQueue.COMPLETION_LINGER);
         assertEquals(writesAtDue + 1, cluster.omapWrites, "the five completions in one write");
         for (FakeCluster.FakeImage image : concat(primary, more)) {
             String record = cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + image.id);
@@ -486,15 +486,15 @@ class SnapshotSchedulerTest {
     void imagesOpenedForClaimedRunsAreClosedAfterTheRunOrWhenTheRunIsNotTaken() {
         ModuleHarness h = host();
         h.run("add", "interval", "1h");
-        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        advance(Duration.ofHours(1).minus(ScheduleQueue.CLAIM_LEAD));
         assertEquals(1, cluster.openHandles, "opened with the claim, before the due instant");
-        advance(SnapshotScheduler.CLAIM_LEAD);
+        advance(ScheduleQueue.CLAIM_LEAD);
         assertEquals(1, primary.created);
         assertEquals(0, cluster.openHandles, "closed after the run");
-        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        advance(Duration.ofHours(1).minus(ScheduleQueue.CLAIM_LEAD));
         assertEquals(1, cluster.openHandles);
         h.run("remove", "interval", "1h");
-        advance(SnapshotScheduler.CLAIM_LEAD.plus(SnapshotScheduler.UNUSED_OPEN));
+        advance(ScheduleQueue.CLAIM_LEAD.plus(ScheduleQueue.UNUSED_OPEN));
         assertEquals(1, primary.created, "no schedule, no run");
         assertEquals(0, cluster.openHandles, "the image opened for the run that was not taken is closed");
     }
@@ -512,7 +512,7 @@ class SnapshotSchedulerTest {
         cluster.heldOmapWrites.clear();
         held.forEach(Runnable::run);
         assertEquals(1, primary.created);
-        advance(SnapshotScheduler.COMPLETION_LINGER);
+        advance(ScheduleQueue.COMPLETION_LINGER);
         assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + primary.id)
                 .contains("\"last_due\":\"2026-01-01T11:00\""));
         advance(Duration.ofHours(1));
@@ -530,7 +530,7 @@ class SnapshotSchedulerTest {
         ModuleHarness a = host(MirrorSnapshotScheduleModule.LEASE_SECONDS, "3");
         ModuleHarness b = host(MirrorSnapshotScheduleModule.LEASE_SECONDS, "3");
         a.run("add", "interval", "1h");
-        advance(Duration.ofHours(1).minus(SnapshotScheduler.CLAIM_LEAD));
+        advance(Duration.ofHours(1).minus(ScheduleQueue.CLAIM_LEAD));
         assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + primary.id).contains("claim"),
                 "claimed at 10:59:55");
         a.module.crash();
@@ -587,7 +587,7 @@ class SnapshotSchedulerTest {
         assertEquals(3, cluster.openHandles);
         cluster.heldCloses.forEach(Runnable::run);
         assertEquals(0, cluster.openHandles);
-        advance(SnapshotScheduler.COMPLETION_LINGER);
+        advance(ScheduleQueue.COMPLETION_LINGER);
         for (FakeCluster.FakeImage image : concat(primary, more)) {
             assertTrue(cluster.omap("rbd", RunRecordStore.RUNS_OID).get("/" + image.id).contains("\"snap_id\""));
         }
