@@ -3,6 +3,7 @@ package io.mirrorhost.host;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterProvider;
+import io.mirrorhost.host.ha.SoloSite;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -72,8 +73,9 @@ public final class Host {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
+        SoloSite site = new SoloSite(conf.instanceName());
         ModuleManager modules = new ModuleManager(vertx, cluster, moduleList,
-                m -> new HostModuleContext(vertx, conf.siteName(), cluster, provider, m.name(), options),
+                m -> new HostModuleContext(vertx, conf.siteName(), cluster, provider, m, options, site),
                 MODULE_START_TIMEOUT);
         CommandCatalog catalog = CommandCatalog.of(moduleList, new BuiltinCommands(modules, options).specs());
         HttpApi api = new HttpApi(conf.siteName(), keys, catalog, new CommandDispatcher(catalog, modules), modules);
@@ -81,6 +83,7 @@ public final class Host {
                 .setHost(conf.listenAddress()).setPort(conf.listenPort()));
         server.requestHandler(api.router(vertx));
         return options.load()
+                .compose(v -> site.lead(cluster))
                 .compose(v -> modules.startEnabled())
                 .compose(v -> server.listen()
                         .recover(e -> modules.stopAll().transform(ignored -> Future.failedFuture(

@@ -134,6 +134,17 @@ public final class SiteConf {
     }
 
     /**
+     * This host instance's name among the site's instances: {@code [host] instance_name}, else the conf
+     * file's name without {@code .conf} ({@code site-a-2} for {@code conf/site-a-2.conf}).
+     */
+    public String instanceName() {
+        return get("host", "instance_name").filter(v -> !v.isEmpty()).orElseGet(() -> {
+            String name = file.getFileName().toString();
+            return name.endsWith(".conf") ? name.substring(0, name.length() - ".conf".length()) : name;
+        });
+    }
+
+    /**
      * How often the host re-reads which modules are enabled, to follow changes made through another host
      * instance of the site ({@code [host] module_refresh_interval}, seconds, default 10; 0 turns it off).
      */

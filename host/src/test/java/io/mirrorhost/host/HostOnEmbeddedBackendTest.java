@@ -30,11 +30,30 @@ class HostOnEmbeddedBackendTest {
         return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
-    @Test
-    void stateSurvivesARestartOnTheEmbeddedCluster(Vertx vertx) throws Exception {
+    private Path embeddedConf() throws Exception {
         Path conf = TestSites.writeConf(dir, "site-e", 0, "");
         Files.writeString(conf, Files.readString(conf).replace("backend = memory", "backend = embedded")
                 .replace("[memory]\nstate_file = state.properties", "[embedded]\ndata_dir = cluster"));
+        return conf;
+    }
+
+    @Test
+    void eachStartTakesTheLeaderFenceBeyondTheStoredEpoch(Vertx vertx) throws Exception {
+        Path conf = embeddedConf();
+        for (String term : new String[] {"leader@1", "leader@2"}) {
+            Host host = await(Host.start(vertx, SiteConf.load(conf)));
+            try {
+                assertEquals("site-e " + term + " module echo runs EVERYWHERE: only a SPREAD module has a work assignment\n",
+                        new Api(host.port()).command("echo site", Map.of()).stdout());
+            } finally {
+                await(host.close());
+            }
+        }
+    }
+
+    @Test
+    void stateSurvivesARestartOnTheEmbeddedCluster(Vertx vertx) throws Exception {
+        Path conf = embeddedConf();
 
         Host first = await(Host.start(vertx, SiteConf.load(conf)));
         Api api = new Api(first.port());

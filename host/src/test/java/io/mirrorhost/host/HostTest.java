@@ -105,6 +105,13 @@ class HostTest {
     }
 
     @Test
+    void aHostAloneLeadsItsSiteNamedAfterItsConf() {
+        // the memory backend cannot fence: the term's epoch 0 is checked by no storage
+        assertEquals("site-a leader@0 module echo runs EVERYWHERE: only a SPREAD module has a work assignment\n",
+                api.command("echo site", Map.of()).stdout());
+    }
+
+    @Test
     void unknownApiPathsAre404() {
         Reply reply = api.get("/api/v1/nosuch/thing", TestSites.API_KEY);
         assertEquals(404, reply.status());

@@ -9,6 +9,7 @@ import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.OptionSpec;
 import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.host.ha.SoloSite;
 import io.mirrorhost.host.testing.MemoryClusterProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -128,7 +129,7 @@ class ModuleOptionsTest {
         List<MgrModule> modules = List.of(bad, good);
         ModuleOptions options = new ModuleOptions(modules, conf(), cluster);
         ModuleManager manager = new ModuleManager(vertx, cluster, modules, m -> new HostModuleContext(vertx,
-                "site-a", cluster, new MemoryClusterProvider(), m.name(), options), Duration.ofSeconds(10));
+                "site-a", cluster, new MemoryClusterProvider(), m, options, new SoloSite("site-a")), Duration.ofSeconds(10));
 
         ModuleManager.Slot slot = manager.slot("bad").orElseThrow();
         assertFalse(slot.canRun());

@@ -44,6 +44,13 @@ class SiteConfTest {
     }
 
     @Test
+    void anInstanceIsNamedAfterItsConfFileUnlessTheConfNamesIt() {
+        assertEquals("site-a", SiteConf.parse(FILE, List.of("[global]")).instanceName());
+        assertEquals("site-a-2", SiteConf.parse(Path.of("conf/site-a-2.conf"), List.of()).instanceName());
+        assertEquals("east-1", SiteConf.parse(FILE, List.of("[host]", "instance_name = east-1")).instanceName());
+    }
+
+    @Test
     void problemsNameFileAndLine() {
         assertEquals("/etc/mirrorhost/site-a.conf:2: expected 'key = value', got 'oops'",
                 assertThrows(SiteConf.ConfException.class,

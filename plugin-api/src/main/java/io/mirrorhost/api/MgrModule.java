@@ -37,6 +37,14 @@ public interface MgrModule {
         return true;
     }
 
+    /**
+     * Where the module runs when the site has several host instances: its {@link ModuleContext#leadership()}
+     * and {@link ModuleContext#assignment()} mean something according to it.
+     */
+    default RunMode runMode() {
+        return RunMode.EVERYWHERE;
+    }
+
     /** The module's options, the same constants every call (see {@link OptionSpec}). */
     default List<OptionSpec<?>> options() {
         return List.of();

@@ -23,6 +23,19 @@ public interface ModuleContext {
      */
     Future<Cluster> connectPeer(PeerConnection peer);
 
+    /** The site's host instances, this one among them. */
+    Site site();
+
+    /** Whether this instance leads the site, and its fencing term: what a {@link RunMode#LEADER} module acts on. */
+    Leadership leadership();
+
+    /**
+     * This instance's share of the module's work items.
+     *
+     * @throws IllegalStateException unless the module's {@link MgrModule#runMode()} is {@link RunMode#SPREAD}
+     */
+    WorkAssignment assignment();
+
     /** The module's persistent store (shared by all host instances of the site). */
     KeyValueStore store();
 

@@ -83,6 +83,16 @@ public final class EchoModule implements MgrModule {
                 CommandSpec.of("echo where", "tell on which context the handler runs", r ->
                         Future.succeededFuture(CommandResult.ok(
                                 String.valueOf(Vertx.currentContext() == startContext) + "\n"))),
+                CommandSpec.of("echo site", "tell this instance's name, its leadership term and its work assignment", r -> {
+                    String assignment;
+                    try {
+                        assignment = "assigned " + context.assignment().mine("pool");
+                    } catch (IllegalStateException e) {
+                        assignment = e.getMessage();
+                    }
+                    return Future.succeededFuture(CommandResult.ok(context.site().instanceName() + " "
+                            + context.leadership().term().map(String::valueOf).orElse("standby") + " " + assignment + "\n"));
+                }),
                 CommandSpec.of("echo remember", "store a value", r -> context.store()
                         .put(r.string("key").orElseThrow(), r.string("value").orElseThrow())
                         .map(v -> CommandResult.ok()),

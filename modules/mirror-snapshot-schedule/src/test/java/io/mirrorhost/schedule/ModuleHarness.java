@@ -9,6 +9,8 @@ import io.mirrorhost.api.KeyValueStore;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.OptionSpec;
 import io.mirrorhost.api.OutputFormat;
+import io.mirrorhost.api.Site;
+import io.mirrorhost.api.WorkAssignment;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.PeerConnection;
 import io.mirrorhost.api.testing.TestModuleContext;
@@ -47,6 +49,9 @@ final class ModuleHarness {
             public String siteName() { return base.siteName(); }
             public Cluster cluster() { return base.cluster(); }
             public Future<Cluster> connectPeer(PeerConnection peer) { return base.connectPeer(peer); }
+            public Site site() { return base.site(); }
+            public io.mirrorhost.api.Leadership leadership() { return base.leadership(); }
+            public WorkAssignment assignment() { return base.assignment(); }
             public KeyValueStore store() { return sharedStore; }
             public Clock clock() { return base.clock(); }
             public <T> T option(OptionSpec<T> option) { return base.option(option); }

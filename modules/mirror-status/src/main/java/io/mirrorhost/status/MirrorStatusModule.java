@@ -4,6 +4,7 @@ import io.mirrorhost.api.Clock;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.OptionSpec;
+import io.mirrorhost.api.RunMode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,6 +30,11 @@ public final class MirrorStatusModule implements MgrModule {
     @Override
     public String name() {
         return "mirror-status";
+    }
+
+    @Override
+    public RunMode runMode() {
+        return RunMode.EVERYWHERE;
     }
 
     @Override

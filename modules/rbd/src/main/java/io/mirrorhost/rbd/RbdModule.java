@@ -3,6 +3,7 @@ package io.mirrorhost.rbd;
 import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.ModuleContext;
+import io.mirrorhost.api.RunMode;
 import io.mirrorhost.rbd.command.RbdCommands;
 import io.mirrorhost.rbd.mirror.MirrorCommands;
 import io.vertx.core.Future;
@@ -27,6 +28,11 @@ public final class RbdModule implements MgrModule {
     @Override
     public String name() {
         return "rbd";
+    }
+
+    @Override
+    public RunMode runMode() {
+        return RunMode.EVERYWHERE;
     }
 
     @Override

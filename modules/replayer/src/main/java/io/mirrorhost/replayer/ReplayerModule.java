@@ -4,6 +4,7 @@ import io.mirrorhost.api.Clock;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.OptionSpec;
+import io.mirrorhost.api.RunMode;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
@@ -51,6 +52,11 @@ public final class ReplayerModule implements MgrModule {
     @Override
     public String name() {
         return "replayer";
+    }
+
+    @Override
+    public RunMode runMode() {
+        return RunMode.SPREAD;
     }
 
     @Override

@@ -3,11 +3,16 @@ package io.mirrorhost.api.testing;
 import io.mirrorhost.api.Clock;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.KeyValueStore;
+import io.mirrorhost.api.Leadership;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.OptionSpec;
+import io.mirrorhost.api.RunMode;
+import io.mirrorhost.api.Site;
+import io.mirrorhost.api.WorkAssignment;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.FenceToken;
 import io.mirrorhost.api.cluster.PeerConnection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,9 +26,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A module context for module tests: a given cluster and clock, an in-memory store, options from
  * the module's declared defaults with per-test values checked as the host checks them, and peers
- * reached through a function the test supplies.
+ * reached through a function the test supplies. The site is one instance that leads (term
+ * {@link #SOLO_TERM}), as a host with no {@code [hazelcast]} section; a test sets a
+ * {@link FakeLeadership} and, for a SPREAD module, a {@link FakeWorkAssignment} to drive them.
  */
 public final class TestModuleContext implements ModuleContext {
+    public static final FenceToken SOLO_TERM = new FenceToken("leader", 1);
+
     private final Vertx vertx;
     private final String siteName;
     private final Cluster cluster;
@@ -32,6 +41,11 @@ public final class TestModuleContext implements ModuleContext {
     private final Map<String, String> optionValues = new HashMap<>();
     private final InMemoryKeyValueStore store = new InMemoryKeyValueStore();
     private final Logger logger;
+    private final String moduleName;
+    private final RunMode runMode;
+    private Site site = FakeSite.alone("test-instance");
+    private Leadership leadership = FakeLeadership.leading(SOLO_TERM);
+    private WorkAssignment assignment = new FakeWorkAssignment();
     private Function<PeerConnection, Future<Cluster>> peers = peer ->
             Future.failedFuture(new ClusterException(Errno.ECONNREFUSED, "no peer in this test: " + peer));
 
@@ -41,6 +55,8 @@ public final class TestModuleContext implements ModuleContext {
         this.cluster = cluster;
         this.clock = clock;
         this.logger = LoggerFactory.getLogger("module." + module.name());
+        this.moduleName = module.name();
+        this.runMode = module.runMode();
         for (OptionSpec<?> spec : module.options()) {
             spec.parseDefault(); // an invalid default fails here, as it fails the module's load in the host
             declared.put(spec.name(), spec);
@@ -51,6 +67,21 @@ public final class TestModuleContext implements ModuleContext {
     public TestModuleContext withOption(OptionSpec<?> option, String value) {
         requireDeclared(option).parse(value);
         optionValues.put(option.name(), value);
+        return this;
+    }
+
+    public TestModuleContext withSite(Site site) {
+        this.site = site;
+        return this;
+    }
+
+    public TestModuleContext withLeadership(FakeLeadership leadership) {
+        this.leadership = leadership;
+        return this;
+    }
+
+    public TestModuleContext withAssignment(FakeWorkAssignment assignment) {
+        this.assignment = assignment;
         return this;
     }
 
@@ -77,6 +108,26 @@ public final class TestModuleContext implements ModuleContext {
     @Override
     public Future<Cluster> connectPeer(PeerConnection peer) {
         return peers.apply(peer);
+    }
+
+    @Override
+    public Site site() {
+        return site;
+    }
+
+    @Override
+    public Leadership leadership() {
+        return leadership;
+    }
+
+    /** As the host: only a SPREAD module has one. */
+    @Override
+    public WorkAssignment assignment() {
+        if (runMode != RunMode.SPREAD) {
+            throw new IllegalStateException("module " + moduleName + " runs " + runMode
+                    + ": only a SPREAD module has a work assignment");
+        }
+        return assignment;
     }
 
     @Override

@@ -2,10 +2,15 @@ package io.mirrorhost.rbd.testing;
 
 import io.mirrorhost.api.Clock;
 import io.mirrorhost.api.KeyValueStore;
+import io.mirrorhost.api.Leadership;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.OptionSpec;
+import io.mirrorhost.api.Site;
+import io.mirrorhost.api.WorkAssignment;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.PeerConnection;
+import io.mirrorhost.api.testing.FakeLeadership;
+import io.mirrorhost.api.testing.FakeSite;
 import io.mirrorhost.api.testing.InMemoryKeyValueStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,6 +30,7 @@ public final class TestModuleContext implements ModuleContext {
     private final Cluster cluster;
     private final Map<String, String> options;
     private final InMemoryKeyValueStore store = new InMemoryKeyValueStore();
+    private final Leadership leadership = FakeLeadership.leading(io.mirrorhost.api.testing.TestModuleContext.SOLO_TERM);
 
     public TestModuleContext(Vertx vertx, Cluster cluster, Map<String, String> options) {
         this.vertx = vertx;
@@ -50,6 +56,22 @@ public final class TestModuleContext implements ModuleContext {
     @Override
     public Future<Cluster> connectPeer(PeerConnection peer) {
         return Future.failedFuture(new UnsupportedOperationException("no peers in this test context"));
+    }
+
+    @Override
+    public Site site() {
+        return FakeSite.alone("test-instance");
+    }
+
+    @Override
+    public Leadership leadership() {
+        return leadership;
+    }
+
+    /** The rbd module runs everywhere: it has no work assignment. */
+    @Override
+    public WorkAssignment assignment() {
+        throw new IllegalStateException("module rbd runs EVERYWHERE: only a SPREAD module has a work assignment");
     }
 
     @Override
