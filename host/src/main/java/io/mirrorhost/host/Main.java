@@ -1,5 +1,7 @@
 package io.mirrorhost.host;
 
+import io.mirrorhost.host.ha.HazelcastSetup;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,15 +42,18 @@ public final class Main {
         Signal.handle(new Signal("TERM"), s -> stopRequested.countDown());
         Signal.handle(new Signal("INT"), s -> stopRequested.countDown());
 
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = null;
         Host host;
         try {
             SiteConf conf = SiteConf.load(confFile);
+            vertx = vertx(conf).toCompletionStage().toCompletableFuture().get();
             host = Host.start(vertx, conf).toCompletionStage().toCompletableFuture().get();
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
             System.err.println("mirrorhost: cannot start: " + ModuleManager.describe(cause));
-            vertx.close();
+            if (vertx != null) {
+                vertx.close();
+            }
             System.exit(1);
             return;
         }
@@ -57,7 +62,14 @@ public final class Main {
         System.exit(clean ? 0 : 1);
     }
 
-    private static boolean await(io.vertx.core.Future<Void> future) {
+    /** Vert.x clustered with the site's other instances when the conf has a [hazelcast] section, else alone. */
+    static Future<Vertx> vertx(SiteConf conf) {
+        return conf.hazelcast()
+                .map(hazelcast -> HazelcastSetup.clusteredVertx(hazelcast, conf.instanceName()))
+                .orElseGet(() -> Future.succeededFuture(Vertx.vertx()));
+    }
+
+    private static boolean await(Future<Void> future) {
         try {
             future.toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return true;

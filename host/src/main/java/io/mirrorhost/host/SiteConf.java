@@ -1,6 +1,7 @@
 package io.mirrorhost.host;
 
 import io.mirrorhost.api.cluster.PeerConnection;
+import io.mirrorhost.host.ha.HazelcastConf;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +143,50 @@ public final class SiteConf {
             String name = file.getFileName().toString();
             return name.endsWith(".conf") ? name.substring(0, name.length() - ".conf".length()) : name;
         });
+    }
+
+    /**
+     * The {@code [hazelcast]} section, if the conf has one: then this instance joins the other instances of
+     * its site in one Hazelcast cluster. {@code members} (every instance's {@code host:port}) and {@code port}
+     * (this one's) are required; {@code interface} defaults to 127.0.0.1, {@code cluster_name} to the site's
+     * name, {@code heartbeat_interval} to 1 s and {@code max_no_heartbeat} to 5 s.
+     */
+    public Optional<HazelcastConf> hazelcast() {
+        if (!sections.containsKey("hazelcast")) {
+            return Optional.empty();
+        }
+        List<String> members = new ArrayList<>();
+        for (String member : require("hazelcast", "members").split(",")) {
+            String trimmed = member.trim();
+            int colon = trimmed.lastIndexOf(':');
+            if (colon <= 0 || !isPort(trimmed.substring(colon + 1))) {
+                throw new ConfException(file + ": [hazelcast] members must be host:port entries, got '" + trimmed + "'");
+            }
+            members.add(trimmed);
+        }
+        String port = require("hazelcast", "port");
+        if (!isPort(port)) {
+            throw new ConfException(file + ": [hazelcast] port must be a port number (1-65535), got '" + port + "'");
+        }
+        int heartbeat = seconds("heartbeat_interval", 1, 1);
+        return Optional.of(new HazelcastConf(List.copyOf(members), Integer.parseInt(port),
+                get("hazelcast", "interface").filter(v -> !v.isEmpty()).orElse(DEFAULT_LISTEN_ADDRESS),
+                get("hazelcast", "cluster_name").filter(v -> !v.isEmpty()).orElseGet(this::siteName),
+                heartbeat, seconds("max_no_heartbeat", 5, heartbeat + 1)));
+    }
+
+    private static boolean isPort(String text) {
+        return text.matches("[0-9]{1,5}") && Integer.parseInt(text) >= 1 && Integer.parseInt(text) <= 65535;
+    }
+
+    /** Whole seconds of a {@code [hazelcast]} key, at least {@code min} and at most an hour. */
+    private int seconds(String key, int defaultSeconds, int min) {
+        String text = get("hazelcast", key).orElse(Integer.toString(defaultSeconds));
+        if (!text.matches("[0-9]{1,4}") || Integer.parseInt(text) < min || Integer.parseInt(text) > 3600) {
+            throw new ConfException(file + ": [hazelcast] " + key + " must be whole seconds between " + min
+                    + " and 3600, got '" + text + "'");
+        }
+        return Integer.parseInt(text);
     }
 
     /**

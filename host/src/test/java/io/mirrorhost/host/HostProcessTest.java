@@ -43,12 +43,14 @@ class HostProcessTest {
         started.forEach(Process::destroyForcibly);
     }
 
-    private HostProcess launch(Path conf) throws Exception {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    private HostProcess launch(Path conf, String... jvmOptions) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.logFile=System.out",
-                Main.class.getName(), "--conf", conf.toString())
-                .redirectErrorStream(true).start();
+                "-Dorg.slf4j.simpleLogger.logFile=System.out"));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of(Main.class.getName(), "--conf", conf.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         started.add(process);
         List<String> output = new CopyOnWriteArrayList<>();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -106,6 +108,24 @@ class HostProcessTest {
         assertFalse(after.getJsonArray("enabled_modules").contains("echo"), after.encode());
         assertEquals(503, again.command("echo", Map.of("text", "x")).status());
         assertEquals(0, stop(second));
+    }
+
+    /**
+     * Vert.x instantiates every VertxServiceProvider on the class path, so vertx-hazelcast's cluster manager
+     * is constructed, loading the four Hazelcast types its class names; nothing else of Hazelcast is loaded,
+     * and no Hazelcast instance starts.
+     */
+    @Test
+    void aHostWithNoHazelcastSectionStartsNoHazelcast() throws Exception {
+        HostProcess host = launch(TestSites.writeConf(dir, "site-h", 0, ""), "-verbose:class");
+        assertTrue(host.output().stream().anyMatch(l -> l.contains("io.vertx.core.impl.VertxImpl")),
+                "the class loading is listed");
+        List<String> namedByTheClusterManager = List.of("com.hazelcast.cluster.MembershipListener",
+                "com.hazelcast.core.LifecycleListener", "com.hazelcast.core.HazelcastInstance",
+                "com.hazelcast.config.Config");
+        assertEquals(List.of(), host.output().stream().filter(l -> l.contains("com.hazelcast"))
+                .filter(l -> namedByTheClusterManager.stream().noneMatch(name -> l.contains(name + " "))).toList());
+        assertEquals(0, stop(host));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mirrorhost.api.cluster.PeerConnection;
+import io.mirrorhost.host.ha.HazelcastConf;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,36 @@ class SiteConfTest {
         assertEquals("site-a", SiteConf.parse(FILE, List.of("[global]")).instanceName());
         assertEquals("site-a-2", SiteConf.parse(Path.of("conf/site-a-2.conf"), List.of()).instanceName());
         assertEquals("east-1", SiteConf.parse(FILE, List.of("[host]", "instance_name = east-1")).instanceName());
+    }
+
+    @Test
+    void aHazelcastSectionNamesTheMembersAndThisInstancesPort() {
+        assertEquals(java.util.Optional.empty(), SiteConf.parse(FILE, List.of("[global]", "site_name = site-a")).hazelcast());
+        SiteConf conf = SiteConf.parse(FILE, List.of("[global]", "site_name = site-a", "[hazelcast]",
+                "members = 127.0.0.1:5701, 127.0.0.1:5702,127.0.0.1:5703", "port = 5702"));
+        assertEquals(java.util.Optional.of(new HazelcastConf(List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"),
+                5702, "127.0.0.1", "site-a", 1, 5)), conf.hazelcast());
+        SiteConf tuned = SiteConf.parse(FILE, List.of("[hazelcast]", "members = h1:5701", "port = 5701",
+                "interface = 10.0.0.2", "cluster_name = east", "heartbeat_interval = 2", "max_no_heartbeat = 9"));
+        assertEquals(new HazelcastConf(List.of("h1:5701"), 5701, "10.0.0.2", "east", 2, 9), tuned.hazelcast().orElseThrow());
+    }
+
+    @Test
+    void aHazelcastSectionIsCheckedWhenRead() {
+        assertEquals("/etc/mirrorhost/site-a.conf: missing 'members' in section [hazelcast]",
+                assertThrows(SiteConf.ConfException.class,
+                        () -> SiteConf.parse(FILE, List.of("[hazelcast]", "port = 5701")).hazelcast()).getMessage());
+        assertEquals("/etc/mirrorhost/site-a.conf: [hazelcast] members must be host:port entries, got 'h1'",
+                assertThrows(SiteConf.ConfException.class, () -> SiteConf.parse(FILE,
+                        List.of("[hazelcast]", "members = h1", "port = 5701")).hazelcast()).getMessage());
+        assertEquals("/etc/mirrorhost/site-a.conf: [hazelcast] port must be a port number (1-65535), got '0'",
+                assertThrows(SiteConf.ConfException.class, () -> SiteConf.parse(FILE,
+                        List.of("[hazelcast]", "members = h1:1", "port = 0")).hazelcast()).getMessage());
+        assertEquals("/etc/mirrorhost/site-a.conf: [hazelcast] max_no_heartbeat must be whole seconds between 4 and 3600,"
+                        + " got '3'", assertThrows(SiteConf.ConfException.class, () -> SiteConf.parse(FILE, List.of(
+                        "[global]", "site_name = site-a", "[hazelcast]", "members = h1:1", "port = 1",
+                        "heartbeat_interval = 3", "max_no_heartbeat = 3"))
+                        .hazelcast()).getMessage());
     }
 
     @Test

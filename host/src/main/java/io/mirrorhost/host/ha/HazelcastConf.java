@@ -1,0 +1,17 @@
+package io.mirrorhost.host.ha;
+
+import java.util.List;
+
+/**
+ * A site's {@code [hazelcast]} section: how this instance joins the others of its site.
+ *
+ * @param members         every instance's member address ({@code host:port}), this one's included
+ * @param port            this instance's member port
+ * @param interfaceAddress the address this instance binds and is reached at
+ * @param clusterName     the Hazelcast cluster (default: the site's name, so that two sites never merge)
+ * @param heartbeatIntervalSeconds how often members beat
+ * @param maxNoHeartbeatSeconds    silence after which a member is removed (SIGSTOP, a lost machine)
+ */
+public record HazelcastConf(List<String> members, int port, String interfaceAddress, String clusterName,
+                            int heartbeatIntervalSeconds, int maxNoHeartbeatSeconds) {
+}
