@@ -80,6 +80,8 @@ class FencingTest {
 
         int port = server.port();
         result(server.close());
+        Await.until("the client to see the server gone",
+            () -> failure(a.listPools()).errno() == Errno.ECONNREFUSED);
         server = Await.restartOnSamePort(() -> ClusterServer.start(vertx, backing, backing::asClient, "127.0.0.1", port,
             TlsSettings.DISABLED));
         result(backing.fenceTake("leader", 1, "b"));
