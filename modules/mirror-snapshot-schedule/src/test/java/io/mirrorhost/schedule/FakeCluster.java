@@ -6,31 +6,27 @@ import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageEntry;
-import io.mirrorhost.api.cluster.ImageHandle;
 import io.mirrorhost.api.cluster.ImageInfo;
-import io.mirrorhost.api.cluster.ImageMirroring;
-import io.mirrorhost.api.cluster.ImageOptions;
-import io.mirrorhost.api.cluster.ImageSnapshots;
 import io.mirrorhost.api.cluster.ImageSpec;
-import io.mirrorhost.api.cluster.Images;
-import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageMode;
-import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
 import io.mirrorhost.api.cluster.MirrorImageState;
-import io.mirrorhost.api.cluster.MirrorImageStatusState;
-import io.mirrorhost.api.cluster.MirrorImages;
 import io.mirrorhost.api.cluster.MirrorMode;
-import io.mirrorhost.api.cluster.MirrorSettings;
 import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
-import io.mirrorhost.api.cluster.Pools;
-import io.mirrorhost.api.cluster.RadosObjects;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.api.cluster.Watch;
 import io.mirrorhost.api.testing.RoleFakes;
+import io.mirrorhost.api.testing.UnmodelledImageHandle;
+import io.mirrorhost.api.testing.UnmodelledImageMirroring;
+import io.mirrorhost.api.testing.UnmodelledImageSnapshots;
+import io.mirrorhost.api.testing.UnmodelledImages;
+import io.mirrorhost.api.testing.UnmodelledMirrorImages;
+import io.mirrorhost.api.testing.UnmodelledMirrorSettings;
+import io.mirrorhost.api.testing.UnmodelledPools;
+import io.mirrorhost.api.testing.UnmodelledRadosObjects;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
@@ -47,7 +43,8 @@ import java.util.function.Consumer;
  * omap objects, watch/notify, mirror modes and infos, and primary mirror-snapshots pruned at 5.
  * Every call completes at once, so tests driven by a FakeClock are deterministic.
  */
-final class FakeCluster implements Pools, Images, RadosObjects, MirrorSettings, MirrorImages {
+final class FakeCluster implements UnmodelledPools, UnmodelledImages, UnmodelledRadosObjects, UnmodelledMirrorSettings,
+        UnmodelledMirrorImages {
     static final int MAX_MIRROR_SNAPSHOTS = 5;
 
     final Clock clock;
@@ -323,7 +320,7 @@ final class FakeCluster implements Pools, Images, RadosObjects, MirrorSettings, 
         return RoleFakes.image(new OpenImage(image));
     }
 
-    final class OpenImage implements ImageHandle, ImageMirroring, ImageSnapshots {
+    final class OpenImage implements UnmodelledImageHandle, UnmodelledImageMirroring, UnmodelledImageSnapshots {
         private final FakeImage image;
 
         OpenImage(FakeImage image) {
@@ -406,191 +403,5 @@ final class FakeCluster implements Pools, Images, RadosObjects, MirrorSettings, 
             }
             return Future.succeededFuture();
         }
-
-        @Override
-        public ImageSpec spec() {
-            throw new UnsupportedOperationException("Image.spec is not modelled by this fake");
-        }
-
-        @Override
-        public Long snapId() {
-            throw new UnsupportedOperationException("Image.snapId is not modelled by this fake");
-        }
-
-        @Override
-        public Future<Void> mirrorEnable(MirrorImageMode mode) {
-            return RoleFakes.notModelled("Image.mirrorEnable");
-        }
-
-        @Override
-        public Future<Void> mirrorDisable(boolean force) {
-            return RoleFakes.notModelled("Image.mirrorDisable");
-        }
-
-        @Override
-        public Future<Void> mirrorPromote(boolean force) {
-            return RoleFakes.notModelled("Image.mirrorPromote");
-        }
-
-        @Override
-        public Future<Void> mirrorDemote() {
-            return RoleFakes.notModelled("Image.mirrorDemote");
-        }
-
-        @Override
-        public Future<Void> mirrorResync() {
-            return RoleFakes.notModelled("Image.mirrorResync");
-        }
-
-        @Override
-        public Future<MirrorImageGlobalStatus> mirrorGlobalStatus() {
-            return RoleFakes.notModelled("Image.mirrorGlobalStatus");
-        }
-
-        @Override
-        public Future<Long> createSnap(String name) {
-            return RoleFakes.notModelled("Image.createSnap");
-        }
-
-        @Override
-        public Future<Void> removeSnap(String name) {
-            return RoleFakes.notModelled("Image.removeSnap");
-        }
-
-        @Override
-        public Future<Void> removeSnapById(long snapId) {
-            return RoleFakes.notModelled("Image.removeSnapById");
-        }
-
-        @Override
-        public Future<Void> rollbackSnap(String name) {
-            return RoleFakes.notModelled("Image.rollbackSnap");
-        }
-
-        @Override
-        public Future<Void> protectSnap(String name) {
-            return RoleFakes.notModelled("Image.protectSnap");
-        }
-
-        @Override
-        public Future<Void> unprotectSnap(String name) {
-            return RoleFakes.notModelled("Image.unprotectSnap");
-        }
-    }
-
-    @Override
-    public Future<Void> createPool(String pool) {
-        return RoleFakes.notModelled("Cluster.createPool");
-    }
-
-    @Override
-    public Future<Void> removePool(String pool) {
-        return RoleFakes.notModelled("Cluster.removePool");
-    }
-
-    @Override
-    public Future<Void> initPool(String pool) {
-        return RoleFakes.notModelled("Cluster.initPool");
-    }
-
-    @Override
-    public Future<Void> createNamespace(PoolNamespace namespace) {
-        return RoleFakes.notModelled("Cluster.createNamespace");
-    }
-
-    @Override
-    public Future<Void> removeNamespace(PoolNamespace namespace) {
-        return RoleFakes.notModelled("Cluster.removeNamespace");
-    }
-
-    @Override
-    public Future<Void> createImage(ImageSpec spec, ImageOptions options) {
-        return RoleFakes.notModelled("Cluster.createImage");
-    }
-
-    @Override
-    public Future<Void> removeImage(ImageSpec spec) {
-        return RoleFakes.notModelled("Cluster.removeImage");
-    }
-
-    @Override
-    public Future<Void> renameImage(ImageSpec spec, String newName) {
-        return RoleFakes.notModelled("Cluster.renameImage");
-    }
-
-    @Override
-    public Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId) {
-        return RoleFakes.notModelled("Cluster.openImageAtSnap");
-    }
-
-    @Override
-    public Future<Image> openImageForReplay(PoolNamespace where, String imageId) {
-        return RoleFakes.notModelled("Cluster.openImageForReplay");
-    }
-
-    @Override
-    public Future<Void> removeObject(PoolNamespace where, String object) {
-        return RoleFakes.notModelled("Cluster.removeObject");
-    }
-
-    @Override
-    public Future<Void> mirrorModeSet(PoolNamespace where, MirrorMode mode) {
-        return RoleFakes.notModelled("Cluster.mirrorModeSet");
-    }
-
-    @Override
-    public Future<String> mirrorRemoteNamespaceGet(PoolNamespace where) {
-        return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceGet");
-    }
-
-    @Override
-    public Future<Void> mirrorRemoteNamespaceSet(PoolNamespace where, String remoteNamespace) {
-        return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceSet");
-    }
-
-    @Override
-    public Future<String> mirrorUuidGet(String pool) {
-        return RoleFakes.notModelled("Cluster.mirrorUuidGet");
-    }
-
-    @Override
-    public Future<String> mirrorSiteNameGet() {
-        return RoleFakes.notModelled("Cluster.mirrorSiteNameGet");
-    }
-
-    @Override
-    public Future<Void> mirrorSiteNameSet(String siteName) {
-        return RoleFakes.notModelled("Cluster.mirrorSiteNameSet");
-    }
-
-    @Override
-    public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
-                                                    String primaryMirrorUuid) {
-        return RoleFakes.notModelled("Cluster.mirrorCreateNonPrimaryImage");
-    }
-
-    @Override
-    public Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
-        return RoleFakes.notModelled("Cluster.mirrorImageGlobalStatusList");
-    }
-
-    @Override
-    public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
-        return RoleFakes.notModelled("Cluster.mirrorImageStatusSummary");
-    }
-
-    @Override
-    public Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
-        return RoleFakes.notModelled("Cluster.mirrorImageStatusSet");
-    }
-
-    @Override
-    public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
-        return RoleFakes.notModelled("Cluster.mirrorImageStatusRemove");
-    }
-
-    @Override
-    public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
-        return RoleFakes.notModelled("Cluster.mirrorImageInstanceIdList");
     }
 }

@@ -5,28 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorhost.api.Errno;
-import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.PoolNamespace;
-import io.mirrorhost.api.cluster.RadosObjects;
-import io.mirrorhost.api.cluster.Watch;
-import io.mirrorhost.api.testing.RoleFakes;
+import io.mirrorhost.api.testing.UnmodelledRadosObjects;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.slf4j.helpers.NOPLogger;
 
 class RunRecordStoreTest {
     /** omapSet calls, each completed by the test. */
-    public static final class SlowOmap implements RadosObjects {
+    public static final class SlowOmap implements UnmodelledRadosObjects {
         final List<Map<String, String>> writes = new ArrayList<>();
         final List<Promise<Void>> pending = new ArrayList<>();
 
@@ -36,31 +30,6 @@ class RunRecordStoreTest {
             Promise<Void> p = Promise.promise();
             pending.add(p);
             return p.future();
-        }
-
-        @Override
-        public Future<Map<String, String>> omapGet(PoolNamespace where, String object) {
-            return RoleFakes.notModelled("Cluster.omapGet");
-        }
-
-        @Override
-        public Future<Void> omapRemove(PoolNamespace where, String object, Set<String> keys) {
-            return RoleFakes.notModelled("Cluster.omapRemove");
-        }
-
-        @Override
-        public Future<Void> removeObject(PoolNamespace where, String object) {
-            return RoleFakes.notModelled("Cluster.removeObject");
-        }
-
-        @Override
-        public Future<Watch> watch(PoolNamespace where, String object, Consumer<Buffer> onNotify) {
-            return RoleFakes.notModelled("Cluster.watch");
-        }
-
-        @Override
-        public Future<Void> notify(PoolNamespace where, String object, Buffer payload) {
-            return RoleFakes.notModelled("Cluster.notify");
         }
     }
 

@@ -4,22 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorhost.api.Errno;
-import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
-import io.mirrorhost.api.cluster.ImageOptions;
-import io.mirrorhost.api.cluster.ImageSpec;
-import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
-import io.mirrorhost.api.cluster.MirrorImageInfo;
-import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
 import io.mirrorhost.api.cluster.MirrorImageStatusState;
-import io.mirrorhost.api.cluster.MirrorImages;
 import io.mirrorhost.api.cluster.MirrorMode;
-import io.mirrorhost.api.cluster.MirrorSettings;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
-import io.mirrorhost.api.cluster.Pools;
 import io.mirrorhost.api.testing.FakeClock;
-import io.mirrorhost.api.testing.RoleFakes;
+import io.mirrorhost.api.testing.UnmodelledMirrorImages;
+import io.mirrorhost.api.testing.UnmodelledMirrorSettings;
+import io.mirrorhost.api.testing.UnmodelledPools;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -34,7 +27,7 @@ class MirrorStatusCollectorTest {
     static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
     /** Two pools: "rbd" mirrors in image mode with namespace "ns1" in pool mode; "other" is not mirrored. */
-    static class TwoPools implements Pools, MirrorSettings, MirrorImages {
+    static class TwoPools implements UnmodelledPools, UnmodelledMirrorSettings, UnmodelledMirrorImages {
         final Map<PoolNamespace, MirrorMode> modes = new HashMap<>();
         final Map<PoolNamespace, Map<MirrorImageStatusState, Integer>> summaries = new HashMap<>();
         int summaryCalls;
@@ -67,92 +60,6 @@ class MirrorStatusCollectorTest {
         public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
             summaryCalls++;
             return Future.succeededFuture(summaries.getOrDefault(where, Map.of()));
-        }
-
-        @Override
-        public Future<Void> createPool(String pool) {
-            return RoleFakes.notModelled("Cluster.createPool");
-        }
-
-        @Override
-        public Future<Void> removePool(String pool) {
-            return RoleFakes.notModelled("Cluster.removePool");
-        }
-
-        @Override
-        public Future<Void> initPool(String pool) {
-            return RoleFakes.notModelled("Cluster.initPool");
-        }
-
-        @Override
-        public Future<Void> createNamespace(PoolNamespace namespace) {
-            return RoleFakes.notModelled("Cluster.createNamespace");
-        }
-
-        @Override
-        public Future<Void> removeNamespace(PoolNamespace namespace) {
-            return RoleFakes.notModelled("Cluster.removeNamespace");
-        }
-
-        @Override
-        public Future<Void> mirrorModeSet(PoolNamespace where, MirrorMode mode) {
-            return RoleFakes.notModelled("Cluster.mirrorModeSet");
-        }
-
-        @Override
-        public Future<String> mirrorRemoteNamespaceGet(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceGet");
-        }
-
-        @Override
-        public Future<Void> mirrorRemoteNamespaceSet(PoolNamespace where, String remoteNamespace) {
-            return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceSet");
-        }
-
-        @Override
-        public Future<String> mirrorUuidGet(String pool) {
-            return RoleFakes.notModelled("Cluster.mirrorUuidGet");
-        }
-
-        @Override
-        public Future<String> mirrorSiteNameGet() {
-            return RoleFakes.notModelled("Cluster.mirrorSiteNameGet");
-        }
-
-        @Override
-        public Future<Void> mirrorSiteNameSet(String siteName) {
-            return RoleFakes.notModelled("Cluster.mirrorSiteNameSet");
-        }
-
-        @Override
-        public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
-                                                        String primaryMirrorUuid) {
-            return RoleFakes.notModelled("Cluster.mirrorCreateNonPrimaryImage");
-        }
-
-        @Override
-        public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorImageInfoList");
-        }
-
-        @Override
-        public Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorImageGlobalStatusList");
-        }
-
-        @Override
-        public Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
-            return RoleFakes.notModelled("Cluster.mirrorImageStatusSet");
-        }
-
-        @Override
-        public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
-            return RoleFakes.notModelled("Cluster.mirrorImageStatusRemove");
-        }
-
-        @Override
-        public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorImageInstanceIdList");
         }
     }
 

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorhost.api.cluster.DiffExtent;
 import io.mirrorhost.api.cluster.Extent;
-import io.mirrorhost.api.cluster.Image;
-import io.mirrorhost.api.cluster.ImageData;
 import io.mirrorhost.api.testing.FakeClock;
-import io.mirrorhost.api.testing.RoleFakes;
+import io.mirrorhost.api.testing.UnmodelledImageData;
 import io.mirrorhost.replayer.snapshot.BandwidthLimiter;
 import io.mirrorhost.replayer.snapshot.SyncProgress;
 import io.vertx.core.Future;
@@ -22,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class ImageCopierTest {
     /** A source whose every object changed, answering at once (as an in-process backend may). */
-    public static final class Source implements ImageData {
+    public static final class Source implements UnmodelledImageData {
         final long objects;
 
         Source(long objects) {
@@ -42,29 +40,9 @@ class ImageCopierTest {
         public Future<Buffer> readExtents(List<Extent> extents) {
             return Future.succeededFuture(Buffer.buffer(new byte[extents.stream().mapToInt(Extent::length).sum()]));
         }
-
-        @Override
-        public Future<Buffer> read(long offset, int length) {
-            return RoleFakes.notModelled("Image.read");
-        }
-
-        @Override
-        public Future<Void> write(long offset, Buffer data) {
-            return RoleFakes.notModelled("Image.write");
-        }
-
-        @Override
-        public Future<Void> discard(long offset, long length) {
-            return RoleFakes.notModelled("Image.discard");
-        }
-
-        @Override
-        public Future<Void> flush() {
-            return RoleFakes.notModelled("Image.flush");
-        }
     }
 
-    public static final class Target implements ImageData {
+    public static final class Target implements UnmodelledImageData {
         final AtomicInteger writes = new AtomicInteger();
         final AtomicInteger discards = new AtomicInteger();
 
@@ -78,26 +56,6 @@ class ImageCopierTest {
         public Future<Void> discard(long offset, long length) {
             discards.incrementAndGet();
             return Future.succeededFuture();
-        }
-
-        @Override
-        public Future<Buffer> read(long offset, int length) {
-            return RoleFakes.notModelled("Image.read");
-        }
-
-        @Override
-        public Future<Buffer> readExtents(List<Extent> extents) {
-            return RoleFakes.notModelled("Image.readExtents");
-        }
-
-        @Override
-        public Future<Void> flush() {
-            return RoleFakes.notModelled("Image.flush");
-        }
-
-        @Override
-        public Future<List<DiffExtent>> diff(Long fromSnapId, long offset, long length, boolean wholeObject) {
-            return RoleFakes.notModelled("Image.diff");
         }
     }
 

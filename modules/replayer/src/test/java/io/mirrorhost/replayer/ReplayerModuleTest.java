@@ -6,29 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
-import io.mirrorhost.api.cluster.ClusterConnection;
 import io.mirrorhost.api.cluster.ClusterException;
-import io.mirrorhost.api.cluster.ImageOptions;
-import io.mirrorhost.api.cluster.ImageSpec;
-import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
-import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
-import io.mirrorhost.api.cluster.MirrorImageStatusState;
-import io.mirrorhost.api.cluster.MirrorImages;
 import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
-import io.mirrorhost.api.cluster.MirrorPeers;
-import io.mirrorhost.api.cluster.MirrorSettings;
 import io.mirrorhost.api.cluster.PeerConnection;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
-import io.mirrorhost.api.cluster.Pools;
-import io.mirrorhost.api.cluster.RadosObjects;
 import io.mirrorhost.api.cluster.Watch;
 import io.mirrorhost.api.testing.FakeClock;
 import io.mirrorhost.api.testing.RoleFakes;
 import io.mirrorhost.api.testing.TestModuleContext;
+import io.mirrorhost.api.testing.UnmodelledClusterConnection;
+import io.mirrorhost.api.testing.UnmodelledMirrorImages;
+import io.mirrorhost.api.testing.UnmodelledMirrorPeers;
+import io.mirrorhost.api.testing.UnmodelledMirrorSettings;
+import io.mirrorhost.api.testing.UnmodelledPools;
+import io.mirrorhost.api.testing.UnmodelledRadosObjects;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -38,7 +33,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +41,8 @@ import org.junit.jupiter.api.Test;
 
 class ReplayerModuleTest {
     /** site-a's cluster: pool "rbd" mirrored in image mode with one rx-tx peer, site-b. */
-    public static final class LocalSite implements Pools, MirrorSettings, MirrorPeers, RadosObjects, MirrorImages {
+    public static final class LocalSite implements UnmodelledPools, UnmodelledMirrorSettings, UnmodelledMirrorPeers,
+            UnmodelledRadosObjects, UnmodelledMirrorImages {
         MirrorMode mode = MirrorMode.IMAGE;
         List<MirrorPeer> peers = List.of(new MirrorPeer("peer-uuid-b", MirrorPeerDirection.RX_TX, "site-b", "",
                 "client.rbd-mirror-peer", null));
@@ -96,158 +91,11 @@ class ReplayerModuleTest {
         public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
             return Future.succeededFuture(Map.of());
         }
-
-        @Override
-        public Future<Void> createPool(String pool) {
-            return RoleFakes.notModelled("Cluster.createPool");
-        }
-
-        @Override
-        public Future<Void> removePool(String pool) {
-            return RoleFakes.notModelled("Cluster.removePool");
-        }
-
-        @Override
-        public Future<Void> initPool(String pool) {
-            return RoleFakes.notModelled("Cluster.initPool");
-        }
-
-        @Override
-        public Future<Void> createNamespace(PoolNamespace namespace) {
-            return RoleFakes.notModelled("Cluster.createNamespace");
-        }
-
-        @Override
-        public Future<Void> removeNamespace(PoolNamespace namespace) {
-            return RoleFakes.notModelled("Cluster.removeNamespace");
-        }
-
-        @Override
-        public Future<Void> mirrorModeSet(PoolNamespace where, MirrorMode mode) {
-            return RoleFakes.notModelled("Cluster.mirrorModeSet");
-        }
-
-        @Override
-        public Future<Void> mirrorRemoteNamespaceSet(PoolNamespace where, String remoteNamespace) {
-            return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceSet");
-        }
-
-        @Override
-        public Future<String> mirrorSiteNameGet() {
-            return RoleFakes.notModelled("Cluster.mirrorSiteNameGet");
-        }
-
-        @Override
-        public Future<Void> mirrorSiteNameSet(String siteName) {
-            return RoleFakes.notModelled("Cluster.mirrorSiteNameSet");
-        }
-
-        @Override
-        public Future<String> mirrorPeerBootstrapCreate(String pool) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerBootstrapCreate");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerBootstrapImport(String pool, MirrorPeerDirection direction, String token) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerBootstrapImport");
-        }
-
-        @Override
-        public Future<String> mirrorPeerSiteAdd(String pool, String siteName, String clientName,
-                                                MirrorPeerDirection direction) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteAdd");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteRemove(String pool, String uuid) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteRemove");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteSetName(String pool, String uuid, String siteName) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetName");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteSetClientName(String pool, String uuid, String clientName) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetClientName");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteSetDirection(String pool, String uuid, MirrorPeerDirection direction) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetDirection");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteSetAttributes(String pool, String uuid, Map<String, String> attributes) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetAttributes");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerPing(String pool, String siteName, String mirrorUuid) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerPing");
-        }
-
-        @Override
-        public Future<Map<String, String>> omapGet(PoolNamespace where, String object) {
-            return RoleFakes.notModelled("Cluster.omapGet");
-        }
-
-        @Override
-        public Future<Void> omapSet(PoolNamespace where, String object, Map<String, String> values) {
-            return RoleFakes.notModelled("Cluster.omapSet");
-        }
-
-        @Override
-        public Future<Void> omapRemove(PoolNamespace where, String object, Set<String> keys) {
-            return RoleFakes.notModelled("Cluster.omapRemove");
-        }
-
-        @Override
-        public Future<Void> removeObject(PoolNamespace where, String object) {
-            return RoleFakes.notModelled("Cluster.removeObject");
-        }
-
-        @Override
-        public Future<Void> notify(PoolNamespace where, String object, Buffer payload) {
-            return RoleFakes.notModelled("Cluster.notify");
-        }
-
-        @Override
-        public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
-                                                        String primaryMirrorUuid) {
-            return RoleFakes.notModelled("Cluster.mirrorCreateNonPrimaryImage");
-        }
-
-        @Override
-        public Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorImageGlobalStatusList");
-        }
-
-        @Override
-        public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorImageStatusSummary");
-        }
-
-        @Override
-        public Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
-            return RoleFakes.notModelled("Cluster.mirrorImageStatusSet");
-        }
-
-        @Override
-        public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
-            return RoleFakes.notModelled("Cluster.mirrorImageStatusRemove");
-        }
-
-        @Override
-        public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorImageInstanceIdList");
-        }
     }
 
     /** site-b's cluster as the replayer sees it: records pings and closes. */
-    public static final class RemoteSite implements ClusterConnection, MirrorSettings, MirrorPeers, RadosObjects,
-            MirrorImages {
+    public static final class RemoteSite implements UnmodelledClusterConnection, UnmodelledMirrorSettings,
+            UnmodelledMirrorPeers, UnmodelledRadosObjects, UnmodelledMirrorImages {
         final List<String> pings = new ArrayList<>();
         final List<String> watched = new ArrayList<>();
         int closes;
@@ -285,185 +133,13 @@ class ReplayerModuleTest {
         public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
             return Future.succeededFuture(Map.of());
         }
-
-        @Override
-        public String fsid() {
-            throw new UnsupportedOperationException("Cluster.fsid is not modelled by this fake");
-        }
-
-        @Override
-        public String clientName() {
-            throw new UnsupportedOperationException("Cluster.clientName is not modelled by this fake");
-        }
-
-        @Override
-        public Future<MirrorMode> mirrorModeGet(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorModeGet");
-        }
-
-        @Override
-        public Future<Void> mirrorModeSet(PoolNamespace where, MirrorMode mode) {
-            return RoleFakes.notModelled("Cluster.mirrorModeSet");
-        }
-
-        @Override
-        public Future<String> mirrorRemoteNamespaceGet(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceGet");
-        }
-
-        @Override
-        public Future<Void> mirrorRemoteNamespaceSet(PoolNamespace where, String remoteNamespace) {
-            return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceSet");
-        }
-
-        @Override
-        public Future<String> mirrorSiteNameGet() {
-            return RoleFakes.notModelled("Cluster.mirrorSiteNameGet");
-        }
-
-        @Override
-        public Future<Void> mirrorSiteNameSet(String siteName) {
-            return RoleFakes.notModelled("Cluster.mirrorSiteNameSet");
-        }
-
-        @Override
-        public Future<String> mirrorPeerBootstrapCreate(String pool) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerBootstrapCreate");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerBootstrapImport(String pool, MirrorPeerDirection direction, String token) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerBootstrapImport");
-        }
-
-        @Override
-        public Future<String> mirrorPeerSiteAdd(String pool, String siteName, String clientName,
-                                                MirrorPeerDirection direction) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteAdd");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteRemove(String pool, String uuid) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteRemove");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteSetName(String pool, String uuid, String siteName) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetName");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteSetClientName(String pool, String uuid, String clientName) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetClientName");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteSetDirection(String pool, String uuid, MirrorPeerDirection direction) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetDirection");
-        }
-
-        @Override
-        public Future<Map<String, String>> mirrorPeerSiteGetAttributes(String pool, String uuid) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteGetAttributes");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteSetAttributes(String pool, String uuid, Map<String, String> attributes) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetAttributes");
-        }
-
-        @Override
-        public Future<Map<String, String>> omapGet(PoolNamespace where, String object) {
-            return RoleFakes.notModelled("Cluster.omapGet");
-        }
-
-        @Override
-        public Future<Void> omapSet(PoolNamespace where, String object, Map<String, String> values) {
-            return RoleFakes.notModelled("Cluster.omapSet");
-        }
-
-        @Override
-        public Future<Void> omapRemove(PoolNamespace where, String object, Set<String> keys) {
-            return RoleFakes.notModelled("Cluster.omapRemove");
-        }
-
-        @Override
-        public Future<Void> removeObject(PoolNamespace where, String object) {
-            return RoleFakes.notModelled("Cluster.removeObject");
-        }
-
-        @Override
-        public Future<Void> notify(PoolNamespace where, String object, Buffer payload) {
-            return RoleFakes.notModelled("Cluster.notify");
-        }
-
-        @Override
-        public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
-                                                        String primaryMirrorUuid) {
-            return RoleFakes.notModelled("Cluster.mirrorCreateNonPrimaryImage");
-        }
-
-        @Override
-        public Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorImageGlobalStatusList");
-        }
-
-        @Override
-        public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorImageStatusSummary");
-        }
-
-        @Override
-        public Future<Void> mirrorImageStatusSet(PoolNamespace where, String globalId, MirrorImageSiteStatus status) {
-            return RoleFakes.notModelled("Cluster.mirrorImageStatusSet");
-        }
-
-        @Override
-        public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
-            return RoleFakes.notModelled("Cluster.mirrorImageStatusRemove");
-        }
-
-        @Override
-        public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorImageInstanceIdList");
-        }
     }
 
     /** A cluster with one pool and nothing else: no mirroring calls at all. */
-    public static final class OnePool implements Pools {
+    public static final class OnePool implements UnmodelledPools {
         @Override
         public Future<List<PoolInfo>> listPools() {
             return Future.succeededFuture(List.of(new PoolInfo(1, "rbd", true)));
-        }
-
-        @Override
-        public Future<Void> createPool(String pool) {
-            return RoleFakes.notModelled("Cluster.createPool");
-        }
-
-        @Override
-        public Future<Void> removePool(String pool) {
-            return RoleFakes.notModelled("Cluster.removePool");
-        }
-
-        @Override
-        public Future<Void> initPool(String pool) {
-            return RoleFakes.notModelled("Cluster.initPool");
-        }
-
-        @Override
-        public Future<List<String>> listNamespaces(String pool) {
-            return RoleFakes.notModelled("Cluster.listNamespaces");
-        }
-
-        @Override
-        public Future<Void> createNamespace(PoolNamespace namespace) {
-            return RoleFakes.notModelled("Cluster.createNamespace");
-        }
-
-        @Override
-        public Future<Void> removeNamespace(PoolNamespace namespace) {
-            return RoleFakes.notModelled("Cluster.removeNamespace");
         }
     }
 

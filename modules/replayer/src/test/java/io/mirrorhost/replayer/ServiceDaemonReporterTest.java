@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mirrorhost.api.cluster.Cluster;
-import io.mirrorhost.api.cluster.ClusterConnection;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.PoolInfo;
-import io.mirrorhost.api.cluster.PoolNamespace;
-import io.mirrorhost.api.cluster.Pools;
-import io.mirrorhost.api.cluster.ServiceDaemon;
-import io.mirrorhost.api.cluster.ServiceMap;
 import io.mirrorhost.api.testing.FakeClock;
 import io.mirrorhost.api.testing.RoleFakes;
 import io.mirrorhost.api.testing.TestModuleContext;
+import io.mirrorhost.api.testing.UnmodelledClusterConnection;
+import io.mirrorhost.api.testing.UnmodelledPools;
+import io.mirrorhost.api.testing.UnmodelledServiceMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -38,7 +35,8 @@ class ServiceDaemonReporterTest {
     private volatile JsonObject moduleStatus = status("running", new JsonObject(), "replaying");
 
     /** The service map calls the reporter makes, recorded. */
-    public static final class RecordingServiceMap implements ClusterConnection, Pools, ServiceMap {
+    public static final class RecordingServiceMap implements UnmodelledClusterConnection, UnmodelledPools,
+            UnmodelledServiceMap {
         final List<String> calls = new CopyOnWriteArrayList<>();
         final List<String> pushes = new CopyOnWriteArrayList<>();
         final AtomicBoolean forgotten = new AtomicBoolean();
@@ -86,51 +84,6 @@ class ServiceDaemonReporterTest {
         public Future<Void> serviceDaemonUnregister() {
             calls.add("unregister");
             return Future.succeededFuture();
-        }
-
-        @Override
-        public String fsid() {
-            throw new UnsupportedOperationException("Cluster.fsid is not modelled by this fake");
-        }
-
-        @Override
-        public Future<Void> close() {
-            return RoleFakes.notModelled("Cluster.close");
-        }
-
-        @Override
-        public Future<Void> createPool(String pool) {
-            return RoleFakes.notModelled("Cluster.createPool");
-        }
-
-        @Override
-        public Future<Void> removePool(String pool) {
-            return RoleFakes.notModelled("Cluster.removePool");
-        }
-
-        @Override
-        public Future<Void> initPool(String pool) {
-            return RoleFakes.notModelled("Cluster.initPool");
-        }
-
-        @Override
-        public Future<List<String>> listNamespaces(String pool) {
-            return RoleFakes.notModelled("Cluster.listNamespaces");
-        }
-
-        @Override
-        public Future<Void> createNamespace(PoolNamespace namespace) {
-            return RoleFakes.notModelled("Cluster.createNamespace");
-        }
-
-        @Override
-        public Future<Void> removeNamespace(PoolNamespace namespace) {
-            return RoleFakes.notModelled("Cluster.removeNamespace");
-        }
-
-        @Override
-        public Future<List<ServiceDaemon>> serviceDaemonList(String service) {
-            return RoleFakes.notModelled("Cluster.serviceDaemonList");
         }
     }
 

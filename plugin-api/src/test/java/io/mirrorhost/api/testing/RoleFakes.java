@@ -19,8 +19,14 @@ import java.util.Map;
  * {@code openImage}. Each call goes to the fake implementing the role that declares the method, so
  * renaming an SPI method breaks the compilation of every fake of its role. A call of a role that no
  * fake implements fails with EOPNOTSUPP ({@code Cluster.mirrorUuidGet is not modelled by this fake}),
- * as a backend lacking the call answers, and the test sees the role it must add. A fake answers the
- * calls of its roles it does not model with {@link #notModelled} in the same way.
+ * as a backend lacking the call answers, and the test sees the role it must add.
+ *
+ * <p>A fake that models only some calls of a role implements the role's {@code Unmodelled} interface
+ * instead ({@code UnmodelledPools} for {@code Pools}, {@code UnmodelledImageData} for {@code ImageData}:
+ * the prefix {@code Unmodelled} and the role's name), whose default methods answer every call in the
+ * same way, and overrides only the calls it models. Those defaults carry {@code @Override} too, so a
+ * renamed SPI method still breaks the compilation of the interface and of the fakes overriding it.
+ * A call returning no {@link Future} throws {@link UnsupportedOperationException} with the same message.
  */
 public final class RoleFakes {
     private RoleFakes() {
@@ -70,12 +76,17 @@ public final class RoleFakes {
         return Future.failedFuture(new ClusterException(Errno.EOPNOTSUPP, call + " is not modelled by this fake"));
     }
 
+    /** What a call ({@code Image.spec}) returning no {@link Future} throws from a fake that does not model it. */
+    static UnsupportedOperationException notModelledException(String call) {
+        return new UnsupportedOperationException(call + " is not modelled by this fake");
+    }
+
     private static Object notModelled(Class<?> whole, Method method) {
         String call = whole.getSimpleName() + "." + method.getName();
         if (method.getReturnType() == Future.class) {
             return notModelled(call);
         }
-        throw new UnsupportedOperationException(call + " is not modelled by this fake");
+        throw notModelledException(call);
     }
 
     private static Object invoke(Method method, Object fake, Object[] args) throws Throwable {

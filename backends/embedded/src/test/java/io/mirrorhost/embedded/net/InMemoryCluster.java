@@ -5,34 +5,29 @@ import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterConnection;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.ConfigKeyStore;
-import io.mirrorhost.api.cluster.DiffExtent;
-import io.mirrorhost.api.cluster.Extent;
 import io.mirrorhost.api.cluster.Image;
-import io.mirrorhost.api.cluster.ImageData;
 import io.mirrorhost.api.cluster.ImageEntry;
-import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageHandle;
 import io.mirrorhost.api.cluster.ImageInfo;
-import io.mirrorhost.api.cluster.ImageLockAndWatch;
 import io.mirrorhost.api.cluster.ImageOptions;
-import io.mirrorhost.api.cluster.ImageReplay;
-import io.mirrorhost.api.cluster.ImageShape;
-import io.mirrorhost.api.cluster.ImageSnapshots;
 import io.mirrorhost.api.cluster.ImageSpec;
-import io.mirrorhost.api.cluster.Images;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
-import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
-import io.mirrorhost.api.cluster.MirrorImageStatusState;
-import io.mirrorhost.api.cluster.MirrorImages;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
-import io.mirrorhost.api.cluster.Pools;
-import io.mirrorhost.api.cluster.RadosObjects;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.api.cluster.Watch;
 import io.mirrorhost.api.testing.RoleFakes;
+import io.mirrorhost.api.testing.UnmodelledImageData;
+import io.mirrorhost.api.testing.UnmodelledImageLockAndWatch;
+import io.mirrorhost.api.testing.UnmodelledImageReplay;
+import io.mirrorhost.api.testing.UnmodelledImageShape;
+import io.mirrorhost.api.testing.UnmodelledImageSnapshots;
+import io.mirrorhost.api.testing.UnmodelledImages;
+import io.mirrorhost.api.testing.UnmodelledMirrorImages;
+import io.mirrorhost.api.testing.UnmodelledPools;
+import io.mirrorhost.api.testing.UnmodelledRadosObjects;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -52,7 +47,8 @@ import java.util.function.Consumer;
  * snapshots, omap, watch/notify, config-key and mirror statuses. Everything else fails with
  * EOPNOTSUPP (see RoleFakes).
  */
-final class InMemoryCluster implements ClusterConnection, Pools, Images, RadosObjects, ConfigKeyStore, MirrorImages {
+final class InMemoryCluster implements ClusterConnection, UnmodelledPools, UnmodelledImages, UnmodelledRadosObjects,
+        ConfigKeyStore, UnmodelledMirrorImages {
     private final String fsid = UUID.randomUUID().toString();
     private final Map<String, Long> pools = new TreeMap<>();
     private final Map<ImageSpec, StoredImage> images = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
@@ -268,8 +264,8 @@ final class InMemoryCluster implements ClusterConnection, Pools, Images, RadosOb
         return Future.failedFuture(ClusterException.notFound("pool '" + pool + "' does not exist"));
     }
 
-    private final class OpenImage implements ImageHandle, ImageData, ImageShape, ImageSnapshots, ImageLockAndWatch,
-            ImageReplay {
+    private final class OpenImage implements ImageHandle, UnmodelledImageData, UnmodelledImageShape,
+            UnmodelledImageSnapshots, UnmodelledImageLockAndWatch, UnmodelledImageReplay {
         private final ImageSpec spec;
         private final StoredImage data;
 
@@ -385,167 +381,5 @@ final class InMemoryCluster implements ClusterConnection, Pools, Images, RadosOb
             }
             return Future.succeededFuture();
         }
-
-        @Override
-        public Future<Buffer> readExtents(List<Extent> extents) {
-            return RoleFakes.notModelled("Image.readExtents");
-        }
-
-        @Override
-        public Future<Void> discard(long offset, long length) {
-            return RoleFakes.notModelled("Image.discard");
-        }
-
-        @Override
-        public Future<List<DiffExtent>> diff(Long fromSnapId, long offset, long length, boolean wholeObject) {
-            return RoleFakes.notModelled("Image.diff");
-        }
-
-        @Override
-        public Future<Void> updateFeatures(Set<ImageFeature> features, boolean enabled) {
-            return RoleFakes.notModelled("Image.updateFeatures");
-        }
-
-        @Override
-        public Future<Void> objectMapRebuild() {
-            return RoleFakes.notModelled("Image.objectMapRebuild");
-        }
-
-        @Override
-        public Future<Void> removeSnap(String name) {
-            return RoleFakes.notModelled("Image.removeSnap");
-        }
-
-        @Override
-        public Future<Void> removeSnapById(long snapId) {
-            return RoleFakes.notModelled("Image.removeSnapById");
-        }
-
-        @Override
-        public Future<Void> rollbackSnap(String name) {
-            return RoleFakes.notModelled("Image.rollbackSnap");
-        }
-
-        @Override
-        public Future<Void> protectSnap(String name) {
-            return RoleFakes.notModelled("Image.protectSnap");
-        }
-
-        @Override
-        public Future<Void> unprotectSnap(String name) {
-            return RoleFakes.notModelled("Image.unprotectSnap");
-        }
-
-        @Override
-        public Future<Void> lockAcquire() {
-            return RoleFakes.notModelled("Image.lockAcquire");
-        }
-
-        @Override
-        public Future<Void> lockRelease() {
-            return RoleFakes.notModelled("Image.lockRelease");
-        }
-
-        @Override
-        public Future<Void> lockBreak(String owner) {
-            return RoleFakes.notModelled("Image.lockBreak");
-        }
-
-        @Override
-        public Future<Long> mirrorCreateNonPrimarySnapshot(String primaryMirrorUuid, long primarySnapId, Map<Long,
-                                                           Long> snapSeqs, boolean demoted) {
-            return RoleFakes.notModelled("Image.mirrorCreateNonPrimarySnapshot");
-        }
-
-        @Override
-        public Future<Boolean> mirrorResyncRequested() {
-            return RoleFakes.notModelled("Image.mirrorResyncRequested");
-        }
-
-        @Override
-        public Future<Void> mirrorSnapshotSetCopyProgress(long snapId, boolean complete, long lastCopiedObjectNumber) {
-            return RoleFakes.notModelled("Image.mirrorSnapshotSetCopyProgress");
-        }
-    }
-
-    @Override
-    public Future<Void> removePool(String pool) {
-        return RoleFakes.notModelled("Cluster.removePool");
-    }
-
-    @Override
-    public Future<Void> initPool(String pool) {
-        return RoleFakes.notModelled("Cluster.initPool");
-    }
-
-    @Override
-    public Future<List<String>> listNamespaces(String pool) {
-        return RoleFakes.notModelled("Cluster.listNamespaces");
-    }
-
-    @Override
-    public Future<Void> createNamespace(PoolNamespace namespace) {
-        return RoleFakes.notModelled("Cluster.createNamespace");
-    }
-
-    @Override
-    public Future<Void> removeNamespace(PoolNamespace namespace) {
-        return RoleFakes.notModelled("Cluster.removeNamespace");
-    }
-
-    @Override
-    public Future<Void> removeImage(ImageSpec spec) {
-        return RoleFakes.notModelled("Cluster.removeImage");
-    }
-
-    @Override
-    public Future<Void> renameImage(ImageSpec spec, String newName) {
-        return RoleFakes.notModelled("Cluster.renameImage");
-    }
-
-    @Override
-    public Future<Image> openImageById(PoolNamespace where, String imageId) {
-        return RoleFakes.notModelled("Cluster.openImageById");
-    }
-
-    @Override
-    public Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId) {
-        return RoleFakes.notModelled("Cluster.openImageAtSnap");
-    }
-
-    @Override
-    public Future<Image> openImageForReplay(PoolNamespace where, String imageId) {
-        return RoleFakes.notModelled("Cluster.openImageForReplay");
-    }
-
-    @Override
-    public Future<Void> removeObject(PoolNamespace where, String object) {
-        return RoleFakes.notModelled("Cluster.removeObject");
-    }
-
-    @Override
-    public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
-                                                    String primaryMirrorUuid) {
-        return RoleFakes.notModelled("Cluster.mirrorCreateNonPrimaryImage");
-    }
-
-    @Override
-    public Future<Map<String, MirrorImageInfo>> mirrorImageInfoList(PoolNamespace where) {
-        return RoleFakes.notModelled("Cluster.mirrorImageInfoList");
-    }
-
-    @Override
-    public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
-        return RoleFakes.notModelled("Cluster.mirrorImageStatusSummary");
-    }
-
-    @Override
-    public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
-        return RoleFakes.notModelled("Cluster.mirrorImageStatusRemove");
-    }
-
-    @Override
-    public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
-        return RoleFakes.notModelled("Cluster.mirrorImageInstanceIdList");
     }
 }

@@ -2,21 +2,16 @@ package io.mirrorhost.rbd.mirror;
 
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
-import io.mirrorhost.api.cluster.ClusterConnection;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageFeature;
-import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
-import io.mirrorhost.api.cluster.Images;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
-import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageMode;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
 import io.mirrorhost.api.cluster.MirrorImageState;
 import io.mirrorhost.api.cluster.MirrorImageStatusState;
-import io.mirrorhost.api.cluster.MirrorImages;
 import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
@@ -24,10 +19,12 @@ import io.mirrorhost.api.cluster.MirrorPeers;
 import io.mirrorhost.api.cluster.MirrorSettings;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
-import io.mirrorhost.api.cluster.Pools;
-import io.mirrorhost.api.cluster.ServiceDaemon;
-import io.mirrorhost.api.cluster.ServiceMap;
 import io.mirrorhost.api.testing.RoleFakes;
+import io.mirrorhost.api.testing.UnmodelledClusterConnection;
+import io.mirrorhost.api.testing.UnmodelledImages;
+import io.mirrorhost.api.testing.UnmodelledMirrorImages;
+import io.mirrorhost.api.testing.UnmodelledPools;
+import io.mirrorhost.api.testing.UnmodelledServiceMap;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -49,8 +46,8 @@ import java.util.concurrent.Callable;
  * a real backend. Failure messages are librbd's log lines without their timestamp and thread prefix.
  * Implements the roles of {@link Cluster} the commands use; {@link #asCluster} assembles them.
  */
-final class FakeMirrorCluster implements ClusterConnection, Pools, Images, MirrorSettings, MirrorPeers, MirrorImages,
-        ServiceMap {
+final class FakeMirrorCluster implements UnmodelledClusterConnection, UnmodelledPools, UnmodelledImages, MirrorSettings,
+        MirrorPeers, UnmodelledMirrorImages, UnmodelledServiceMap {
     static final String PEER_CLIENT_ID = "rbd-mirror-peer";
 
     final String fsid;
@@ -625,76 +622,5 @@ final class FakeMirrorCluster implements ClusterConnection, Pools, Images, Mirro
 
     static EnumSet<ImageFeature> defaults() {
         return EnumSet.copyOf(ImageFeature.defaults());
-    }
-
-    @Override
-    public Future<Void> close() {
-        return RoleFakes.notModelled("Cluster.close");
-    }
-
-    @Override
-    public Future<Void> removePool(String pool) {
-        return RoleFakes.notModelled("Cluster.removePool");
-    }
-
-    @Override
-    public Future<Void> removeNamespace(PoolNamespace namespace) {
-        return RoleFakes.notModelled("Cluster.removeNamespace");
-    }
-
-    @Override
-    public Future<Void> removeImage(ImageSpec spec) {
-        return RoleFakes.notModelled("Cluster.removeImage");
-    }
-
-    @Override
-    public Future<Void> renameImage(ImageSpec spec, String newName) {
-        return RoleFakes.notModelled("Cluster.renameImage");
-    }
-
-    @Override
-    public Future<Image> openImageById(PoolNamespace where, String imageId) {
-        return RoleFakes.notModelled("Cluster.openImageById");
-    }
-
-    @Override
-    public Future<Image> openImageAtSnap(PoolNamespace where, String imageId, long snapId) {
-        return RoleFakes.notModelled("Cluster.openImageAtSnap");
-    }
-
-    @Override
-    public Future<Image> openImageForReplay(PoolNamespace where, String imageId) {
-        return RoleFakes.notModelled("Cluster.openImageForReplay");
-    }
-
-    @Override
-    public Future<Void> mirrorCreateNonPrimaryImage(ImageSpec spec, ImageOptions options, String globalId,
-                                                    String primaryMirrorUuid) {
-        return RoleFakes.notModelled("Cluster.mirrorCreateNonPrimaryImage");
-    }
-
-    @Override
-    public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
-        return RoleFakes.notModelled("Cluster.mirrorImageStatusRemove");
-    }
-
-    @Override
-    public Future<Long> instanceId() {
-        return RoleFakes.notModelled("Cluster.instanceId");
-    }
-
-    @Override
-    public Future<Void> serviceDaemonRegister(String service, String daemon, Map<String, String> metadata) {
-        return RoleFakes.notModelled("Cluster.serviceDaemonRegister");
-    }
-
-    @Override
-    public Future<Void> serviceDaemonUpdateStatus(Map<String, String> status) {
-        return RoleFakes.notModelled("Cluster.serviceDaemonUpdateStatus");
-    }
-
-    @Override
-    public Future<Void> serviceDaemonUnregister() {
-        return RoleFakes.notModelled("Cluster.serviceDaemonUnregister");
     }
 }

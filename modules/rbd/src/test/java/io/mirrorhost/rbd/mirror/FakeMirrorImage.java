@@ -6,10 +6,7 @@ import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageFeature;
-import io.mirrorhost.api.cluster.ImageHandle;
-import io.mirrorhost.api.cluster.ImageInfo;
 import io.mirrorhost.api.cluster.ImageMirroring;
-import io.mirrorhost.api.cluster.ImageSnapshots;
 import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
@@ -21,6 +18,8 @@ import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.api.testing.RoleFakes;
+import io.mirrorhost.api.testing.UnmodelledImageHandle;
+import io.mirrorhost.api.testing.UnmodelledImageSnapshots;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -122,7 +121,7 @@ final class FakeMirrorImage {
     }
 
     /** The open handle: the roles of Image the commands use. */
-    final class Handle implements ImageHandle, ImageSnapshots, ImageMirroring {
+    final class Handle implements UnmodelledImageHandle, UnmodelledImageSnapshots, ImageMirroring {
         @Override
         public ImageSpec spec() {
             return spec;
@@ -269,41 +268,6 @@ final class FakeMirrorImage {
         public Future<Void> close() {
             openHandles--;
             return Future.succeededFuture();
-        }
-
-        @Override
-        public Long snapId() {
-            throw new UnsupportedOperationException("Image.snapId is not modelled by this fake");
-        }
-
-        @Override
-        public Future<Long> createSnap(String name) {
-            return RoleFakes.notModelled("Image.createSnap");
-        }
-
-        @Override
-        public Future<Void> removeSnap(String name) {
-            return RoleFakes.notModelled("Image.removeSnap");
-        }
-
-        @Override
-        public Future<Void> removeSnapById(long snapId) {
-            return RoleFakes.notModelled("Image.removeSnapById");
-        }
-
-        @Override
-        public Future<Void> rollbackSnap(String name) {
-            return RoleFakes.notModelled("Image.rollbackSnap");
-        }
-
-        @Override
-        public Future<Void> protectSnap(String name) {
-            return RoleFakes.notModelled("Image.protectSnap");
-        }
-
-        @Override
-        public Future<Void> unprotectSnap(String name) {
-            return RoleFakes.notModelled("Image.unprotectSnap");
         }
     }
 }

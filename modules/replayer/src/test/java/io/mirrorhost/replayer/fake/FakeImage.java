@@ -10,7 +10,6 @@ import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
 import io.mirrorhost.api.cluster.ImageSpec;
-import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageMode;
 import io.mirrorhost.api.cluster.MirrorImageState;
@@ -19,7 +18,10 @@ import io.mirrorhost.api.cluster.MirrorSnapshotState;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
 import io.mirrorhost.api.cluster.Watch;
-import io.mirrorhost.api.testing.RoleFakes;
+import io.mirrorhost.api.testing.UnmodelledImageLockAndWatch;
+import io.mirrorhost.api.testing.UnmodelledImageMirroring;
+import io.mirrorhost.api.testing.UnmodelledImageShape;
+import io.mirrorhost.api.testing.UnmodelledImageSnapshots;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.security.MessageDigest;
@@ -311,7 +313,8 @@ public final class FakeImage {
 
 
     /** An open handle; {@code snapId} null for the head. */
-    public final class Handle implements Image {
+    public final class Handle implements Image, UnmodelledImageShape, UnmodelledImageSnapshots,
+            UnmodelledImageLockAndWatch, UnmodelledImageMirroring {
         private final Long snapId;
         private final boolean replay;
 
@@ -691,51 +694,6 @@ public final class FakeImage {
         @Override
         public Future<Void> close() {
             return Future.succeededFuture();
-        }
-
-        @Override
-        public Future<Void> updateFeatures(Set<ImageFeature> features, boolean enabled) {
-            return RoleFakes.notModelled("Image.updateFeatures");
-        }
-
-        @Override
-        public Future<Void> objectMapRebuild() {
-            return RoleFakes.notModelled("Image.objectMapRebuild");
-        }
-
-        @Override
-        public Future<Void> rollbackSnap(String name) {
-            return RoleFakes.notModelled("Image.rollbackSnap");
-        }
-
-        @Override
-        public Future<Void> lockAcquire() {
-            return RoleFakes.notModelled("Image.lockAcquire");
-        }
-
-        @Override
-        public Future<Void> lockRelease() {
-            return RoleFakes.notModelled("Image.lockRelease");
-        }
-
-        @Override
-        public Future<List<String>> lockOwners() {
-            return RoleFakes.notModelled("Image.lockOwners");
-        }
-
-        @Override
-        public Future<Void> lockBreak(String owner) {
-            return RoleFakes.notModelled("Image.lockBreak");
-        }
-
-        @Override
-        public Future<Void> mirrorEnable(MirrorImageMode mode) {
-            return RoleFakes.notModelled("Image.mirrorEnable");
-        }
-
-        @Override
-        public Future<MirrorImageGlobalStatus> mirrorGlobalStatus() {
-            return RoleFakes.notModelled("Image.mirrorGlobalStatus");
         }
     }
 }

@@ -2,31 +2,29 @@ package io.mirrorhost.replayer.fake;
 
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Cluster;
-import io.mirrorhost.api.cluster.ClusterConnection;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.Images;
-import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageMode;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
 import io.mirrorhost.api.cluster.MirrorImageState;
-import io.mirrorhost.api.cluster.MirrorImageStatusState;
-import io.mirrorhost.api.cluster.MirrorImages;
 import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
-import io.mirrorhost.api.cluster.MirrorPeers;
-import io.mirrorhost.api.cluster.MirrorSettings;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
-import io.mirrorhost.api.cluster.Pools;
-import io.mirrorhost.api.cluster.RadosObjects;
 import io.mirrorhost.api.cluster.Watch;
 import io.mirrorhost.api.testing.RoleFakes;
+import io.mirrorhost.api.testing.UnmodelledClusterConnection;
+import io.mirrorhost.api.testing.UnmodelledMirrorImages;
+import io.mirrorhost.api.testing.UnmodelledMirrorPeers;
+import io.mirrorhost.api.testing.UnmodelledMirrorSettings;
+import io.mirrorhost.api.testing.UnmodelledPools;
+import io.mirrorhost.api.testing.UnmodelledRadosObjects;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
@@ -188,8 +186,8 @@ public final class FakeSite {
     }
 
     /** The roles of {@link Cluster} the replayer uses, on this site. */
-    public final class ClusterView implements ClusterConnection, Pools, Images, RadosObjects, MirrorSettings,
-            MirrorPeers, MirrorImages {
+    public final class ClusterView implements UnmodelledClusterConnection, UnmodelledPools, Images,
+            UnmodelledRadosObjects, UnmodelledMirrorSettings, UnmodelledMirrorPeers, UnmodelledMirrorImages {
         @Override
         public Future<List<PoolInfo>> listPools() {
             return call(() -> pools.stream().map(p -> new PoolInfo(pools.indexOf(p) + 1, p, true)).toList());
@@ -397,142 +395,6 @@ public final class FakeSite {
         @Override
         public Future<Void> close() {
             return Future.succeededFuture();
-        }
-
-        @Override
-        public String fsid() {
-            throw new UnsupportedOperationException("Cluster.fsid is not modelled by this fake");
-        }
-
-        @Override
-        public String clientName() {
-            throw new UnsupportedOperationException("Cluster.clientName is not modelled by this fake");
-        }
-
-        @Override
-        public Future<Void> createPool(String pool) {
-            return RoleFakes.notModelled("Cluster.createPool");
-        }
-
-        @Override
-        public Future<Void> removePool(String pool) {
-            return RoleFakes.notModelled("Cluster.removePool");
-        }
-
-        @Override
-        public Future<Void> initPool(String pool) {
-            return RoleFakes.notModelled("Cluster.initPool");
-        }
-
-        @Override
-        public Future<Void> createNamespace(PoolNamespace namespace) {
-            return RoleFakes.notModelled("Cluster.createNamespace");
-        }
-
-        @Override
-        public Future<Void> removeNamespace(PoolNamespace namespace) {
-            return RoleFakes.notModelled("Cluster.removeNamespace");
-        }
-
-        @Override
-        public Future<Map<String, String>> omapGet(PoolNamespace where, String object) {
-            return RoleFakes.notModelled("Cluster.omapGet");
-        }
-
-        @Override
-        public Future<Void> omapSet(PoolNamespace where, String object, Map<String, String> values) {
-            return RoleFakes.notModelled("Cluster.omapSet");
-        }
-
-        @Override
-        public Future<Void> omapRemove(PoolNamespace where, String object, Set<String> keys) {
-            return RoleFakes.notModelled("Cluster.omapRemove");
-        }
-
-        @Override
-        public Future<Void> removeObject(PoolNamespace where, String object) {
-            return RoleFakes.notModelled("Cluster.removeObject");
-        }
-
-        @Override
-        public Future<Void> notify(PoolNamespace where, String object, Buffer payload) {
-            return RoleFakes.notModelled("Cluster.notify");
-        }
-
-        @Override
-        public Future<Void> mirrorModeSet(PoolNamespace where, MirrorMode mode) {
-            return RoleFakes.notModelled("Cluster.mirrorModeSet");
-        }
-
-        @Override
-        public Future<Void> mirrorRemoteNamespaceSet(PoolNamespace where, String remoteNamespace) {
-            return RoleFakes.notModelled("Cluster.mirrorRemoteNamespaceSet");
-        }
-
-        @Override
-        public Future<String> mirrorSiteNameGet() {
-            return RoleFakes.notModelled("Cluster.mirrorSiteNameGet");
-        }
-
-        @Override
-        public Future<Void> mirrorSiteNameSet(String siteName) {
-            return RoleFakes.notModelled("Cluster.mirrorSiteNameSet");
-        }
-
-        @Override
-        public Future<String> mirrorPeerBootstrapCreate(String pool) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerBootstrapCreate");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerBootstrapImport(String pool, MirrorPeerDirection direction, String token) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerBootstrapImport");
-        }
-
-        @Override
-        public Future<String> mirrorPeerSiteAdd(String pool, String siteName, String clientName,
-                                                MirrorPeerDirection direction) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteAdd");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteRemove(String pool, String uuid) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteRemove");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteSetName(String pool, String uuid, String siteName) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetName");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteSetClientName(String pool, String uuid, String clientName) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetClientName");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteSetDirection(String pool, String uuid, MirrorPeerDirection direction) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetDirection");
-        }
-
-        @Override
-        public Future<Void> mirrorPeerSiteSetAttributes(String pool, String uuid, Map<String, String> attributes) {
-            return RoleFakes.notModelled("Cluster.mirrorPeerSiteSetAttributes");
-        }
-
-        @Override
-        public Future<List<MirrorImageGlobalStatus>> mirrorImageGlobalStatusList(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorImageGlobalStatusList");
-        }
-
-        @Override
-        public Future<Map<MirrorImageStatusState, Integer>> mirrorImageStatusSummary(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorImageStatusSummary");
-        }
-
-        @Override
-        public Future<Map<String, String>> mirrorImageInstanceIdList(PoolNamespace where) {
-            return RoleFakes.notModelled("Cluster.mirrorImageInstanceIdList");
         }
     }
 }
