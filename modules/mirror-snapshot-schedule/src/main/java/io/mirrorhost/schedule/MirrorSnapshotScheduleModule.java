@@ -4,6 +4,7 @@ import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.OptionSpec;
+import io.mirrorhost.api.RunMode;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
@@ -57,6 +58,12 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
     @Override
     public String name() {
         return "mirror-snapshot-schedule";
+    }
+
+    /** Snapshots are taken by the site's leader only; today the lease in the module store decides who that is. */
+    @Override
+    public RunMode runMode() {
+        return RunMode.LEADER;
     }
 
     @Override
