@@ -3,6 +3,7 @@ package io.mirrorhost.embedded;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -81,7 +82,7 @@ final class ClusterStore {
         }
         try {
             new Recovery(dataDir, metadata).removeOrphans();
-        } catch (IOException | SQLException e) {
+        } catch (IOException | SQLException | UncheckedIOException e) {
             throw new IOException("cannot recover the embedded store in " + dataDir + ": " + e.getMessage(), e);
         }
         FileSync.directory(dataDir);

@@ -30,7 +30,7 @@ public final class Schedule {
         return name;
     }
 
-    /** An independent copy (to store or print outside the lock that guards the original). */
+    /** An independent copy (to store or print while the original may still change on the module's context). */
     public Schedule copy() {
         Schedule copy = new Schedule(name);
         copy.items.addAll(items);

@@ -470,7 +470,6 @@ final class ScheduleQueue {
                 sweepOpenedAhead(wall.minus(UNUSED_OPEN).plusNanos(1));
                 armSweep();
             }
-            default -> throw new IllegalArgumentException("no rule for " + alarm);
         }
     }
 

@@ -51,11 +51,12 @@ final class ScheduleRoutes {
             notRunning(ctx);
             return;
         }
+        // Built inside map() so that a failure while building still answers instead of leaving the request open.
         r.scheduler().withSchedules(set -> {
             java.util.Map<String, Schedule> copies = new java.util.TreeMap<>();
             set.list(LevelSpec.global()).forEach((id, s) -> copies.put(id, s.copy()));
             return copies;
-        }).onSuccess(listed -> {
+        }).map(listed -> {
             JsonObject result = new JsonObject();
             listed.forEach((id, schedule) -> {
                 JsonArray items = new JsonArray();
@@ -63,8 +64,9 @@ final class ScheduleRoutes {
                         .put("start_time", item.startTime() == null ? null : item.startTime().toString())));
                 result.put(id, new JsonObject().put("name", schedule.name()).put("schedule", items));
             });
-            reply(ctx, 200, result);
-        });
+            return result;
+        }).onSuccess(body -> reply(ctx, 200, body)).onFailure(e -> reply(ctx, 500,
+                new JsonObject().put("code", -5).put("error", String.valueOf(e.getMessage()))));
     }
 
     private static java.util.Map<String, Object> queryArgs(RoutingContext ctx) {

@@ -246,11 +246,42 @@ final class SnapshotScheduler {
         try {
             ScheduleEvent next;
             while (!stopped && (next = events.poll()) != null) {
-                queue.handle(next, clock.now()).forEach(this::perform);
+                queue.handle(next, clock.now()).forEach(this::performOrFail);
             }
         } finally {
             feeding = false;
         }
+    }
+
+    /**
+     * Performs {@code action}; if starting it throws, the queue is told it failed, as a failed future
+     * would tell it: the queue already counts the run as under way, and without an outcome the run
+     * would hold its slot for good and the actions after it in the batch would be lost.
+     */
+    private void performOrFail(ScheduleAction action) {
+        try {
+            perform(action);
+        } catch (RuntimeException e) {
+            log.error("cannot start {}: {}", action, e.toString(), e);
+            ScheduleEvent failed = failureOf(action, e);
+            if (failed != null) {
+                feed(failed);
+            }
+        }
+    }
+
+    /** The event that tells the queue {@code action} failed, or null where no outcome is awaited. */
+    private static ScheduleEvent failureOf(ScheduleAction action, RuntimeException e) {
+        if (action instanceof ClaimAhead a) {
+            return new ClaimsAheadWritten(a.images(), false);
+        } else if (action instanceof WriteRunRecord a) {
+            return new RunRecordWritten(a.image().key(), false);
+        } else if (action instanceof FindClaimedSnapshot a) {
+            return new RunFailed(a.image().key());
+        } else if (action instanceof TakeSnapshot a) {
+            return new SnapshotFailed(a.image().key(), String.valueOf(e.getMessage()));
+        }
+        return null;
     }
 
     private void perform(ScheduleAction action) {

@@ -59,6 +59,8 @@ final class FakeCluster implements UnmodelledPools, UnmodelledImages, Unmodelled
     private long nextSnapId = 1;
     /** Failure injected into mirrorCreateSnapshot, or null. */
     ClusterException snapshotFailure;
+    /** When set, opening an image throws at once instead of returning a failed future (a misbehaving backend). */
+    RuntimeException openThrows;
     /** When set, snapshot creations wait in {@link #heldSnapshots} until the test completes them. */
     boolean holdSnapshots;
     final List<Runnable> heldSnapshots = new ArrayList<>();
@@ -252,6 +254,9 @@ final class FakeCluster implements UnmodelledPools, UnmodelledImages, Unmodelled
 
     @Override
     public synchronized Future<Image> openImageById(PoolNamespace where, String imageId) {
+        if (openThrows != null) {
+            throw openThrows;
+        }
         FakeImage i = images.getOrDefault(where, Map.of()).get(imageId);
         return i == null ? Future.failedFuture(ClusterException.notFound("image id " + imageId))
                 : Future.succeededFuture(handle(i));

@@ -572,6 +572,23 @@ class SnapshotSchedulerTest {
     }
 
     @Test
+    void aRunWhoseStartThrowsFailsAndFreesItsSlot() {
+        FakeCluster.FakeImage other = cluster.addImage("rbd", "", "img0", MirrorImageMode.SNAPSHOT, true);
+        ModuleHarness h = host(MirrorSnapshotScheduleModule.MAX_CONCURRENT, "1");
+        h.run("add", "interval", "1h");
+        cluster.openThrows = new IllegalStateException("backend broke its contract");
+        advance(Duration.ofHours(1));
+        JsonArray failed = statusJson(h);
+        for (int i = 0; i < failed.size(); i++) {
+            assertEquals("backend broke its contract", failed.getJsonObject(i).getString("last_error"));
+        }
+        cluster.openThrows = null;
+        advance(Duration.ofHours(1));
+        assertEquals(1, primary.created, "the slot of the run that threw was freed");
+        assertEquals(1, other.created);
+    }
+
+    @Test
     void aRunsSlotIsFreeOnceItsSnapshotIsTakenWhileItsImageStillCloses() {
         List<FakeCluster.FakeImage> more = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
