@@ -96,7 +96,11 @@ final class StoreLease implements Leadership {
                 .map(j -> owner.equals(j.getString("owner"))).orElse(false));
     }
 
-    private void setLeader(boolean now) {
+    /**
+     * Renewals overlap and complete on store threads: the flag and the callbacks change under one lock,
+     * so the scheduler hears gained and lost in the order the flag took them and ends where the flag is.
+     */
+    private synchronized void setLeader(boolean now) {
         boolean was = leader;
         leader = now;
         if (now && !was) {
