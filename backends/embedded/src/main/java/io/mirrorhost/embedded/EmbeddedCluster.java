@@ -245,6 +245,7 @@ public final class EmbeddedCluster implements Cluster {
                 return found;
             });
             Recovery.deleteTree(ClusterStore.imageDir(store.dataDir, image.dataPoolId(), image.id()));
+            Recovery.deleteTree(ImageJournal.dir(store.dataDir, image.id()));
             return null;
         }).map(v -> {
             announce[0].run();
