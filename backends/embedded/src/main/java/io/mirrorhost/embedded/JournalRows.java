@@ -66,6 +66,11 @@ final class JournalRows {
             clientId);
     }
 
+    static void setConnected(Metadata.Tx t, String imageId, String clientId, boolean connected) throws SQLException {
+        t.update("UPDATE journal_clients SET state = ? WHERE image_id = ? AND id = ?",
+            connected ? "CONNECTED" : "DISCONNECTED", imageId, clientId);
+    }
+
     static void setActiveSet(Metadata.Tx t, String imageId, long set) throws SQLException {
         t.update("UPDATE journals SET active_set = ? WHERE image_id = ?", set, imageId);
     }

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.JournalInfo;
+import io.mirrorhost.api.cluster.JournalStatus;
+import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -134,6 +138,35 @@ class JournalingImageTest extends StoreTestBase {
         for (int i = 0; i < 20; i++) {
             assertArrayEquals(random(100 + i, 2000).getBytes(), bytes(img, i * 4096L, 2000));
         }
+        Await.result(img.close());
+    }
+
+    @Test
+    void aDisconnectedPeerNoLongerPinsTheJournal() throws Exception {
+        cluster.store().journalLayout = new JournalLayout(12, 2, 16384);
+        Image img = create("j", MIB, 22, JOURNALED);
+        String id = id(img);
+        PoolNamespace rbd = PoolNamespace.of("rbd");
+        cluster.store().metadata.transaction(t -> t.update("INSERT INTO journal_clients (image_id, id, state, positions)"
+            + " VALUES (?, 'peer-uuid', 'CONNECTED', '')", id));
+        for (int i = 0; i < 8; i++) {
+            Await.result(img.write(i * 4096L, random(i, 2000)));
+        }
+        Await.result(img.flush());
+        JournalStatus pinned = Await.result(cluster.journalStatus(rbd, id));
+        assertEquals(0, pinned.minimumSet(), "the peer has committed nothing");
+        assertEquals(List.of("", "peer-uuid"), pinned.clients().stream().map(JournalStatus.JournalClient::id).toList());
+        assertEquals(new JournalInfo(id, Await.result(cluster.listPools()).get(0).id(), 12, 2, null),
+            Await.result(cluster.journalInfo(rbd, id)));
+
+        assertEquals(List.of("peer-uuid"), Await.result(cluster.journalClientDisconnect(rbd, id, null)));
+        Await.result(img.write(0, random(99, 2000)));
+        Await.result(img.flush());
+        JournalStatus trimmed = Await.result(cluster.journalStatus(rbd, id));
+        assertEquals(trimmed.activeSet(), trimmed.minimumSet(), "only the image client counts now");
+        assertFalse(trimmed.clients().get(1).connected());
+        Await.failure(Errno.ENOENT, cluster.journalClientDisconnect(rbd, id, "nobody"));
+        Await.failure(Errno.ENOENT, cluster.journalStatus(rbd, "0123456789ab"));
         Await.result(img.close());
     }
 

@@ -13,7 +13,8 @@ package io.mirrorhost.api.cluster;
  * <li>{@link MirrorSettings}: a pool's or namespace's mirror mode, mirror uuid and the site name;</li>
  * <li>{@link MirrorPeers}: a pool's peer sites and bootstrap;</li>
  * <li>{@link MirrorImages}: mirror-enabled images, non-primary copies and replay statuses;</li>
- * <li>{@link ServiceMap}: daemons registered with the manager.</li>
+ * <li>{@link ServiceMap}: daemons registered with the manager;</li>
+ * <li>{@link Journals}: the journals of images with journaling.</li>
  * </ul>
  * A new SPI call goes into the role whose calls it sits beside (a new role if none fits, added to
  * this list). The embedded backend implements the whole of it with its own block store; the Ceph
@@ -21,5 +22,5 @@ package io.mirrorhost.api.cluster;
  * caller's event loop.
  */
 public interface Cluster extends ClusterConnection, Pools, Images, RadosObjects, ConfigKeyStore, AuthDatabase,
-        MirrorSettings, MirrorPeers, MirrorImages, ServiceMap {
+        MirrorSettings, MirrorPeers, MirrorImages, ServiceMap, Journals {
 }

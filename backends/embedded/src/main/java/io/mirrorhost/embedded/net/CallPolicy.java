@@ -23,7 +23,8 @@ final class CallPolicy {
             "Cluster.mirrorImageGlobalStatusList", "Cluster.mirrorImageStatusSummary",
             "Image.info", "Image.read", "Image.readExtents", "Image.listSnaps", "Image.diff", "Image.lockOwners",
             "Image.updateWatch", "Image.mirrorInfo", "Image.mirrorGlobalStatus", "Image.close",
-            "Watch.close", "Cluster.instanceId", "Cluster.serviceDaemonList", "Cluster.mirrorImageInstanceIdList");
+            "Watch.close", "Cluster.instanceId", "Cluster.serviceDaemonList", "Cluster.mirrorImageInstanceIdList",
+            "Cluster.journalInfo", "Cluster.journalStatus");
 
     /**
      * The writes a peer site makes on this cluster: its rbd-mirror daemon's, and a bootstrap import
