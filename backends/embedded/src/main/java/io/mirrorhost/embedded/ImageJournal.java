@@ -165,13 +165,7 @@ final class ImageJournal {
     List<JournalPosition> append(List<JournalEvent> events, Runnable onDurable, Consumer<IOException> onFailed)
         throws IOException, SQLException {
         if (tag == null) {
-            tag = metadata.transaction(t -> {
-                JournalRows.Header h = JournalRows.header(t, imageId).orElseThrow();
-                JournalTag next = JournalTags.onLockAcquired(JournalRows.lastTag(t, imageId).orElse(null),
-                    h.nextTagTid(), committed);
-                JournalRows.addTag(t, imageId, next);
-                return next;
-            });
+            newTag(JournalTags::onLockAcquired);
         }
         long now = System.currentTimeMillis();
         List<JournalPosition> positions = new ArrayList<>(events.size());
@@ -190,6 +184,23 @@ final class ImageJournal {
         }
         sync.appended(onDurable, onFailed);
         return positions;
+    }
+
+    /** How the next tag follows the current one (null when there is none) and the image client's position. */
+    @FunctionalInterface
+    interface TagRule {
+        JournalTag next(JournalTag current, long nextTid, List<JournalPosition> imageClient);
+    }
+
+    /** Starts a new epoch (librbd: lock acquisition, demotion, promotion); its entries count from 0. */
+    void newTag(TagRule rule) throws SQLException {
+        tag = metadata.transaction(t -> {
+            JournalRows.Header h = JournalRows.header(t, imageId).orElseThrow();
+            JournalTag next = rule.next(JournalRows.lastTag(t, imageId).orElse(null), h.nextTagTid(), committed);
+            JournalRows.addTag(t, imageId, next);
+            return next;
+        });
+        nextEntryTid = 0;
     }
 
     /** The set is full: make it durable, record the next one as active, then start its file. */

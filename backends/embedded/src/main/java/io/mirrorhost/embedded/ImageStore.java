@@ -631,6 +631,14 @@ final class ImageStore {
         positions.add(appendedTo.append(events, applyOnLane, done::failed));
     }
 
+    /** A journal-mode demotion or promotion starts a new tag, as librbd's journal Demote/PromoteRequest do. */
+    void journalNewTag(ImageJournal.TagRule rule) throws IOException, SQLException {
+        if (journal != null) {
+            flush(); // the tag links to the image client's committed position
+            journal.newTag(rule);
+        }
+    }
+
     /** Opens the journal (creating its header for an image that has none yet) and applies what it holds past the image's position. */
     private void openJournal() throws IOException, SQLException {
         cluster.metadata.transaction(tx -> {

@@ -23,19 +23,27 @@ final class JournalTags {
             predecessorOf(JournalTag.LOCAL, imageClient));
     }
 
-    /** Demotion: the epoch is orphaned, linked to the image client's last commit. */
+    /**
+     * Demotion: the epoch is orphaned, linked to the image client's last commit ({@code current} is
+     * null while the primary has written nothing since its journal began).
+     */
     static JournalTag demote(JournalTag current, long next, List<JournalPosition> imageClient) {
-        if (!current.ownedLocally()) {
+        if (current != null && !current.ownedLocally()) {
             throw ClusterException.invalid("librbd::journal::DemoteRequest: image is not currently the primary");
         }
-        return new JournalTag(next, current.tagClass(), JournalTag.ORPHAN, predecessorOf(JournalTag.LOCAL, imageClient));
+        return new JournalTag(next, current == null ? 0 : current.tagClass(), JournalTag.ORPHAN,
+            predecessorOf(JournalTag.LOCAL, imageClient));
     }
 
     /**
      * Promotion: an orderly one links to the demotion epoch's single entry; a forced one starts
-     * "an epoch no peers can link against" (entry 0 of the current tag).
+     * "an epoch no peers can link against" (entry 0 of the current tag); a journal without tags
+     * starts unlinked.
      */
     static JournalTag promote(JournalTag current, long next, boolean force) {
+        if (current == null) {
+            return new JournalTag(next, 0, JournalTag.LOCAL, JournalTag.Predecessor.NONE);
+        }
         boolean orderly = !force && JournalTag.ORPHAN.equals(current.mirrorUuid());
         JournalTag.Predecessor predecessor = orderly
             ? new JournalTag.Predecessor(JournalTag.ORPHAN, true, current.tid(), 1)

@@ -30,7 +30,11 @@ class JournalTagsTest {
             new Row("forced promote: an epoch no peer links against", JournalTags.promote(REMOTE, 6, true),
                 new JournalTag(6, 0, "", new JournalTag.Predecessor("", true, 5, 0))),
             new Row("forced promote of a demoted image", JournalTags.promote(DEMOTED, 5, true),
-                new JournalTag(5, 0, "", new JournalTag.Predecessor("", true, 4, 0))));
+                new JournalTag(5, 0, "", new JournalTag.Predecessor("", true, 4, 0))),
+            new Row("demote before the primary wrote anything", JournalTags.demote(null, 0, List.of()),
+                new JournalTag(0, 0, "<orphan>", new JournalTag.Predecessor("", false, 0, 0))),
+            new Row("promote a journal without tags", JournalTags.promote(null, 0, false),
+                new JournalTag(0, 0, "", JournalTag.Predecessor.NONE)));
         for (Row r : rows) {
             assertEquals(r.expected(), r.tag(), r.what());
         }

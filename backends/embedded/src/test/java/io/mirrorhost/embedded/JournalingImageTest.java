@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.JournalInfo;
+import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.JournalStatus;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.cluster.ImageFeature;
@@ -107,6 +109,31 @@ class JournalingImageTest extends StoreTestBase {
         JournalTag last = cluster.store().metadata.transaction(t -> JournalRows.lastTag(t, id)).orElseThrow();
         assertEquals(new JournalTag(1, 0, "", new JournalTag.Predecessor("", true, 0, 0)), last);
         assertEquals(2, header(id).nextTagTid());
+    }
+
+    @Test
+    void demotionAndPromotionStartNewTagsAsLibrbd() throws Exception {
+        Await.result(cluster.mirrorModeSet(PoolNamespace.of("rbd"), MirrorMode.IMAGE));
+        Image img = create("j", MIB, 22, JOURNALED);
+        String id = id(img);
+        Await.result(img.mirrorEnable(MirrorImageMode.JOURNAL));
+        Await.result(img.write(0, random(1, 512)));
+        Await.result(img.write(512, random(2, 512)));
+        Await.result(img.mirrorDemote());
+        JournalTag demoted = cluster.store().metadata.transaction(t -> JournalRows.lastTag(t, id)).orElseThrow();
+        assertEquals(new JournalTag(1, 0, "<orphan>", new JournalTag.Predecessor("", true, 0, 1)), demoted,
+            "the orphan epoch links to the last committed entry");
+        Await.result(img.mirrorPromote(false));
+        JournalTag promoted = cluster.store().metadata.transaction(t -> JournalRows.lastTag(t, id)).orElseThrow();
+        assertEquals(new JournalTag(2, 0, "", new JournalTag.Predecessor("<orphan>", true, 1, 1)), promoted);
+        Await.result(img.write(1024, random(3, 512)));
+        JournalEntry last = entries(id).get(entries(id).size() - 1);
+        assertEquals(List.of(2L, 0L), List.of(last.tagTid(), last.entryTid()), "the promoted epoch's first entry");
+        Await.result(img.mirrorDemote());
+        Await.result(img.mirrorPromote(true));
+        JournalTag forced = cluster.store().metadata.transaction(t -> JournalRows.lastTag(t, id)).orElseThrow();
+        assertEquals(new JournalTag(4, 0, "", new JournalTag.Predecessor("", true, 3, 0)), forced);
+        Await.result(img.close());
     }
 
     @Test
