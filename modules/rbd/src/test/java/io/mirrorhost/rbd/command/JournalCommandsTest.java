@@ -2,11 +2,11 @@ package io.mirrorhost.rbd.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.rbd.testing.Await;
 import io.mirrorhost.rbd.testing.CommandRunner.Outcome;
 import io.mirrorhost.rbd.testing.RbdModuleFixture;
-import io.mirrorhost.api.cluster.ImageSpec;
-import io.mirrorhost.api.cluster.Image;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
