@@ -17,6 +17,8 @@ import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.JournalInfo;
+import io.mirrorhost.api.cluster.JournalStatus;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
@@ -580,6 +582,29 @@ final class CephCluster implements Cluster {
     @Override
     public Future<Void> mirrorImageStatusRemove(PoolNamespace where, String globalId, String mirrorUuid) {
         return Future.failedFuture(CephErrors.unsupported("removing an image's mirror status"));
+    }
+
+    // --- journals: cls_journal is not reachable through librbd's C API ---
+
+    @Override
+    public Future<JournalInfo> journalInfo(PoolNamespace where, String journalId) {
+        return journalsNotSupported();
+    }
+
+    @Override
+    public Future<JournalStatus> journalStatus(PoolNamespace where, String journalId) {
+        return journalsNotSupported();
+    }
+
+    @Override
+    public Future<List<String>> journalClientDisconnect(PoolNamespace where, String journalId, String clientId) {
+        return journalsNotSupported();
+    }
+
+    private static <T> Future<T> journalsNotSupported() {
+        return Future.failedFuture(new ClusterException(Errno.EOPNOTSUPP, "reading image journals is not supported on"
+            + " the ceph backend yet: the journal header is cls_journal's, which librbd's C API does not expose"
+            + " (use the rbd command of the cluster)"));
     }
 
     // --- the manager's service map (ServiceMap) ---

@@ -43,6 +43,8 @@ final class ClusterStore {
     final Map<String, ImageStore> openImages = new ConcurrentHashMap<>();
     /** What a {@code tls://} peer is trusted with when this cluster connects to one (bootstrap import). */
     volatile io.mirrorhost.embedded.net.TlsSettings peerTrust = io.mirrorhost.embedded.net.TlsSettings.DISABLED;
+    /** {@code rbd_journal_order}, {@code _splay_width}, {@code _max_payload_bytes} of the journals created from now on. */
+    volatile JournalLayout journalLayout = JournalLayout.DEFAULT;
     /** {@code rbd_mirroring_max_mirroring_snapshots}: primary mirror-snapshots kept per image. */
     volatile int maxMirroringSnapshots = io.mirrorhost.embedded.net.EmbeddedSettings.DEFAULT_MAX_MIRRORING_SNAPSHOTS;
 
@@ -64,7 +66,13 @@ final class ClusterStore {
         Map<String, Long> fenceEpochs = new HashMap<>();
         try {
             metadata = Metadata.open(dataDir);
-            metadata.transaction(tx -> tx.update(OBJECT_EXTENTS_TABLE));
+            metadata.transaction(tx -> {
+                tx.update(OBJECT_EXTENTS_TABLE);
+                for (String table : JournalRows.TABLES) {
+                    tx.update(table);
+                }
+                return null;
+            });
             fsid = metadata.transaction(tx -> {
                 var existing = tx.queryOne("SELECT value FROM cluster WHERE key = 'fsid'", r -> r.getString(1));
                 if (existing.isPresent()) {

@@ -10,6 +10,8 @@ import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.JournalInfo;
+import io.mirrorhost.api.cluster.JournalStatus;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
@@ -247,6 +249,7 @@ public final class EmbeddedCluster implements Cluster {
                 return found;
             });
             Recovery.deleteTree(ClusterStore.imageDir(store.dataDir, image.dataPoolId(), image.id()));
+            Recovery.deleteTree(ImageJournal.dir(store.dataDir, image.id()));
             return null;
         }).map(v -> {
             announce[0].run();
@@ -524,6 +527,23 @@ public final class EmbeddedCluster implements Cluster {
     @Override
     public Future<Boolean> authRemove(String entity) {
         return new AuthRegistry(this).removeEntity(entity, clientName);
+    }
+
+    // --- journals (EmbeddedJournals) ---
+
+    @Override
+    public Future<JournalInfo> journalInfo(PoolNamespace where, String journalId) {
+        return tx(t -> EmbeddedJournals.info(t, where, journalId));
+    }
+
+    @Override
+    public Future<JournalStatus> journalStatus(PoolNamespace where, String journalId) {
+        return tx(t -> EmbeddedJournals.status(t, where, journalId));
+    }
+
+    @Override
+    public Future<List<String>> journalClientDisconnect(PoolNamespace where, String journalId, String clientId) {
+        return tx(t -> EmbeddedJournals.disconnect(t, where, journalId, clientId));
     }
 
     // --- mirroring (the rules live in EmbeddedMirroring and ImageMirroring) ---

@@ -60,6 +60,11 @@ public final class EmbeddedImage implements Image {
         return store.cluster().executor.run(store.lane(), work);
     }
 
+    /** For the I/O a journal may hold back: the work completes the future once the change is applied. */
+    private Future<Void> runDeferred(StoreExecutor.DeferredWork work) {
+        return store.cluster().executor.runDeferred(store.lane(), work);
+    }
+
     void checkOpen() {
         if (closed) {
             throw ClusterException.invalid("image handle of " + store.spec() + " is closed");
@@ -124,35 +129,22 @@ public final class EmbeddedImage implements Image {
     @Override
     public Future<Void> write(long offset, Buffer data) {
         ByteBuffer bytes = ((BufferInternal) data).getByteBuf().nioBuffer();
-        return run(() -> {
-            store.write(this, offset, bytes);
-            return null;
-        });
+        return runDeferred(done -> store.write(this, offset, bytes, done));
     }
 
     @Override
     public Future<Void> discard(long offset, long length) {
-        return run(() -> {
-            store.discard(this, offset, length);
-            return null;
-        });
+        return runDeferred(done -> store.discard(this, offset, length, done));
     }
 
     @Override
     public Future<Void> flush() {
-        return run(() -> {
-            checkOpen();
-            store.flush();
-            return null;
-        });
+        return runDeferred(done -> store.userFlush(this, done));
     }
 
     @Override
     public Future<Void> resize(long newSize) {
-        return run(() -> {
-            store.resize(this, newSize);
-            return null;
-        });
+        return runDeferred(done -> store.resize(this, newSize, done));
     }
 
     @Override

@@ -101,5 +101,6 @@ final class ImageCatalog {
         tx.update("DELETE FROM mirror_images WHERE image_id = ?", imageId);
         tx.update("DELETE FROM omap WHERE object = ?", ImageStore.headerObject(imageId));
         tx.update("DELETE FROM images WHERE id = ?", imageId);
+        JournalRows.delete(tx, imageId);
     }
 }

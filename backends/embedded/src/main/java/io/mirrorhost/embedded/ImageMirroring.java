@@ -150,6 +150,7 @@ final class ImageMirroring {
                 MirrorRecords.setJournalPromotion(t, image.imageId(), Promotion.PRIMARY);
                 return null;
             });
+            image.journalNewTag((current, next, position) -> JournalTags.promote(current, next, force));
             image.setJournalNonPrimary(false);
         } else {
             MirrorSnapshotRules.CreatePlan plan;
@@ -185,6 +186,7 @@ final class ImageMirroring {
                 MirrorRecords.setJournalPromotion(t, image.imageId(), Promotion.ORPHAN);
                 return null;
             });
+            image.journalNewTag(JournalTags::demote);
             image.setJournalNonPrimary(true);
         } else {
             image.flush();

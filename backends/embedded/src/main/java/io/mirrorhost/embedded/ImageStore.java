@@ -70,6 +70,10 @@ final class ImageStore {
     private int refs;
     /** Journal-mirrored and not primary: librbd's journal tag owner is not local. */
     private volatile boolean journalNonPrimary;
+    /** The journal while the image has journaling (null otherwise): writes are appended to it before they apply. */
+    private ImageJournal journal;
+    /** The size the next journaled I/O is checked against: a resize changes it when appended, before it applies. */
+    private long ioSize;
 
     private ImageStore(ClusterStore cluster, String imageId, Function<ImageStore, Future<Void>> onRelease,
                        HeaderRow header) {
@@ -82,6 +86,7 @@ final class ImageStore {
         this.namespace = header.namespace;
         this.name = header.name;
         this.size = header.size;
+        this.ioSize = header.size;
         this.order = header.order;
         this.objectSize = 1L << header.order;
         this.features = header.features;
@@ -126,6 +131,9 @@ final class ImageStore {
             return image;
         });
         loaded.planner.generationsAfter(Math.max(loaded.index.maxGen(), loaded.files.maxGen()));
+        if (loaded.hasFeature(ImageFeature.JOURNALING)) {
+            loaded.openJournal();
+        }
         return loaded;
     }
 
@@ -432,10 +440,21 @@ final class ImageStore {
         files.read(versions, versions.indexOf(v), within, into);
     }
 
-    void write(EmbeddedImage handle, long offset, ByteBuffer data) throws IOException {
+    void write(EmbeddedImage handle, long offset, ByteBuffer data, StoreExecutor.Completion done)
+        throws IOException, SQLException {
         checkWritableHead(handle, "write");
+        checkRange(offset, data.remaining());
+        if (!journaling()) {
+            applyWrite(offset, data);
+            done.succeeded();
+            return;
+        }
+        journalThenApply(JournalEvents.splitWrite(offset, data, journal.maxAppendSize()), at -> applyWrite(offset, data),
+            done);
+    }
+
+    private void applyWrite(long offset, ByteBuffer data) throws IOException {
         long length = data.remaining();
-        checkRange(offset, length);
         long done = 0;
         while (done < length) {
             long pos = offset + done;
@@ -450,9 +469,9 @@ final class ImageStore {
     }
 
     private void checkRange(long offset, long length) {
-        if (offset < 0 || length < 0 || offset + length > size) {
+        if (offset < 0 || length < 0 || offset + length > ioSize) {
             throw ClusterException.invalid("I/O of " + length + " bytes at " + offset + " goes past the end of image "
-                + spec() + " (size " + size + ")");
+                + spec() + " (size " + ioSize + ")");
         }
     }
 
@@ -481,9 +500,19 @@ final class ImageStore {
         }
     }
 
-    void discard(EmbeddedImage handle, long offset, long length) throws IOException {
+    void discard(EmbeddedImage handle, long offset, long length, StoreExecutor.Completion done)
+        throws IOException, SQLException {
         checkWritableHead(handle, "discard");
         checkRange(offset, length);
+        if (!journaling()) {
+            applyDiscard(offset, length);
+            done.succeeded();
+            return;
+        }
+        journalThenApply(List.of(new JournalEvent.Discard(offset, length)), at -> applyDiscard(offset, length), done);
+    }
+
+    private void applyDiscard(long offset, long length) throws IOException {
         long done = 0;
         while (done < length) {
             long pos = offset + done;
@@ -528,22 +557,112 @@ final class ImageStore {
      * files, then commit the versions pointing at them, then delete the files no longer referenced.
      */
     void flush() throws IOException, SQLException {
-        if (files.isSynced() && !index.hasUncommitted() && !timestampsDirty) {
+        boolean position = journal != null && journal.hasUnsavedPosition();
+        if (files.isSynced() && !index.hasUncommitted() && !timestampsDirty && !position) {
             return;
         }
         index.releasedFiles().forEach(files::forget);
         files.sync();
         Set<Long> changed = index.changedObjects();
+        List<JournalPosition> applied = position ? journal.appliedPosition() : null;
         cluster.metadata.transaction(tx -> {
             VersionRows.save(tx, imageId, changed, index::versions);
             tx.update("UPDATE images SET modified = ?, accessed = ? WHERE id = ?",
                 modified.toEpochMilli(), accessed.toEpochMilli(), imageId);
+            if (position) {
+                journal.saveApplied(tx);
+            }
             return null;
         });
         index.committed(changed);
         timestampsDirty = false;
         files.delete(index.releasedFiles());
         index.releasedDeleted();
+        if (position) {
+            journal.savedApplied(applied);
+        }
+    }
+
+    /** A user's flush: on a journaling image it is a journal entry too, applied in its turn. */
+    void userFlush(EmbeddedImage handle, StoreExecutor.Completion done) throws IOException, SQLException {
+        handle.checkOpen();
+        if (!journaling()) {
+            flush();
+            done.succeeded();
+            return;
+        }
+        journalThenApply(List.of(new JournalEvent.Flush()), at -> {
+            journal.applied(at); // the flush commits itself too
+            flush();
+        }, done);
+    }
+
+    // --- the journal ---
+
+    /** Whether I/O on the head goes through the journal; a replayed copy's does not, as librbd stops appending then. */
+    private boolean journaling() {
+        return journal != null && !isNonPrimary();
+    }
+
+    @FunctionalInterface
+    private interface Apply {
+        void apply(List<JournalPosition> positions) throws IOException, SQLException;
+    }
+
+    /**
+     * Appends {@code events} to the journal; once they are durable, applies them on the lane (after
+     * every earlier entry, as durability and the lane keep order), then completes {@code done}.
+     */
+    private void journalThenApply(List<JournalEvent> events, Apply apply, StoreExecutor.Completion done)
+        throws IOException, SQLException {
+        ImageJournal appendedTo = journal;
+        List<List<JournalPosition>> positions = new ArrayList<>(1);
+        Runnable applyOnLane = () -> lane.execute(() -> {
+            try {
+                apply.apply(positions.get(0));
+                if (journal == appendedTo) {
+                    journal.applied(positions.get(0));
+                }
+                done.succeeded();
+            } catch (Throwable failure) {
+                done.failed(failure);
+            }
+        });
+        positions.add(appendedTo.append(events, applyOnLane, done::failed));
+    }
+
+    /** A journal-mode demotion or promotion starts a new tag, as librbd's journal Demote/PromoteRequest do. */
+    void journalNewTag(ImageJournal.TagRule rule) throws IOException, SQLException {
+        if (journal != null) {
+            flush(); // the tag links to the image client's committed position
+            journal.newTag(rule);
+        }
+    }
+
+    /** Opens the journal (creating its header for an image that has none yet) and applies what it holds past the image's position. */
+    private void openJournal() throws IOException, SQLException {
+        cluster.metadata.transaction(tx -> {
+            if (JournalRows.header(tx, imageId).isEmpty()) {
+                ImageJournal.create(tx, imageId, cluster.journalLayout);
+            }
+            return null;
+        });
+        List<ImageJournal.Found> pending = new ArrayList<>();
+        journal = ImageJournal.open(cluster.metadata, cluster.dataDir, imageId, cluster.executor.syncPool(), pending);
+        for (ImageJournal.Found f : pending) {
+            JournalEvent event = JournalEvents.decode(f.entry().payload()).event();
+            List<JournalPosition> at = List.of(f.position());
+            if (event instanceof JournalEvent.Write w) {
+                applyWrite(w.offset(), ByteBuffer.wrap(w.data()));
+            } else if (event instanceof JournalEvent.Discard d) {
+                applyDiscard(d.offset(), d.length());
+            } else if (event instanceof JournalEvent.Resize r) {
+                applyResize(r.size(), at);
+            }
+            journal.applied(at);
+        }
+        ioSize = size;
+        flush();
     }
 
     // --- header changes: each one commits in a single transaction after a flush ---
@@ -568,23 +687,46 @@ final class ImageStore {
         files.delete(plan.dropped());
     }
 
-    void resize(EmbeddedImage handle, long newSize) throws IOException, SQLException {
+    void resize(EmbeddedImage handle, long newSize, StoreExecutor.Completion done) throws IOException, SQLException {
         checkWritableHead(handle, "resize");
         if (newSize < 0) {
             throw ClusterException.invalid("size must not be negative");
         }
+        if (!journaling()) {
+            applyResize(newSize, null);
+            done.succeeded();
+            return;
+        }
+        ioSize = newSize;
+        journalThenApply(List.of(new JournalEvent.Resize(newSize)), at -> applyResize(newSize, at), done);
+    }
+
+    /** Resizes; with {@code journalPosition} the journal's commit position moves in the same transaction. */
+    private void applyResize(long newSize, List<JournalPosition> journalPosition) throws IOException, SQLException {
         flush();
+        if (journalPosition != null) {
+            journal.applied(journalPosition);
+        }
         ObjectVersion cut = planner.cutHead(size, newSize);
         long cutFileLength = cut == null || cut.overlay ? 0 : files.length(cut);
         commit(planner.resize(size, newSize, snapSeq, cutFileLength), tx -> {
             tx.update("UPDATE images SET size = ? WHERE id = ?", newSize, imageId);
+            if (journalPosition != null) {
+                journal.saveApplied(tx);
+            }
             return null;
         });
         size = newSize;
+        if (journalPosition == null) {
+            ioSize = newSize;
+        } else {
+            journal.savedApplied(journal.appliedPosition());
+        }
         notifyHeader();
     }
 
-    void updateFeatures(EmbeddedImage handle, Set<ImageFeature> change, boolean enable) throws SQLException {
+    void updateFeatures(EmbeddedImage handle, Set<ImageFeature> change, boolean enable)
+        throws IOException, SQLException {
         handle.checkOpen();
         if (handle.snapId() != null) {
             throw new ClusterException(Errno.EROFS, "cannot update features: the image is open at a snapshot");
@@ -596,15 +738,33 @@ final class ImageStore {
         ObjectMapFlags flags = objectMapFlags().copy();
         flags.change(update.setFlags(), true, snapSeq, snaps.keySet());
         flags.change(update.clearFlags(), false, snapSeq, snaps.keySet());
+        long journalingBit = ImageFeature.JOURNALING.bit();
+        boolean journalOn = (before & journalingBit) == 0 && (next & journalingBit) != 0;
+        boolean journalOff = (before & journalingBit) != 0 && (next & journalingBit) == 0;
+        if (journalOn || journalOff) {
+            flush(); // the journal starts (or ends) at a committed image
+        }
         Runnable afterCommit = cluster.metadata.transaction(tx -> {
             tx.update("UPDATE images SET features = ? WHERE id = ?", next, imageId);
             if (flagsChange) {
                 saveObjectMapFlags(tx, flags);
             }
+            if (journalOn) {
+                ImageJournal.create(tx, imageId, cluster.journalLayout);
+            } else if (journalOff) {
+                JournalRows.delete(tx, imageId);
+            }
             return ImageMirroring.onFeaturesUpdate(tx, this, before, next);
         });
         features = next;
         objectMapFlags = flags;
+        if (journalOn) {
+            openJournal();
+        } else if (journalOff) {
+            journal.close();
+            journal = null;
+            Recovery.deleteTree(ImageJournal.dir(cluster.dataDir, imageId));
+        }
         afterCommit.run();
         if (!hasFeature(ImageFeature.EXCLUSIVE_LOCK)) {
             lock.clear();
@@ -739,6 +899,7 @@ final class ImageStore {
             return null;
         });
         size = s.size();
+        ioSize = size;
         touchModified();
         notifyHeader();
     }
@@ -900,7 +1061,7 @@ final class ImageStore {
     Future<Void> shutdown() {
         return cluster.executor.run(lane, () -> {
             flush();
-            files.close();
+            closeFiles();
             return null;
         });
     }
@@ -908,6 +1069,9 @@ final class ImageStore {
     /** After the last handle is gone (on the image lane). */
     void closeFiles() throws IOException {
         files.close();
+        if (journal != null) {
+            journal.close();
+        }
     }
 
     // --- consistency check (tests and `fsck`) ---

@@ -27,13 +27,28 @@ final class Recovery {
     }
 
     void removeOrphans() throws IOException, SQLException {
-        for (Path orphan : findOrphans()) {
+        List<Path> orphans = new ArrayList<>(findOrphans());
+        orphans.addAll(findOrphanJournals());
+        for (Path orphan : orphans) {
             if (Files.isDirectory(orphan)) {
                 deleteTree(orphan);
             } else {
                 Files.deleteIfExists(orphan);
             }
         }
+    }
+
+    /** Journal directories of images that have no journal (its image removed, or journaling turned off). */
+    List<Path> findOrphanJournals() throws IOException, SQLException {
+        Set<String> journals = new HashSet<>(metadata.transaction(tx -> tx.query("SELECT image_id FROM journals",
+            r -> r.getString(1))));
+        List<Path> orphans = new ArrayList<>();
+        for (Path dir : list(dataDir.resolve(ImageJournal.DIR))) {
+            if (!journals.contains(dir.getFileName().toString())) {
+                orphans.add(dir);
+            }
+        }
+        return orphans;
     }
 
     /** Files and directories under objects/ that the metadata does not reference. */

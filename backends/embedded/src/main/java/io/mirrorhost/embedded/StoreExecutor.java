@@ -86,6 +86,51 @@ final class StoreExecutor implements AutoCloseable {
         return promise.future();
     }
 
+    /** Completes a {@link #runDeferred} future, from whichever thread its work ends on. */
+    interface Completion {
+        void succeeded();
+
+        void failed(Throwable failure);
+    }
+
+    @FunctionalInterface
+    interface DeferredWork {
+        void call(Completion done) throws IOException, SQLException;
+    }
+
+    /**
+     * Runs {@code work} on {@code lane}; the returned future completes (on the caller's context) when
+     * the work calls its {@link Completion}, which may be later, from another task.
+     */
+    Future<Void> runDeferred(SerialLane lane, DeferredWork work) {
+        Context context = vertx.getOrCreateContext();
+        Promise<Void> promise = Promise.promise();
+        Completion done = new Completion() {
+            @Override
+            public void succeeded() {
+                context.runOnContext(v -> promise.tryComplete());
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                ClusterException mapped = toClusterException(failure);
+                context.runOnContext(v -> promise.tryFail(mapped));
+            }
+        };
+        try {
+            lane.execute(() -> {
+                try {
+                    work.call(done);
+                } catch (Throwable failure) {
+                    done.failed(failure);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            return Future.failedFuture(new ClusterException(Errno.ESHUTDOWN, "the embedded cluster is closed"));
+        }
+        return promise.future();
+    }
+
     static ClusterException toClusterException(Throwable failure) {
         if (failure instanceof ClusterException ce) {
             return ce;

@@ -15,6 +15,7 @@ package io.mirrorhost.api.cluster;
  * <li>{@link MirrorImages}: mirror-enabled images, non-primary copies and replay statuses;</li>
  * <li>{@link ServiceMap}: daemons registered with the manager;</li>
  * <li>{@link Fencing}: epochs the storage checks, so that only the latest holder of a role writes.</li>
+ * <li>{@link Journals}: the journals of images with journaling.</li>
  * </ul>
  * A new SPI call goes into the role whose calls it sits beside (a new role if none fits, added to
  * this list). The embedded backend implements the whole of it with its own block store; the Ceph
@@ -22,5 +23,5 @@ package io.mirrorhost.api.cluster;
  * caller's event loop.
  */
 public interface Cluster extends ClusterConnection, Pools, Images, RadosObjects, ConfigKeyStore, AuthDatabase,
-        MirrorSettings, MirrorPeers, MirrorImages, ServiceMap, Fencing {
+        MirrorSettings, MirrorPeers, MirrorImages, ServiceMap, Fencing, Journals {
 }

@@ -24,6 +24,7 @@ public final class RbdCommands {
         specs.add(new BenchCommand(context).spec());
         specs.addAll(new PoolCommands(context).specs());
         specs.addAll(new NamespaceCommands(context).specs());
+        specs.addAll(new JournalCommands(context).specs());
         return List.copyOf(specs);
     }
 }
