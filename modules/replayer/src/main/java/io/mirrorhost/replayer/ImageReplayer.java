@@ -120,6 +120,7 @@ final class ImageReplayer {
     private ImageSide lastLocal;
     private ImageSide lastRemote;
     private int pending;
+    private Future<Void> runningPass = Future.succeededFuture();
 
     ImageReplayer(ReplaySettings settings, String globalId) {
         this.settings = settings;
@@ -153,7 +154,8 @@ final class ImageReplayer {
             if (status.current() == null) {
                 publish(StatusTracker.starting());
             }
-            runPass(0).onComplete(ar -> {
+            runningPass = runPass(0);
+            runningPass.onComplete(ar -> {
                 if (ar.failed()) {
                     enter(Phase.BOOTSTRAPPING);
                     Throwable cause = ar.cause().getCause() != null ? ar.cause().getCause() : ar.cause();
@@ -179,10 +181,23 @@ final class ImageReplayer {
     }
 
     Future<Void> stop() {
+        return stop(false);
+    }
+
+    /**
+     * Stops the replay for another instance to take the image over: completes once the running pass has
+     * ended too (a copy cancels after its writes in flight), so that no write of this replayer is left.
+     */
+    Future<Void> handOver() {
+        return stop(true);
+    }
+
+    private Future<Void> stop(boolean drained) {
         Promise<Void> done = Promise.promise();
         settings.context().runOnContext(v -> {
             enter(Phase.STOPPED);
-            closeImages().onComplete(ar -> done.complete());
+            Future<Void> ended = drained ? runningPass.otherwiseEmpty() : Future.succeededFuture();
+            ended.transform(x -> closeImages()).onComplete(ar -> done.complete());
         });
         return done.future();
     }
@@ -576,7 +591,7 @@ final class ImageReplayer {
                             .onSuccess(x -> timing("data copied", started))
                             .compose(x -> on(localImage.flush()))
                             .onSuccess(x -> timing("data flushed", started))
-                            .compose(x -> recorder == null ? Future.succeededFuture() : recorder.idle());
+                            .eventually(() -> recorder == null ? Future.succeededFuture() : recorder.idle());
                     // closed without waiting: nothing after the copy depends on it
                 })).onComplete(ar -> atSnap.close()));
     }

@@ -79,8 +79,10 @@ public final class ReplayerModule implements MgrModule {
     public Future<Void> start(ModuleContext ctx) {
         this.context = ctx;
         applyThrottles();
+        AssignedImages assigned = new AssignedImages(ctx.assignment());
+        ctx.assignment().onChange(assigned::changed);
         shared = new ReplayerShared(syncs, bandwidth, () -> ctx.option(OBJECTS_IN_FLIGHT).intValue(),
-                () -> ctx.option(MAX_MIRRORING_SNAPSHOTS).intValue(), () -> ctx.option(DEFAULT_DATA_POOL));
+                () -> ctx.option(MAX_MIRRORING_SNAPSHOTS).intValue(), () -> ctx.option(DEFAULT_DATA_POOL), assigned);
         schedule();
         serviceDaemon = ServiceDaemonReporter.start(ctx, this::status);
         return refresh();
