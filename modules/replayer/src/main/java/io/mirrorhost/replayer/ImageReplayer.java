@@ -121,6 +121,8 @@ final class ImageReplayer {
     private ImageSide lastRemote;
     private int pending;
     private Future<Void> runningPass = Future.succeededFuture();
+    /** Stops the wait of a copy queued for a sync slot, so that a stopping replayer does not wait its turn. */
+    private Runnable withdrawSlotWait = () -> { };
 
     ImageReplayer(ReplaySettings settings, String globalId) {
         this.settings = settings;
@@ -196,6 +198,7 @@ final class ImageReplayer {
         Promise<Void> done = Promise.promise();
         settings.context().runOnContext(v -> {
             enter(Phase.STOPPED);
+            withdrawSlotWait.run();
             Future<Void> ended = drained ? runningPass.otherwiseEmpty() : Future.succeededFuture();
             ended.transform(x -> closeImages()).onComplete(ar -> done.complete());
         });
@@ -520,8 +523,18 @@ final class ImageReplayer {
 
     private Future<Void> copySnapshot(ReplayAction.CopySnapshot copy) {
         Promise<Void> slot = Promise.promise();
-        settings.syncs().acquire(() -> settings.context().runOnContext(v -> slot.complete()));
-        return slot.future().compose(v -> copyWithSlot(copy)).onComplete(ar -> settings.syncs().release());
+        Runnable granted = () -> settings.context().runOnContext(v -> slot.tryComplete());
+        settings.syncs().acquire(granted);
+        withdrawSlotWait = () -> {
+            if (settings.syncs().withdraw(granted)) {
+                slot.tryFail(new ImageCopier.CancelledCopy());
+            }
+        };
+        return slot.future().compose(v -> copyWithSlot(copy)).onComplete(ar -> {
+            if (slot.future().succeeded()) {
+                settings.syncs().release();
+            }
+        });
     }
 
     private Future<Void> copyWithSlot(ReplayAction.CopySnapshot copy) {

@@ -139,6 +139,11 @@ public final class ReplayerModule implements MgrModule {
         return lastRefresh;
     }
 
+    /** The image syncs running and waiting for a slot (tests wait on them). */
+    SyncThrottle syncs() {
+        return syncs;
+    }
+
     /** The refresh running or last run (tests wait on it after moving the clock). */
     Future<Void> lastRefresh() {
         return lastRefresh;

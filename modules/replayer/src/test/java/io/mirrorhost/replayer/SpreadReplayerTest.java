@@ -197,4 +197,33 @@ class SpreadReplayerTest {
         assertEquals(Set.of(), replayed(one));
         assertEquals(0, refusedWrites(id), "the first instance wrote nothing after its release was acknowledged");
     }
+    @Test
+    void anImageQueuedForASyncSlotIsHandedOverWithoutWaitingItsTurn() {
+        String firstId = primary("big-1", 40);
+        String secondId = primary("big-2", 40);
+        FakeWorkAssignment first = new FakeWorkAssignment();
+        FakeWorkAssignment second = new FakeWorkAssignment();
+        // one copy at a time, two objects per (fake) second: a copy holds the slot for 20 of them
+        Map<OptionSpec<?>, String> oneSlow = Map.of(ReplayerModule.CONCURRENT_IMAGE_SYNCS, "1",
+                ReplayerModule.BANDWIDTH_LIMIT, String.valueOf(2 * OBJECT));
+        ReplayerModule one = startInstance(first, oneSlow);
+        startInstance(second, Map.of());
+        sites.waitFor("both instances offer the images", () -> first.offered(SCOPE).containsAll(Set.of(firstId, secondId))
+                && second.offered(SCOPE).containsAll(Set.of(firstId, secondId)));
+        first.acquire(SCOPE, firstId, takeImageFence(firstId, "b-1"));
+        Supplier<Optional<SnapInfo>> copying = () -> trySnaps(sites.siteB, ImageSpec.of("rbd", "", "big-1"),
+                s -> s.mirror() != null && !s.mirror().complete());
+        sites.waitFor("big-1 copying", () -> copying.get().isPresent());
+        first.acquire(SCOPE, secondId, takeImageFence(secondId, "b-1"));
+        sites.waitFor("big-2 waiting for the sync slot", () -> one.syncs().waiting() == 1);
+
+        first.release(SCOPE, secondId);
+        sites.waitFor("the release acknowledged", () -> first.releasedItems().contains(SCOPE + "/" + secondId));
+        assertTrue(copying.get().isPresent(), "acknowledged while big-1 still held the only sync slot");
+
+        second.acquire(SCOPE, secondId, takeImageFence(secondId, "b-2"));
+        ImageSpec spec = ImageSpec.of("rbd", "", "big-2");
+        waitForCopy(spec, newestMirrorSnap(sites.siteA, spec));
+        assertEquals(0, refusedWrites(secondId));
+    }
 }
