@@ -157,7 +157,7 @@ final class ImageCopier {
         private final Promise<Void> done;
         private int active;
         /** The first failure (or the cancellation): no object starts after it, and the copy fails once none runs. */
-        private Throwable failure;
+        private volatile Throwable failure;
         private int wanted;
         private boolean draining;
 
@@ -192,10 +192,7 @@ final class ImageCopier {
         }
 
         private void startOne() {
-            if (failure == null && cancelled.getAsBoolean()) {
-                failure = new CancelledCopy();
-            }
-            if (failure != null) {
+            if (stopping()) {
                 endIfIdle();
                 return;
             }
@@ -225,6 +222,14 @@ final class ImageCopier {
             next();
         }
 
+        /** Whether the copy failed or was cancelled: no further object starts. */
+        private boolean stopping() {
+            if (failure == null && cancelled.getAsBoolean()) {
+                failure = new CancelledCopy();
+            }
+            return failure != null;
+        }
+
         /** A failed copy ends only when no object write of it is in flight any more. */
         private void endIfIdle() {
             if (active == 0) {
@@ -247,7 +252,9 @@ final class ImageCopier {
                 List<Extent> reads = batch.stream().map(e -> new Extent(e.offset(), Math.toIntExact(e.length()))).toList();
                 all.add(remote.readExtents(reads).compose(data -> {
                     onBytes.accept(data.length());
-                    return throttled(data.length()).compose(v -> writeAll(reads, data));
+                    // once an object failed, what is read is not written: its write would most likely fail too
+                    return throttled(data.length()).compose(v -> failure != null ? Future.failedFuture(failure)
+                            : writeAll(reads, data));
                 }));
             }
             return Future.all(all).mapEmpty();

@@ -158,9 +158,11 @@ final class ImageReplayer {
             }
             runningPass = runPass(0);
             runningPass.onComplete(ar -> {
-                if (ar.failed()) {
+                Throwable cause = ar.failed() && ar.cause().getCause() != null ? ar.cause().getCause() : ar.cause();
+                if (ar.failed() && ClusterException.errnoOf(cause) == Errno.ESHUTDOWN) {
+                    superseded(cause);
+                } else if (ar.failed()) {
                     enter(Phase.BOOTSTRAPPING);
-                    Throwable cause = ar.cause().getCause() != null ? ar.cause().getCause() : ar.cause();
                     settings.logger().warn("image {}: {}: {} {}", globalId, ar.cause().getMessage(),
                             ClusterException.errnoOf(cause).describe(), cause.getMessage());
                     publish(new StatusTracker.Status(MirrorImageStatusState.ERROR, describe(ar.cause())));
@@ -173,6 +175,19 @@ final class ImageReplayer {
                 }
             });
         });
+    }
+
+    /**
+     * The storage refused a write under this replayer's fence: the image was given to another instance,
+     * which replays it now. This one stops at once and writes nothing more, not even a status.
+     */
+    private void superseded(Throwable refusal) {
+        if (phase.isFinal()) {
+            return;
+        }
+        enter(Phase.STOPPED);
+        settings.logger().warn("image {}: stopped, another instance replays it now: {}", globalId, refusal.getMessage());
+        closeImages();
     }
 
     /** Moves to {@code next}, unless the replayer already stopped or finished. */
@@ -716,28 +731,40 @@ final class ImageReplayer {
         if (now.equals(before)) {
             return;
         }
+        writeStatus(now);
+    }
+
+    /**
+     * Writes a status on both sites, the peer's after this site's: the peer does not check this
+     * replayer's fence, this site does, so a replayer whose image moved on writes neither.
+     */
+    private void writeStatus(StatusTracker.Status s) {
         java.time.Instant at = settings.clock().now();
         settings.local().mirrorImageStatusSet(settings.localNamespace(), globalId,
-                new MirrorImageSiteStatus("", now.state(), now.description(), at, true))
-                .onFailure(e -> settings.logger().debug("image {}: local status not saved: {}", globalId, e.getMessage()));
-        settings.remote().mirrorImageStatusSet(settings.remoteNamespace(), globalId,
-                new MirrorImageSiteStatus(settings.localMirrorUuid(), now.state(), now.description(), at, true))
-                .onFailure(e -> settings.logger().debug("image {}: remote status not saved: {}", globalId, e.getMessage()));
+                new MirrorImageSiteStatus("", s.state(), s.description(), at, true)).onComplete(local -> {
+                    if (local.failed() && ClusterException.errnoOf(local.cause()) == Errno.ESHUTDOWN) {
+                        settings.context().runOnContext(v -> superseded(local.cause()));
+                        return;
+                    }
+                    if (local.failed()) {
+                        settings.logger().debug("image {}: local status not saved: {}", globalId, local.cause().getMessage());
+                    }
+                    settings.remote().mirrorImageStatusSet(settings.remoteNamespace(), globalId,
+                            new MirrorImageSiteStatus(settings.localMirrorUuid(), s.state(), s.description(), at, true))
+                            .onFailure(e -> settings.logger().debug("image {}: remote status not saved: {}", globalId,
+                                    e.getMessage()));
+                });
     }
 
     /** Rewrites the current status (rbd-mirror refreshes statuses periodically so last_update advances). */
     void republish() {
         settings.context().runOnContext(v -> {
             StatusTracker.Status s = status.current();
-            if (s != null && phase != Phase.FINISHED) {
+            if (s != null && !phase.isFinal()) {
                 if (syncing == null && s.state() == MirrorImageStatusState.REPLAYING) {
                     s = new StatusTracker.Status(MirrorImageStatusState.REPLAYING, replayStatus(null).description());
                 }
-                java.time.Instant at = settings.clock().now();
-                settings.local().mirrorImageStatusSet(settings.localNamespace(), globalId,
-                        new MirrorImageSiteStatus("", s.state(), s.description(), at, true));
-                settings.remote().mirrorImageStatusSet(settings.remoteNamespace(), globalId,
-                        new MirrorImageSiteStatus(settings.localMirrorUuid(), s.state(), s.description(), at, true));
+                writeStatus(s);
             }
         });
     }

@@ -9,6 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ final class NamespaceReplayer {
     private final AssignedImages assigned;
     private final String scope;
     private final Map<String, ImageReplayer> images = new LinkedHashMap<>();
+    /** The fence token each image's replayer writes under. */
+    private final Map<String, FenceToken> tokens = new HashMap<>();
     private final List<Watch> watches = new ArrayList<>();
     private boolean refreshing;
     private boolean again;
@@ -148,26 +151,47 @@ final class NamespaceReplayer {
      */
     private void reconcile(TreeSet<String> globalIds) {
         images.values().removeIf(ImageReplayer::finished);
+        tokens.keySet().retainAll(images.keySet());
         TreeSet<String> offered = new TreeSet<>(globalIds);
         offered.addAll(images.keySet());
         assigned.offer(scope, offered);
         for (String id : offered) {
-            assigned.token(scope, id).ifPresent(token -> images.computeIfAbsent(id,
-                    gid -> new ImageReplayer(settings.fencedBy(token), gid)));
+            assigned.token(scope, id).filter(token -> !images.containsKey(id)).ifPresent(token -> replay(id, token));
         }
         // replayers of images gone from both sites find that out themselves and finish
         images.values().forEach(ImageReplayer::kick);
     }
 
-    /** An image was assigned to this instance: its replay starts, from the progress its copy committed. */
+    /**
+     * An image was assigned to this instance: its replay starts, from the progress its copy committed. A
+     * replayer of the image under an older token is stopped first (its writes would be refused).
+     */
     void acquired(String globalId, FenceToken token) {
         settings.context().runOnContext(v -> {
-            if (!stopped && !images.containsKey(globalId)) {
-                ImageReplayer replayer = new ImageReplayer(settings.fencedBy(token), globalId);
-                images.put(globalId, replayer);
-                replayer.kick();
+            ImageReplayer running = images.get(globalId);
+            if (stopped || token.equals(tokens.get(globalId))) {
+                return;
             }
+            if (running == null) {
+                replay(globalId, token).kick();
+                return;
+            }
+            images.remove(globalId);
+            tokens.remove(globalId);
+            running.handOver().onComplete(ar -> settings.context().runOnContext(x -> {
+                if (!stopped && !images.containsKey(globalId)
+                        && assigned.token(scope, globalId).filter(token::equals).isPresent()) {
+                    replay(globalId, token).kick();
+                }
+            }));
         });
+    }
+
+    private ImageReplayer replay(String globalId, FenceToken token) {
+        ImageReplayer replayer = new ImageReplayer(settings.fencedBy(token), globalId);
+        images.put(globalId, replayer);
+        tokens.put(globalId, token);
+        return replayer;
     }
 
     /** An image moves to another instance: completes once its replay stopped and its writes completed. */
@@ -175,6 +199,7 @@ final class NamespaceReplayer {
         Promise<Void> done = Promise.promise();
         settings.context().runOnContext(v -> {
             ImageReplayer replayer = images.remove(globalId);
+            tokens.remove(globalId);
             (replayer == null ? Future.<Void>succeededFuture() : replayer.handOver()).onComplete(ar -> done.complete());
         });
         return done.future();

@@ -16,6 +16,7 @@ import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.MirrorImageMode;
+import io.mirrorhost.api.cluster.MirrorImageStatusState;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.testing.FakeLeadership;
 import io.mirrorhost.api.testing.FakeWorkAssignment;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -225,5 +227,37 @@ class SpreadReplayerTest {
         ImageSpec spec = ImageSpec.of("rbd", "", "big-2");
         waitForCopy(spec, newestMirrorSnap(sites.siteA, spec));
         assertEquals(0, refusedWrites(secondId));
+    }
+    @Test
+    void anInstanceWhoseImageWasMovedWithoutItsReleaseIsRefusedAndStopsWritingIt() {
+        ImageSpec big = ImageSpec.of("rbd", "", "big");
+        String id = primary("big", 40);
+        long s1 = newestMirrorSnap(sites.siteA, big);
+        FakeWorkAssignment first = new FakeWorkAssignment();
+        FakeWorkAssignment second = new FakeWorkAssignment();
+        startInstance(first, Map.of(ReplayerModule.BANDWIDTH_LIMIT, String.valueOf(2 * OBJECT)));
+        startInstance(second, Map.of());
+        sites.waitFor("both instances offer the image", () -> first.offered(SCOPE).contains(id)
+                && second.offered(SCOPE).contains(id));
+        first.acquire(SCOPE, id, takeImageFence(id, "b-1"));
+        sites.waitFor("the copy under way", () -> trySnaps(sites.siteB, big, s -> s.mirror() != null
+                && !s.mirror().complete() && s.mirror().lastCopiedObjectNumber() >= 4).isPresent());
+
+        // the first instance looked dead: its image moved with no release, under a new fence
+        second.acquire(SCOPE, id, takeImageFence(id, "b-2"));
+        waitForCopy(big, s1);
+        assertEquals(1, mirrorSnaps(sites.siteB, big).size());
+        assertTrue(refusedWrites(id) >= 1, "the first instance's writes after the move were refused");
+
+        String siteB = await(sites.siteB.mirrorUuidGet("rbd"));
+        sites.waitFor("site-a shows the second instance replaying", () -> RealSites.status(sites.siteA, id, siteB)
+                .filter(st -> st.state() == MirrorImageStatusState.REPLAYING).isPresent());
+        AtomicInteger ticks = new AtomicInteger();
+        sites.waitFor("some seconds for the first instance's writes in flight to end", () -> ticks.incrementAndGet() > 100);
+        long refused = refusedWrites(id);
+        sites.waitFor("some more seconds of both replayers", () -> ticks.incrementAndGet() > 200);
+        assertEquals(MirrorImageStatusState.REPLAYING, RealSites.status(sites.siteA, id, siteB).orElseThrow().state(),
+                "the stopped instance wrote no status over the second's");
+        assertEquals(refused, refusedWrites(id), "the first instance stopped trying");
     }
 }
