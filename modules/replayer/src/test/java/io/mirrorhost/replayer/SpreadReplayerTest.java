@@ -260,4 +260,26 @@ class SpreadReplayerTest {
                 "the stopped instance wrote no status over the second's");
         assertEquals(refused, refusedWrites(id), "the first instance stopped trying");
     }
+    @Test
+    void anImageAcquiredAgainUnderANewTokenIsReplayedUnderIt() {
+        ImageSpec spec = ImageSpec.of("rbd", "", "img");
+        String id = primary("img", 2);
+        FakeWorkAssignment only = new FakeWorkAssignment();
+        startInstance(only, Map.of());
+        sites.waitFor("the image offered", () -> only.offered(SCOPE).contains(id));
+        only.acquire(SCOPE, id, takeImageFence(id, "b-1"));
+        waitForCopy(spec, newestMirrorSnap(sites.siteA, spec));
+
+        // a new leader re-fences the image for the instance that has it
+        only.acquire(SCOPE, id, takeImageFence(id, "b-1"));
+        Image primary = await(sites.siteA.openImage(spec));
+        long s2;
+        try {
+            await(primary.write(0, Buffer.buffer(new byte[4096])));
+            s2 = await(primary.mirrorCreateSnapshot());
+        } finally {
+            await(primary.close());
+        }
+        waitForCopy(spec, s2);
+    }
 }
