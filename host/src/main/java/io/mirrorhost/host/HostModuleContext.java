@@ -36,7 +36,8 @@ final class HostModuleContext implements ModuleContext {
     private final ModuleCallbacks<Optional<FenceToken>> leadershipCallbacks;
     private final Leadership leadership;
     private final ModuleCallbacks<AssignmentChange> assignmentCallbacks;
-    private final WorkAssignment assignment;
+    /** A SPREAD module's, one per run: a module that starts again holds no items until the site hands them to it. */
+    private volatile WorkAssignment assignment;
     private final KeyValueStore store;
     private final Clock clock;
     private final Logger logger;
@@ -55,7 +56,6 @@ final class HostModuleContext implements ModuleContext {
         this.leadershipCallbacks = new ModuleCallbacks<>(this::verticleContext);
         this.leadership = site.leadership(leadershipCallbacks);
         this.assignmentCallbacks = new ModuleCallbacks<>(this::verticleContext);
-        this.assignment = runMode == RunMode.SPREAD ? site.assignment(assignmentCallbacks) : null;
         this.store = new ModuleStore(cluster, this.module);
         this.clock = new VertxClock(vertx, () -> verticleContext);
         this.logger = LoggerFactory.getLogger(this.module);
@@ -65,6 +65,9 @@ final class HostModuleContext implements ModuleContext {
     void attach(Context context) {
         leadershipCallbacks.clear();
         assignmentCallbacks.clear();
+        if (context != null && runMode == RunMode.SPREAD) {
+            assignment = site.assignment(assignmentCallbacks);
+        }
         this.verticleContext = context;
     }
 
@@ -105,7 +108,7 @@ final class HostModuleContext implements ModuleContext {
 
     @Override
     public WorkAssignment assignment() {
-        if (assignment == null) {
+        if (runMode != RunMode.SPREAD) {
             throw new IllegalStateException("module " + module + " runs " + runMode
                 + ": only a SPREAD module has a work assignment");
         }

@@ -49,7 +49,10 @@ final class ImageCopier {
         return copy(remoteAtEnd, fromSnapId, local, imageSize, objectSize, progress, onBytes, onProgress, () -> false);
     }
 
-    /** As above; once {@code cancelled} says so no further object is started and the copy fails. */
+    /**
+     * As above; once {@code cancelled} says so no further object is started, and the copy fails when the
+     * objects in flight have ended (as it does after an object failed).
+     */
     Future<Void> copy(ImageData remoteAtEnd, Long fromSnapId, ImageData local, long imageSize, long objectSize,
                       SyncProgress progress, LongConsumer onBytes, Consumer<SyncProgress> onProgress,
                       BooleanSupplier cancelled) {
@@ -153,7 +156,8 @@ final class ImageCopier {
         private final BooleanSupplier cancelled;
         private final Promise<Void> done;
         private int active;
-        private boolean failed;
+        /** The first failure (or the cancellation): no object starts after it, and the copy fails once none runs. */
+        private volatile Throwable failure;
         private int wanted;
         private boolean draining;
 
@@ -188,12 +192,8 @@ final class ImageCopier {
         }
 
         private void startOne() {
-            if (failed) {
-                return;
-            }
-            if (cancelled.getAsBoolean()) {
-                failed = true;
-                done.tryFail(new CancelledCopy());
+            if (stopping()) {
+                endIfIdle();
                 return;
             }
             Map.Entry<Long, List<DiffExtent>> item = queue.pollFirst();
@@ -207,17 +207,34 @@ final class ImageCopier {
             copyExtents(item.getValue()).onComplete(ar -> finished(item.getKey(), ar.cause()));
         }
 
-        private synchronized void finished(long object, Throwable failure) {
+        private synchronized void finished(long object, Throwable objectFailure) {
             active--;
+            if (objectFailure != null && failure == null) {
+                failure = objectFailure;
+            }
             if (failure != null) {
-                failed = true;
-                done.tryFail(failure);
+                endIfIdle();
                 return;
             }
             if (progress.objectDone(object)) {
                 onProgress.accept(progress);
             }
             next();
+        }
+
+        /** Whether the copy failed or was cancelled: no further object starts. */
+        private boolean stopping() {
+            if (failure == null && cancelled.getAsBoolean()) {
+                failure = new CancelledCopy();
+            }
+            return failure != null;
+        }
+
+        /** A failed copy ends only when no object write of it is in flight any more. */
+        private void endIfIdle() {
+            if (active == 0) {
+                done.tryFail(failure);
+            }
         }
 
         /**
@@ -235,7 +252,9 @@ final class ImageCopier {
                 List<Extent> reads = batch.stream().map(e -> new Extent(e.offset(), Math.toIntExact(e.length()))).toList();
                 all.add(remote.readExtents(reads).compose(data -> {
                     onBytes.accept(data.length());
-                    return throttled(data.length()).compose(v -> writeAll(reads, data));
+                    // once an object failed, what is read is not written: its write would most likely fail too
+                    return throttled(data.length()).compose(v -> failure != null ? Future.failedFuture(failure)
+                            : writeAll(reads, data));
                 }));
             }
             return Future.all(all).mapEmpty();

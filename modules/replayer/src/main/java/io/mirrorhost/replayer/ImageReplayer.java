@@ -120,6 +120,9 @@ final class ImageReplayer {
     private ImageSide lastLocal;
     private ImageSide lastRemote;
     private int pending;
+    private Future<Void> runningPass = Future.succeededFuture();
+    /** Stops the wait of a copy queued for a sync slot, so that a stopping replayer does not wait its turn. */
+    private Runnable withdrawSlotWait = () -> { };
 
     ImageReplayer(ReplaySettings settings, String globalId) {
         this.settings = settings;
@@ -153,10 +156,13 @@ final class ImageReplayer {
             if (status.current() == null) {
                 publish(StatusTracker.starting());
             }
-            runPass(0).onComplete(ar -> {
-                if (ar.failed()) {
+            runningPass = runPass(0);
+            runningPass.onComplete(ar -> {
+                Throwable cause = ar.failed() && ar.cause().getCause() != null ? ar.cause().getCause() : ar.cause();
+                if (ar.failed() && ClusterException.errnoOf(cause) == Errno.ESHUTDOWN) {
+                    superseded(cause);
+                } else if (ar.failed()) {
                     enter(Phase.BOOTSTRAPPING);
-                    Throwable cause = ar.cause().getCause() != null ? ar.cause().getCause() : ar.cause();
                     settings.logger().warn("image {}: {}: {} {}", globalId, ar.cause().getMessage(),
                             ClusterException.errnoOf(cause).describe(), cause.getMessage());
                     publish(new StatusTracker.Status(MirrorImageStatusState.ERROR, describe(ar.cause())));
@@ -171,6 +177,19 @@ final class ImageReplayer {
         });
     }
 
+    /**
+     * The storage refused a write under this replayer's fence: the image was given to another instance,
+     * which replays it now. This one stops at once and writes nothing more, not even a status.
+     */
+    private void superseded(Throwable refusal) {
+        if (phase.isFinal()) {
+            return;
+        }
+        enter(Phase.STOPPED);
+        settings.logger().warn("image {}: stopped, another instance replays it now: {}", globalId, refusal.getMessage());
+        closeImages();
+    }
+
     /** Moves to {@code next}, unless the replayer already stopped or finished. */
     private void enter(Phase next) {
         if (!phase.isFinal()) {
@@ -179,10 +198,24 @@ final class ImageReplayer {
     }
 
     Future<Void> stop() {
+        return stop(false);
+    }
+
+    /**
+     * Stops the replay for another instance to take the image over: completes once the running pass has
+     * ended too (a copy cancels after its writes in flight), so that no write of this replayer is left.
+     */
+    Future<Void> handOver() {
+        return stop(true);
+    }
+
+    private Future<Void> stop(boolean drained) {
         Promise<Void> done = Promise.promise();
         settings.context().runOnContext(v -> {
             enter(Phase.STOPPED);
-            closeImages().onComplete(ar -> done.complete());
+            withdrawSlotWait.run();
+            Future<Void> ended = drained ? runningPass.otherwiseEmpty() : Future.succeededFuture();
+            ended.transform(x -> closeImages()).onComplete(ar -> done.complete());
         });
         return done.future();
     }
@@ -505,8 +538,18 @@ final class ImageReplayer {
 
     private Future<Void> copySnapshot(ReplayAction.CopySnapshot copy) {
         Promise<Void> slot = Promise.promise();
-        settings.syncs().acquire(() -> settings.context().runOnContext(v -> slot.complete()));
-        return slot.future().compose(v -> copyWithSlot(copy)).onComplete(ar -> settings.syncs().release());
+        Runnable granted = () -> settings.context().runOnContext(v -> slot.tryComplete());
+        settings.syncs().acquire(granted);
+        withdrawSlotWait = () -> {
+            if (settings.syncs().withdraw(granted)) {
+                slot.tryFail(new ImageCopier.CancelledCopy());
+            }
+        };
+        return slot.future().compose(v -> copyWithSlot(copy)).onComplete(ar -> {
+            if (slot.future().succeeded()) {
+                settings.syncs().release();
+            }
+        });
     }
 
     private Future<Void> copyWithSlot(ReplayAction.CopySnapshot copy) {
@@ -576,7 +619,7 @@ final class ImageReplayer {
                             .onSuccess(x -> timing("data copied", started))
                             .compose(x -> on(localImage.flush()))
                             .onSuccess(x -> timing("data flushed", started))
-                            .compose(x -> recorder == null ? Future.succeededFuture() : recorder.idle());
+                            .eventually(() -> recorder == null ? Future.succeededFuture() : recorder.idle());
                     // closed without waiting: nothing after the copy depends on it
                 })).onComplete(ar -> atSnap.close()));
     }
@@ -688,28 +731,40 @@ final class ImageReplayer {
         if (now.equals(before)) {
             return;
         }
+        writeStatus(now);
+    }
+
+    /**
+     * Writes a status on both sites, the peer's after this site's: the peer does not check this
+     * replayer's fence, this site does, so a replayer whose image moved on writes neither.
+     */
+    private void writeStatus(StatusTracker.Status s) {
         java.time.Instant at = settings.clock().now();
         settings.local().mirrorImageStatusSet(settings.localNamespace(), globalId,
-                new MirrorImageSiteStatus("", now.state(), now.description(), at, true))
-                .onFailure(e -> settings.logger().debug("image {}: local status not saved: {}", globalId, e.getMessage()));
-        settings.remote().mirrorImageStatusSet(settings.remoteNamespace(), globalId,
-                new MirrorImageSiteStatus(settings.localMirrorUuid(), now.state(), now.description(), at, true))
-                .onFailure(e -> settings.logger().debug("image {}: remote status not saved: {}", globalId, e.getMessage()));
+                new MirrorImageSiteStatus("", s.state(), s.description(), at, true)).onComplete(local -> {
+                    if (local.failed() && ClusterException.errnoOf(local.cause()) == Errno.ESHUTDOWN) {
+                        settings.context().runOnContext(v -> superseded(local.cause()));
+                        return;
+                    }
+                    if (local.failed()) {
+                        settings.logger().debug("image {}: local status not saved: {}", globalId, local.cause().getMessage());
+                    }
+                    settings.remote().mirrorImageStatusSet(settings.remoteNamespace(), globalId,
+                            new MirrorImageSiteStatus(settings.localMirrorUuid(), s.state(), s.description(), at, true))
+                            .onFailure(e -> settings.logger().debug("image {}: remote status not saved: {}", globalId,
+                                    e.getMessage()));
+                });
     }
 
     /** Rewrites the current status (rbd-mirror refreshes statuses periodically so last_update advances). */
     void republish() {
         settings.context().runOnContext(v -> {
             StatusTracker.Status s = status.current();
-            if (s != null && phase != Phase.FINISHED) {
+            if (s != null && !phase.isFinal()) {
                 if (syncing == null && s.state() == MirrorImageStatusState.REPLAYING) {
                     s = new StatusTracker.Status(MirrorImageStatusState.REPLAYING, replayStatus(null).description());
                 }
-                java.time.Instant at = settings.clock().now();
-                settings.local().mirrorImageStatusSet(settings.localNamespace(), globalId,
-                        new MirrorImageSiteStatus("", s.state(), s.description(), at, true));
-                settings.remote().mirrorImageStatusSet(settings.remoteNamespace(), globalId,
-                        new MirrorImageSiteStatus(settings.localMirrorUuid(), s.state(), s.description(), at, true));
+                writeStatus(s);
             }
         });
     }

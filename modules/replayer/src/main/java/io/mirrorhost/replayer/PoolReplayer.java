@@ -155,7 +155,7 @@ public final class PoolReplayer {
         }
         for (Map.Entry<String, String> e : wanted.entrySet()) {
             if (!namespaces.containsKey(e.getKey())) {
-                NamespaceReplayer ns = new NamespaceReplayer(settings(e.getKey(), e.getValue()));
+                NamespaceReplayer ns = new NamespaceReplayer(settings(e.getKey(), e.getValue()), shared.assigned());
                 namespaces.put(e.getKey(), ns);
                 work.add(ns.start());
             }

@@ -2,6 +2,7 @@ package io.mirrorhost.replayer;
 
 import io.mirrorhost.api.Clock;
 import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.FenceToken;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.replayer.snapshot.BandwidthLimiter;
 import io.mirrorhost.replayer.snapshot.SyncThrottle;
@@ -19,4 +20,11 @@ record ReplaySettings(Context context, Clock clock, Logger logger, Cluster local
                       String remoteMirrorUuid, String remotePeerUuid, SyncThrottle syncs,
                       BandwidthLimiter bandwidth, IntSupplier objectsInFlight, IntSupplier maxSnapshots,
                       Supplier<String> defaultDataPool) {
+
+    /** The settings of one image assigned to this instance: its local writes carry the image's {@code token}. */
+    ReplaySettings fencedBy(FenceToken token) {
+        return new ReplaySettings(context, clock, logger, local.fenced(token), remote, localNamespace, remoteNamespace,
+                localMirrorUuid, remoteMirrorUuid, remotePeerUuid, syncs, bandwidth, objectsInFlight, maxSnapshots,
+                defaultDataPool);
+    }
 }

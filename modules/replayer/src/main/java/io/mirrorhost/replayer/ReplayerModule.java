@@ -79,8 +79,10 @@ public final class ReplayerModule implements MgrModule {
     public Future<Void> start(ModuleContext ctx) {
         this.context = ctx;
         applyThrottles();
+        AssignedImages assigned = new AssignedImages(ctx.assignment());
+        ctx.assignment().onChange(assigned::changed);
         shared = new ReplayerShared(syncs, bandwidth, () -> ctx.option(OBJECTS_IN_FLIGHT).intValue(),
-                () -> ctx.option(MAX_MIRRORING_SNAPSHOTS).intValue(), () -> ctx.option(DEFAULT_DATA_POOL));
+                () -> ctx.option(MAX_MIRRORING_SNAPSHOTS).intValue(), () -> ctx.option(DEFAULT_DATA_POOL), assigned);
         schedule();
         serviceDaemon = ServiceDaemonReporter.start(ctx, this::status);
         return refresh();
@@ -135,6 +137,11 @@ public final class ReplayerModule implements MgrModule {
                 })
                 .onComplete(ar -> refreshing = false);
         return lastRefresh;
+    }
+
+    /** The image syncs running and waiting for a slot (tests wait on them). */
+    SyncThrottle syncs() {
+        return syncs;
     }
 
     /** The refresh running or last run (tests wait on it after moving the clock). */

@@ -5,7 +5,8 @@ import io.mirrorhost.replayer.snapshot.SyncThrottle;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
-/** What all pool replayers of the site share: the throttles and live options. */
+/** What all pool replayers of the instance share: the throttles, live options and the images assigned to it. */
 record ReplayerShared(SyncThrottle syncs, BandwidthLimiter bandwidth,
-                      IntSupplier objectsInFlight, IntSupplier maxSnapshots, Supplier<String> defaultDataPool) {
+                      IntSupplier objectsInFlight, IntSupplier maxSnapshots, Supplier<String> defaultDataPool,
+                      AssignedImages assigned) {
 }

@@ -115,7 +115,7 @@ final class ServiceDaemonReporter {
     private Future<Void> pushIfDue(String instance) {
         JsonObject pools = moduleStatus.get().getJsonObject("pools", new JsonObject());
         return poolIds(pools).compose(ids -> {
-            String json = statusJson(pools, ids, instance).encode();
+            String json = statusJson(pools, ids, instance, context.leadership().isLeader()).encode();
             Instant now = context.clock().now();
             if (json.equals(lastPushed) && now.isBefore(lastPush.plus(BEACON))) {
                 return Future.succeededFuture();
@@ -141,8 +141,12 @@ final class ServiceDaemonReporter {
         });
     }
 
-    /** The service daemon status: pool id to name, callouts, instance id, leader and namespace counts. */
-    static JsonObject statusJson(JsonObject pools, Map<String, Long> poolIds, String instanceId) {
+    /**
+     * The service daemon status: pool id to name, callouts, instance id, leader and namespace counts. As
+     * rbd-mirror, only the leader says {@code leader} and counts the images of both sites; every instance
+     * counts the images assigned to it.
+     */
+    static JsonObject statusJson(JsonObject pools, Map<String, Long> poolIds, String instanceId, boolean leader) {
         JsonObject status = new JsonObject();
         for (String pool : new TreeMap<>(pools.getMap()).keySet()) {
             Long id = poolIds.get(pool);
@@ -153,20 +157,21 @@ final class ServiceDaemonReporter {
             JsonObject namespaces = new JsonObject();
             JsonObject replayed = replayer.getJsonObject("namespaces", new JsonObject());
             for (String ns : new TreeMap<>(replayed.getMap()).keySet()) {
-                namespaces.put(ns, counts(replayed.getJsonObject(ns).getJsonObject("images", new JsonObject())));
+                namespaces.put(ns, counts(replayed.getJsonObject(ns).getJsonObject("images", new JsonObject()), leader));
             }
-            // every replayer replays all its pools on its own: it leads each of them
-            status.put(Long.toString(id), new JsonObject()
+            JsonObject poolStatus = new JsonObject()
                     .put("name", pool)
                     .put("callouts", replayer.getJsonObject("callouts", new JsonObject()))
-                    .put("instance_id", instanceId)
-                    .put("leader", true)
-                    .put("namespaces", namespaces));
+                    .put("instance_id", instanceId);
+            if (leader) {
+                poolStatus.put("leader", true);
+            }
+            status.put(Long.toString(id), poolStatus.put("namespaces", namespaces));
         }
         return status;
     }
 
-    private static JsonObject counts(JsonObject images) {
+    private static JsonObject counts(JsonObject images, boolean leader) {
         int warnings = 0;
         int errors = 0;
         for (String id : images.fieldNames()) {
@@ -178,12 +183,14 @@ final class ServiceDaemonReporter {
                 warnings++;
             }
         }
-        return new JsonObject()
+        JsonObject counts = new JsonObject()
                 .put("image_assigned_count", images.size())
-                .put("image_error_count", errors)
-                .put("image_local_count", images.size())
-                .put("image_remote_count", images.size())
-                .put("image_warning_count", warnings);
+                .put("image_error_count", errors);
+        if (leader) {
+            // the images this instance replays: on a host alone, every image mirrored on either site
+            counts.put("image_local_count", images.size()).put("image_remote_count", images.size());
+        }
+        return counts.put("image_warning_count", warnings);
     }
 
     private Future<String> hostname() {

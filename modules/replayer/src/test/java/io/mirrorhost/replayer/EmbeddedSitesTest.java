@@ -16,6 +16,7 @@ import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.testing.FakeClock;
+import io.mirrorhost.api.testing.FakeLeadership;
 import io.mirrorhost.api.testing.TestModuleContext;
 import io.mirrorhost.embedded.EmbeddedCluster;
 import io.mirrorhost.replayer.snapshot.BandwidthLimiter;
@@ -206,6 +207,7 @@ class EmbeddedSitesTest {
 
         ReplayerModule module = new ReplayerModule();
         TestModuleContext ctx = new TestModuleContext(vertx, "site-a", siteA, clock, module)
+                .withLeadership(await(FakeLeadership.leadingAlone(siteA, "replayer")))
                 .withPeers(peer -> Future.succeededFuture(siteB.asClient("client.rbd-mirror-peer")));
         await(module.start(ctx));
         try {

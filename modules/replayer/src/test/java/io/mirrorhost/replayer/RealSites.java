@@ -10,6 +10,7 @@ import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.testing.FakeClock;
+import io.mirrorhost.api.testing.FakeLeadership;
 import io.mirrorhost.api.testing.TestModuleContext;
 import io.mirrorhost.embedded.EmbeddedCluster;
 import io.mirrorhost.embedded.EmbeddedClusterProvider;
@@ -65,6 +66,7 @@ final class RealSites extends TwoEmbeddedSites {
         ReplayerModule module = new ReplayerModule();
         EmbeddedClusterProvider provider = new EmbeddedClusterProvider();
         TestModuleContext ctx = new TestModuleContext(vertx, i == 0 ? "site-a" : "site-b", site(i), clock, module)
+                .withLeadership(await(FakeLeadership.leadingAlone(site(i), "replayer-" + i)))
                 .withOption(ReplayerModule.REFRESH_INTERVAL, "5")
                 .withPeers(peer -> peersReachable ? provider.connectPeer(vertx, peer)
                         : Future.failedFuture(new io.mirrorhost.api.cluster.ClusterException(

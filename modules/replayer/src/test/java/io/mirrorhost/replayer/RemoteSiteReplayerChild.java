@@ -2,6 +2,7 @@ package io.mirrorhost.replayer;
 
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.testing.FakeClock;
+import io.mirrorhost.api.testing.FakeLeadership;
 import io.mirrorhost.api.testing.TestModuleContext;
 import io.mirrorhost.embedded.EmbeddedClusterProvider;
 import io.mirrorhost.embedded.net.RemoteCluster;
@@ -29,6 +30,8 @@ public final class RemoteSiteReplayerChild {
         ReplayerModule module = new ReplayerModule();
         EmbeddedClusterProvider provider = new EmbeddedClusterProvider();
         TestModuleContext ctx = new TestModuleContext(vertx, args[3], site, clock, module)
+                .withLeadership(FakeLeadership.leadingAlone(site, "replayer-child")
+                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
                 .withOption(ReplayerModule.REFRESH_INTERVAL, "5")
                 .withPeers(peer -> provider.connectPeer(vertx, peer));
         module.start(ctx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

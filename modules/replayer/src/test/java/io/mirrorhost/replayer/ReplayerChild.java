@@ -1,6 +1,7 @@
 package io.mirrorhost.replayer;
 
 import io.mirrorhost.api.testing.FakeClock;
+import io.mirrorhost.api.testing.FakeLeadership;
 import io.mirrorhost.api.testing.TestModuleContext;
 import io.mirrorhost.embedded.EmbeddedCluster;
 import io.mirrorhost.embedded.EmbeddedClusterProvider;
@@ -27,6 +28,8 @@ public final class ReplayerChild {
         ReplayerModule module = new ReplayerModule();
         EmbeddedClusterProvider provider = new EmbeddedClusterProvider();
         TestModuleContext ctx = new TestModuleContext(vertx, args[1], site, clock, module)
+                .withLeadership(FakeLeadership.leadingAlone(site, "replayer-child")
+                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
                 .withOption(ReplayerModule.REFRESH_INTERVAL, "5")
                 .withOption(ReplayerModule.BANDWIDTH_LIMIT, args[2])
                 .withPeers(peer -> provider.connectPeer(vertx, peer));

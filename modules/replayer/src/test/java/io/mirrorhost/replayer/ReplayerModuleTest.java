@@ -18,6 +18,7 @@ import io.mirrorhost.api.cluster.Watch;
 import io.mirrorhost.api.testing.FakeClock;
 import io.mirrorhost.api.testing.RoleFakes;
 import io.mirrorhost.api.testing.TestModuleContext;
+import io.mirrorhost.api.testing.UncheckedFences;
 import io.mirrorhost.api.testing.UnmodelledClusterConnection;
 import io.mirrorhost.api.testing.UnmodelledMirrorImages;
 import io.mirrorhost.api.testing.UnmodelledMirrorPeers;
@@ -154,7 +155,7 @@ class ReplayerModuleTest {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        TestModuleContext ctx = new TestModuleContext(vertx, "site-a", RoleFakes.cluster(local), clock, module)
+        TestModuleContext ctx = new TestModuleContext(vertx, "site-a", UncheckedFences.cluster(local), clock, module)
                 .withOption(ReplayerModule.REFRESH_INTERVAL, "5")
                 .withPeers(peer -> {
                     connections.add(peer);
@@ -245,7 +246,7 @@ class ReplayerModuleTest {
     @Test
     void aBackendWithoutMirroringIsReportedNotThrown() throws Exception {
         ReplayerModule other = new ReplayerModule();
-        Cluster bare = RoleFakes.cluster(new OnePool());
+        Cluster bare = UncheckedFences.cluster(new OnePool());
         await(other.start(new TestModuleContext(vertx, "site-a", bare, clock, other)));
         assertTrue(other.status().getString("last_error").contains("mirrorModeGet"));
         await(other.stop());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.testing.FakeClock;
+import io.mirrorhost.api.testing.FakeLeadership;
 import io.mirrorhost.api.testing.RoleFakes;
 import io.mirrorhost.api.testing.TestModuleContext;
 import io.mirrorhost.api.testing.UnmodelledClusterConnection;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -101,8 +103,12 @@ class ServiceDaemonReporterTest {
     }
 
     private ServiceDaemonReporter start() {
+        return start(FakeLeadership.leading(TestModuleContext.SOLO_TERM));
+    }
+
+    private ServiceDaemonReporter start(FakeLeadership leadership) {
         TestModuleContext ctx = new TestModuleContext(vertx, "site-b", RoleFakes.cluster(serviceMap),
-                clock, new ReplayerModule());
+                clock, new ReplayerModule()).withLeadership(leadership);
         return ServiceDaemonReporter.start(ctx, () -> moduleStatus);
     }
 
@@ -153,6 +159,26 @@ class ServiceDaemonReporterTest {
         int calls = serviceMap.calls.size();
         clock.advance(Duration.ofSeconds(30));
         assertEquals(calls, serviceMap.calls.size(), "nothing after stopping");
+    }
+
+    @Test
+    void aStandbyCountsOnlyTheImagesAssignedToItAndSaysNothingOfLeadingUntilItLeads() {
+        FakeLeadership leadership = FakeLeadership.standby();
+        start(leadership);
+        tickUntil("the first push", () -> serviceMap.pushes.size() == 1);
+        assertEquals(new JsonObject().put("3", new JsonObject()
+                .put("name", "rbd")
+                .put("callouts", new JsonObject())
+                .put("instance_id", "4242")
+                .put("namespaces", new JsonObject().put("", new JsonObject()
+                        .put("image_assigned_count", 2).put("image_error_count", 1).put("image_warning_count", 0)))),
+                new JsonObject(serviceMap.pushes.get(0)));
+
+        leadership.change(Optional.of(TestModuleContext.SOLO_TERM));
+        tickUntil("the status of the leader", () -> serviceMap.pushes.size() == 2);
+        JsonObject pool = new JsonObject(serviceMap.pushes.get(1)).getJsonObject("3");
+        assertEquals(true, pool.getBoolean("leader"));
+        assertEquals(2, pool.getJsonObject("namespaces").getJsonObject("").getInteger("image_local_count"));
     }
 
     @Test

@@ -1,7 +1,10 @@
 package io.mirrorhost.api.testing;
 
 import io.mirrorhost.api.Leadership;
+import io.mirrorhost.api.cluster.FenceRecord;
 import io.mirrorhost.api.cluster.FenceToken;
+import io.mirrorhost.api.cluster.Fencing;
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +26,18 @@ public final class FakeLeadership implements Leadership {
 
     public static FakeLeadership leading(FenceToken term) {
         return new FakeLeadership(Optional.of(term));
+    }
+
+    /**
+     * Leading a site alone on {@code cluster}, as a host with no {@code [hazelcast]} section does: under
+     * the epoch after the stored one of fence {@code leader}, taken by {@code holder}, so that the
+     * cluster admits the writes made under it.
+     */
+    public static Future<FakeLeadership> leadingAlone(Fencing cluster, String holder) {
+        return cluster.fenceGet(TestModuleContext.SOLO_TERM.name())
+            .compose(stored -> cluster.fenceTake(TestModuleContext.SOLO_TERM.name(),
+                stored.map(FenceRecord::epoch).orElse(0L), holder))
+            .map(FakeLeadership::leading);
     }
 
     public static FakeLeadership standby() {

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * A module context for module tests: a given cluster and clock, an in-memory store, options from
  * the module's declared defaults with per-test values checked as the host checks them, and peers
  * reached through a function the test supplies. The site is one instance that leads (term
- * {@link #SOLO_TERM}), as a host with no {@code [hazelcast]} section; a test sets a
- * {@link FakeLeadership} and, for a SPREAD module, a {@link FakeWorkAssignment} to drive them.
+ * {@link #SOLO_TERM}) and whose SPREAD module gets every item it offers under that term, as a host with
+ * no {@code [hazelcast]} section; a test sets a {@link FakeLeadership} and, for a SPREAD module, a
+ * {@link FakeWorkAssignment} to drive them.
  */
 public final class TestModuleContext implements ModuleContext {
     public static final FenceToken SOLO_TERM = new FenceToken("leader", 1);
@@ -45,7 +46,7 @@ public final class TestModuleContext implements ModuleContext {
     private final RunMode runMode;
     private Site site = FakeSite.alone("test-instance");
     private Leadership leadership = FakeLeadership.leading(SOLO_TERM);
-    private WorkAssignment assignment = new FakeWorkAssignment();
+    private WorkAssignment assignment = FakeWorkAssignment.alone(() -> leadership.term());
     private Function<PeerConnection, Future<Cluster>> peers = peer ->
             Future.failedFuture(new ClusterException(Errno.ECONNREFUSED, "no peer in this test: " + peer));
 

@@ -35,6 +35,11 @@ public final class SyncThrottle {
         start.run();
     }
 
+    /** Takes back a {@code start} still waiting for a slot; false if it ran already (its slot must be released). */
+    public synchronized boolean withdraw(Runnable start) {
+        return waiting.remove(start);
+    }
+
     public void release() {
         Runnable next;
         synchronized (this) {

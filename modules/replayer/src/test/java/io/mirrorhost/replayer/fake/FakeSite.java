@@ -18,7 +18,7 @@ import io.mirrorhost.api.cluster.MirrorPeerDirection;
 import io.mirrorhost.api.cluster.PoolInfo;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.cluster.Watch;
-import io.mirrorhost.api.testing.RoleFakes;
+import io.mirrorhost.api.testing.UncheckedFences;
 import io.mirrorhost.api.testing.UnmodelledClusterConnection;
 import io.mirrorhost.api.testing.UnmodelledMirrorImages;
 import io.mirrorhost.api.testing.UnmodelledMirrorPeers;
@@ -81,7 +81,7 @@ public final class FakeSite {
 
     /** The cluster as this site's own clients see it. */
     public Cluster cluster() {
-        return RoleFakes.cluster(new ClusterView());
+        return UncheckedFences.cluster(new ClusterView());
     }
 
     /** The cluster as a peer's daemon reaches it; unreachable sites refuse the connection. */

@@ -2,8 +2,10 @@ package io.mirrorhost.replayer.snapshot;
 
 import static io.mirrorhost.replayer.snapshot.Snaps.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +55,21 @@ class ThrottlesTest {
         throttle.release();
         assertEquals(0, throttle.running());
         assertThrows(IllegalArgumentException.class, () -> new SyncThrottle(0));
+    }
+
+    @Test
+    void aSyncWithdrawnWhileWaitingNeverStarts() {
+        SyncThrottle throttle = new SyncThrottle(1);
+        List<String> started = new ArrayList<>();
+        Runnable a = () -> started.add("a");
+        Runnable b = () -> started.add("b");
+        throttle.acquire(a);
+        throttle.acquire(b);
+        assertFalse(throttle.withdraw(a), "a runs: its slot is released, not withdrawn");
+        assertTrue(throttle.withdraw(b));
+        throttle.release();
+        assertEquals(List.of("a"), started);
+        assertEquals(0, throttle.running());
     }
 
     @Test
