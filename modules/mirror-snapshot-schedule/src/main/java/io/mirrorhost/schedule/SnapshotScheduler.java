@@ -143,7 +143,15 @@ final class SnapshotScheduler {
     Future<Void> start() {
         return loop.call(() -> {
             refreshTimer = clock.every(refreshInterval, () -> loop.execute(this::refreshRound));
-            leadership.onChange(term -> feedOnLoop(term.isPresent() ? new LeadershipGained() : new LeadershipLost()));
+            leadership.onChange(term -> loop.execute(() -> {
+                if (term.isPresent()) {
+                    feed(new LeadershipGained());
+                    // a standby's schedules may be a refresh old (a schedule object made after its last scan)
+                    refreshRound();
+                } else {
+                    feed(new LeadershipLost());
+                }
+            }));
             if (leadership.isLeader()) {
                 feed(new LeadershipGained());
             }
