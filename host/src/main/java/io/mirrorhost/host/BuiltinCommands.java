@@ -11,6 +11,8 @@ import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.OptionSpec;
 import io.mirrorhost.api.OutputFormat;
+import io.mirrorhost.host.ha.HostSite;
+import io.mirrorhost.host.ha.SiteStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,8 +22,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The host's own commands ({@code mgr module ls|enable|disable}, {@code config get|set|rm|ls}), worded
- * as Ceph's {@code ceph mgr module} and {@code ceph config} commands answer.
+ * The host's own commands ({@code mgr module ls|enable|disable}, {@code mgr stat|dump}, {@code config
+ * get|set|rm|ls}), worded as Ceph's {@code ceph mgr} and {@code ceph config} commands answer.
  */
 final class BuiltinCommands {
     private static final Map<String, String> XML_ITEMS = Map.of(
@@ -30,15 +32,17 @@ final class BuiltinCommands {
 
     private final ModuleManager modules;
     private final ModuleOptions options;
+    private final HostSite site;
 
-    BuiltinCommands(ModuleManager modules, ModuleOptions options) {
+    BuiltinCommands(ModuleManager modules, ModuleOptions options, HostSite site) {
         this.modules = modules;
         this.options = options;
+        this.site = site;
     }
 
     /** The built-ins as the catalogue lists them without a host: same words and arguments, no host to serve them. */
     static List<CommandSpec> describe() {
-        return new BuiltinCommands(null, null).specs();
+        return new BuiltinCommands(null, null, null).specs();
     }
 
     List<CommandSpec> specs() {
@@ -51,6 +55,10 @@ final class BuiltinCommands {
                         bound(r -> modules.enable(r.string("module").orElseThrow()).map(this::note)), module),
                 CommandSpec.of("mgr module disable", "disable a module (at once, kept across restarts)",
                         bound(r -> modules.disable(r.string("module").orElseThrow()).map(this::note)), module),
+                CommandSpec.of("mgr stat", "show the site's leader and how many instances stand by",
+                        bound(this::mgrStat)),
+                CommandSpec.of("mgr dump", "show the site map: its leader, the instances and the modules",
+                        bound(this::mgrDump)),
                 CommandSpec.of("config get", "show a module option's current value", bound(this::configGet), key),
                 CommandSpec.of("config set", "set a module option (checked against its declaration)",
                         bound(this::configSet), key,
@@ -120,6 +128,51 @@ final class BuiltinCommands {
                 .put("disabled_modules", disabled).put("failed_modules", failed);
         return Future.succeededFuture(CommandResult.ok(
                 StructuredOutput.render(request.format(), request.prettyFormat(), "modules", listing, XML_ITEMS)));
+    }
+
+    /** As {@code ceph mgr stat}: json-pretty unless a format is asked for. */
+    private Future<CommandResult> mgrStat(CommandRequest request) {
+        SiteStatus status = site.status();
+        JsonObject stat = new JsonObject().put("epoch", status.epoch()).put("available", status.leader().isPresent())
+                .put("active_name", status.leader().orElse("")).put("num_standby", standbys(status).size());
+        return Future.succeededFuture(CommandResult.ok(cephJson(request, "stat", stat)));
+    }
+
+    /**
+     * The MgrMap keys of {@code ceph mgr dump} that mean something here ({@code gid}: an instance's place in
+     * the member list, oldest first, which changes when instances restart), plus each instance and its role.
+     */
+    private Future<CommandResult> mgrDump(CommandRequest request) {
+        SiteStatus status = site.status();
+        List<String> live = status.instances();
+        JsonArray standbys = new JsonArray();
+        standbys(status).forEach(name -> standbys.add(new JsonObject().put("gid", live.indexOf(name) + 1)
+                .put("name", name).put("available_modules", new JsonArray())));
+        JsonArray instances = new JsonArray();
+        for (String name : live) {
+            boolean leads = status.leader().equals(java.util.Optional.of(name));
+            JsonObject instance = new JsonObject().put("name", name).put("role", leads ? "leader" : "standby");
+            instances.add(leads ? instance.put("leader_epoch", status.leaderEpoch()) : instance);
+        }
+        JsonObject dump = new JsonObject().put("epoch", status.epoch())
+                .put("active_gid", status.leader().map(name -> live.indexOf(name) + 1).orElse(0))
+                .put("active_name", status.leader().orElse("")).put("available", status.leader().isPresent())
+                .put("standbys", standbys).put("modules", new JsonArray(modules.slots().stream()
+                        .filter(s -> !s.module.alwaysOn() && s.state != ModuleManager.State.DISABLED)
+                        .map(ModuleManager.Slot::name).sorted().toList()))
+                .put("instances", instances);
+        return Future.succeededFuture(CommandResult.ok(cephJson(request, "mgrmap", dump)));
+    }
+
+    private static List<String> standbys(SiteStatus status) {
+        return status.instances().stream().filter(name -> !status.leader().equals(java.util.Optional.of(name))).toList();
+    }
+
+    /** The monitor's manager commands print json-pretty when no format is asked for. */
+    private static String cephJson(CommandRequest request, String root, JsonObject value) {
+        return request.format() == OutputFormat.PLAIN
+                ? StructuredOutput.render(OutputFormat.JSON, true, root, value, XML_ITEMS)
+                : StructuredOutput.render(request.format(), request.prettyFormat(), root, value, XML_ITEMS);
     }
 
     private static String state(ModuleManager.Slot slot) {

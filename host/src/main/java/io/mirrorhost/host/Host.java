@@ -3,6 +3,8 @@ package io.mirrorhost.host;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterProvider;
+import io.mirrorhost.host.ha.HazelcastSite;
+import io.mirrorhost.host.ha.HostSite;
 import io.mirrorhost.host.ha.SoloSite;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,15 +27,18 @@ public final class Host {
 
     private final Vertx vertx;
     private final Cluster cluster;
+    private final HostSite site;
     private final ModuleManager modules;
     private final HttpServer server;
     private final Duration refreshInterval;
     private volatile boolean closing;
     private volatile long refreshTimer = -1;
 
-    private Host(Vertx vertx, Cluster cluster, ModuleManager modules, HttpServer server, Duration refreshInterval) {
+    private Host(Vertx vertx, Cluster cluster, HostSite site, ModuleManager modules, HttpServer server,
+                 Duration refreshInterval) {
         this.vertx = vertx;
         this.cluster = cluster;
+        this.site = site;
         this.modules = modules;
         this.server = server;
         this.refreshInterval = refreshInterval;
@@ -73,11 +78,16 @@ public final class Host {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        SoloSite site = new SoloSite(conf.instanceName());
+        HostSite site;
+        try {
+            site = site(vertx, conf);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
         ModuleManager modules = new ModuleManager(vertx, cluster, moduleList,
                 m -> new HostModuleContext(vertx, conf.siteName(), cluster, provider, m, options, site),
                 MODULE_START_TIMEOUT);
-        CommandCatalog catalog = CommandCatalog.of(moduleList, new BuiltinCommands(modules, options).specs());
+        CommandCatalog catalog = CommandCatalog.of(moduleList, new BuiltinCommands(modules, options, site).specs());
         HttpApi api = new HttpApi(conf.siteName(), keys, catalog, new CommandDispatcher(catalog, modules), modules);
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(conf.listenAddress()).setPort(conf.listenPort()));
@@ -89,13 +99,25 @@ public final class Host {
                         .recover(e -> modules.stopAll().transform(ignored -> Future.failedFuture(
                                 "cannot listen on " + conf.listenAddress() + ":" + conf.listenPort() + ": "
                                         + ModuleManager.describe(e)))))
+                .recover(e -> site.close().transform(ignored -> Future.failedFuture(e)))
                 .map(s -> {
                     LOG.info("site {} ({} backend) serving http://{}:{}/api/v1/", conf.siteName(), conf.backend(),
                             conf.listenAddress(), s.actualPort());
-                    Host host = new Host(vertx, cluster, modules, server, conf.moduleRefreshInterval());
+                    Host host = new Host(vertx, cluster, site, modules, server, conf.moduleRefreshInterval());
                     host.scheduleRefresh();
                     return host;
                 });
+    }
+
+    /**
+     * Alone (no {@code [hazelcast]} section) the instance leads from its start; clustered, it takes part in
+     * the election on the Hazelcast instance its Vert.x was clustered with (named after the instance).
+     */
+    private static HostSite site(Vertx vertx, SiteConf conf) {
+        if (conf.hazelcast().isEmpty()) {
+            return new SoloSite(conf.instanceName());
+        }
+        return HazelcastSite.of(vertx, conf.instanceName(), conf.hazelcast().get());
     }
 
     private static ClusterProvider provider(String backend) {
@@ -125,12 +147,13 @@ public final class Host {
                 .onComplete(ar -> scheduleRefresh()));
     }
 
-    /** Stops every module, then the HTTP server, then the cluster connection. */
+    /** Stops every module, then the HTTP server, then the site's election, then the cluster connection. */
     public Future<Void> close() {
         closing = true;
         vertx.cancelTimer(refreshTimer);
         return modules.stopAll()
                 .transform(ignored -> server.close())
+                .transform(ignored -> site.close())
                 .transform(ignored -> cluster.close())
                 .onComplete(ar -> LOG.info("host stopped"));
     }

@@ -15,7 +15,7 @@ import io.mirrorhost.api.cluster.ClusterProvider;
 import io.mirrorhost.api.cluster.FenceToken;
 import io.mirrorhost.api.cluster.PeerConnection;
 import io.mirrorhost.host.ha.ModuleCallbacks;
-import io.mirrorhost.host.ha.SoloSite;
+import io.mirrorhost.host.ha.HostSite;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,7 +32,7 @@ final class HostModuleContext implements ModuleContext {
     private final String module;
     private final RunMode runMode;
     private final ModuleOptions options;
-    private final SoloSite site;
+    private final HostSite site;
     private final ModuleCallbacks<Optional<FenceToken>> leadershipCallbacks;
     private final Leadership leadership;
     private final ModuleCallbacks<AssignmentChange> assignmentCallbacks;
@@ -44,7 +44,7 @@ final class HostModuleContext implements ModuleContext {
     private volatile Context verticleContext;
 
     HostModuleContext(Vertx vertx, String siteName, Cluster cluster, ClusterProvider provider, MgrModule module,
-                      ModuleOptions options, SoloSite site) {
+                      ModuleOptions options, HostSite site) {
         this.vertx = vertx;
         this.siteName = siteName;
         this.cluster = cluster;

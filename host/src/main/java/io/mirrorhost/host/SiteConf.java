@@ -149,7 +149,8 @@ public final class SiteConf {
      * The {@code [hazelcast]} section, if the conf has one: then this instance joins the other instances of
      * its site in one Hazelcast cluster. {@code members} (every instance's {@code host:port}) and {@code port}
      * (this one's) are required; {@code interface} defaults to 127.0.0.1, {@code cluster_name} to the site's
-     * name, {@code heartbeat_interval} to 1 s and {@code max_no_heartbeat} to 5 s.
+     * name, {@code heartbeat_interval} to 1 s and {@code max_no_heartbeat} to 5 s, {@code leader_beat_ms} to
+     * 150 and {@code leader_suspect_ms} (at least two beats) to 600.
      */
     public Optional<HazelcastConf> hazelcast() {
         if (!sections.containsKey("hazelcast")) {
@@ -169,10 +170,12 @@ public final class SiteConf {
             throw new ConfException(file + ": [hazelcast] port must be a port number (1-65535), got '" + port + "'");
         }
         int heartbeat = seconds("heartbeat_interval", 1, 1);
+        int beat = millis("leader_beat_ms", 150, 10);
         return Optional.of(new HazelcastConf(List.copyOf(members), Integer.parseInt(port),
                 get("hazelcast", "interface").filter(v -> !v.isEmpty()).orElse(DEFAULT_LISTEN_ADDRESS),
                 get("hazelcast", "cluster_name").filter(v -> !v.isEmpty()).orElseGet(this::siteName),
-                heartbeat, seconds("max_no_heartbeat", 5, heartbeat + 1)));
+                heartbeat, seconds("max_no_heartbeat", 5, heartbeat + 1), Duration.ofMillis(beat),
+                Duration.ofMillis(millis("leader_suspect_ms", 600, 2 * beat))));
     }
 
     private static boolean isPort(String text) {
@@ -185,6 +188,16 @@ public final class SiteConf {
         if (!text.matches("[0-9]{1,4}") || Integer.parseInt(text) < min || Integer.parseInt(text) > 3600) {
             throw new ConfException(file + ": [hazelcast] " + key + " must be whole seconds between " + min
                     + " and 3600, got '" + text + "'");
+        }
+        return Integer.parseInt(text);
+    }
+
+    /** Milliseconds of a {@code [hazelcast]} key, at least {@code min} and at most a minute. */
+    private int millis(String key, int defaultMillis, int min) {
+        String text = get("hazelcast", key).orElse(Integer.toString(defaultMillis));
+        if (!text.matches("[0-9]{1,5}") || Integer.parseInt(text) < min || Integer.parseInt(text) > 60000) {
+            throw new ConfException(file + ": [hazelcast] " + key + " must be milliseconds between " + min
+                    + " and 60000, got '" + text + "'");
         }
         return Integer.parseInt(text);
     }

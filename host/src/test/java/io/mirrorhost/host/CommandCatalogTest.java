@@ -19,8 +19,9 @@ class CommandCatalogTest {
     @Test
     void listsBuiltinsUnderMgrThenModuleCommands() {
         List<String> prefixes = catalog.commands().stream().map(e -> e.module() + ":" + e.spec().prefix()).toList();
-        assertEquals(List.of("mgr:mgr module ls", "mgr:mgr module enable", "mgr:mgr module disable",
-                "mgr:config get", "mgr:config set", "mgr:config rm", "mgr:config ls"), prefixes.subList(0, 7));
+        assertEquals(List.of("mgr:mgr module ls", "mgr:mgr module enable", "mgr:mgr module disable", "mgr:mgr stat",
+                "mgr:mgr dump", "mgr:config get", "mgr:config set", "mgr:config rm", "mgr:config ls"),
+                prefixes.subList(0, 9));
         assertTrue(prefixes.contains("echo:echo greet"));
         assertTrue(prefixes.contains("core:core status"));
     }

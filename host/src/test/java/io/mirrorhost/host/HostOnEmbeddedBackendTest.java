@@ -52,6 +52,32 @@ class HostOnEmbeddedBackendTest {
     }
 
     @Test
+    void aSoloHostIsTheActiveManagerOfItsSite(Vertx vertx) throws Exception {
+        Host host = await(Host.start(vertx, SiteConf.load(embeddedConf())));
+        try {
+            Api api = new Api(host.port());
+            assertEquals("""
+                    {
+                        "epoch": 1,
+                        "available": true,
+                        "active_name": "site-e",
+                        "num_standby": 0
+                    }
+                    """, api.command("mgr stat", Map.of()).stdout());
+            assertEquals("{\"epoch\":1,\"available\":true,\"active_name\":\"site-e\",\"num_standby\":0}\n",
+                    api.command("mgr stat", Map.of(), "json").stdout());
+            JsonObject dump = new JsonObject(api.command("mgr dump", Map.of(), "json").stdout());
+            assertEquals(new JsonObject().put("epoch", 1).put("active_gid", 1).put("active_name", "site-e")
+                    .put("available", true).put("standbys", new io.vertx.core.json.JsonArray())
+                    .put("modules", new io.vertx.core.json.JsonArray().add("broken").add("echo"))
+                    .put("instances", new io.vertx.core.json.JsonArray().add(new JsonObject().put("name", "site-e")
+                            .put("role", "leader").put("leader_epoch", 1))), dump);
+        } finally {
+            await(host.close());
+        }
+    }
+
+    @Test
     void stateSurvivesARestartOnTheEmbeddedCluster(Vertx vertx) throws Exception {
         Path conf = embeddedConf();
 

@@ -299,7 +299,7 @@ class HostTest {
         Reply reply = api.command("mgr modul ls", Map.of());
         assertEquals(400, reply.status());
         assertEquals(-22, reply.code());
-        assertEquals("rbdm: unknown command 'mgr modul ls' (did you mean 'mgr module ls' or 'mgr module enable'?)",
+        assertEquals("rbdm: unknown command 'mgr modul ls' (did you mean 'mgr module ls' or 'mgr dump' or 'mgr module enable'?)",
                 reply.stderr());
         Reply far = api.command("zzz", Map.of());
         assertEquals("rbdm: unknown command 'zzz' (bin/rbdm --help lists the commands)", far.stderr());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.mirrorhost.api.cluster.PeerConnection;
 import io.mirrorhost.host.ha.HazelcastConf;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,10 +58,12 @@ class SiteConfTest {
         SiteConf conf = SiteConf.parse(FILE, List.of("[global]", "site_name = site-a", "[hazelcast]",
                 "members = 127.0.0.1:5701, 127.0.0.1:5702,127.0.0.1:5703", "port = 5702"));
         assertEquals(java.util.Optional.of(new HazelcastConf(List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"),
-                5702, "127.0.0.1", "site-a", 1, 5)), conf.hazelcast());
+                5702, "127.0.0.1", "site-a", 1, 5, Duration.ofMillis(150), Duration.ofMillis(600))), conf.hazelcast());
         SiteConf tuned = SiteConf.parse(FILE, List.of("[hazelcast]", "members = h1:5701", "port = 5701",
-                "interface = 10.0.0.2", "cluster_name = east", "heartbeat_interval = 2", "max_no_heartbeat = 9"));
-        assertEquals(new HazelcastConf(List.of("h1:5701"), 5701, "10.0.0.2", "east", 2, 9), tuned.hazelcast().orElseThrow());
+                "interface = 10.0.0.2", "cluster_name = east", "heartbeat_interval = 2", "max_no_heartbeat = 9",
+                "leader_beat_ms = 100", "leader_suspect_ms = 250"));
+        assertEquals(new HazelcastConf(List.of("h1:5701"), 5701, "10.0.0.2", "east", 2, 9, Duration.ofMillis(100),
+                Duration.ofMillis(250)), tuned.hazelcast().orElseThrow());
     }
 
     @Test
@@ -79,6 +82,10 @@ class SiteConfTest {
                         "[global]", "site_name = site-a", "[hazelcast]", "members = h1:1", "port = 1",
                         "heartbeat_interval = 3", "max_no_heartbeat = 3"))
                         .hazelcast()).getMessage());
+        assertEquals("/etc/mirrorhost/site-a.conf: [hazelcast] leader_suspect_ms must be milliseconds between 400 and"
+                        + " 60000, got '300'", assertThrows(SiteConf.ConfException.class, () -> SiteConf.parse(FILE,
+                        List.of("[global]", "site_name = site-a", "[hazelcast]", "members = h1:1", "port = 1", "leader_beat_ms = 200",
+                                "leader_suspect_ms = 300")).hazelcast()).getMessage());
     }
 
     @Test

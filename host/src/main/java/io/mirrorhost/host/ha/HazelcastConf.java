@@ -1,5 +1,6 @@
 package io.mirrorhost.host.ha;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,7 +12,10 @@ import java.util.List;
  * @param clusterName     the Hazelcast cluster (default: the site's name, so that two sites never merge)
  * @param heartbeatIntervalSeconds how often members beat
  * @param maxNoHeartbeatSeconds    silence after which a member is removed (SIGSTOP, a lost machine)
+ * @param leaderBeat      how often the leader beats on the event bus
+ * @param leaderSuspect   the leader's silence after which its designated successor takes over
  */
 public record HazelcastConf(List<String> members, int port, String interfaceAddress, String clusterName,
-                            int heartbeatIntervalSeconds, int maxNoHeartbeatSeconds) {
+                            int heartbeatIntervalSeconds, int maxNoHeartbeatSeconds, Duration leaderBeat,
+                            Duration leaderSuspect) {
 }

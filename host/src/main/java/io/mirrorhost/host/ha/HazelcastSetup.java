@@ -3,12 +3,14 @@ package io.mirrorhost.host.ha;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
@@ -33,6 +35,7 @@ public final class HazelcastSetup {
 
     static Config config(HazelcastConf conf, String instanceName) {
         Config config = new Config().setClusterName(conf.clusterName()).setInstanceName(instanceName);
+        config.getMemberAttributeConfig().setAttribute(HazelcastSite.INSTANCE_ATTRIBUTE, instanceName);
         NetworkConfig network = config.getNetworkConfig().setPort(conf.port()).setPortAutoIncrement(false);
         network.getInterfaces().setEnabled(true).addInterface(conf.interfaceAddress());
         JoinConfig join = network.getJoin();
@@ -44,6 +47,10 @@ public final class HazelcastSetup {
                 .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
         config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
         config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+        // the site map on every member of three (synchronous backups), so that the last survivor knows the
+        // latest leader epoch; a member that was cut off brings its own entries back, and they lose
+        config.addMapConfig(new MapConfig(HazelcastSite.SITE_MAP).setBackupCount(2)
+                .setMergePolicyConfig(new MergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName())));
         failureDetection(config, conf);
         config.setProperty("hazelcast.shutdownhook.enabled", "false"); // Main stops the host, then Vert.x
         config.setProperty("hazelcast.logging.type", "slf4j");

@@ -11,15 +11,15 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * One SPREAD module's work on a {@link SoloSite}: every item offered is this instance's, under the
+ * One SPREAD module's work while a site has no image assigner: every item offered is this instance's, under the
  * site's term (the instance's only fence), as long as it leads; an item no longer offered is released.
  */
 final class SoloAssignment implements WorkAssignment {
-    private final SoloSite site;
+    private final HostSite site;
     private final ModuleCallbacks<AssignmentChange> callbacks;
     private final Map<String, Set<String>> mine = new HashMap<>();
 
-    SoloAssignment(SoloSite site, ModuleCallbacks<AssignmentChange> callbacks) {
+    SoloAssignment(HostSite site, ModuleCallbacks<AssignmentChange> callbacks) {
         this.site = site;
         this.callbacks = callbacks;
     }

@@ -3,7 +3,6 @@ package io.mirrorhost.host.ha;
 import io.mirrorhost.api.AssignmentChange;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.Leadership;
-import io.mirrorhost.api.Site;
 import io.mirrorhost.api.WorkAssignment;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.FenceRecord;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * own. It stops leading only if a write under its term is refused, which means another instance took
  * the fence (a second host started on the same cluster).
  */
-public final class SoloSite implements Site {
+public final class SoloSite implements HostSite {
     public static final String LEADER_FENCE = "leader";
     private static final Logger LOG = LoggerFactory.getLogger(SoloSite.class);
 
@@ -38,6 +37,7 @@ public final class SoloSite implements Site {
      * Takes the leader fence from the epoch stored (alone, this instance knows no later one). A backend
      * that cannot fence (EOPNOTSUPP) leaves the instance leading under epoch 0, which no storage checks.
      */
+    @Override
     public Future<Void> lead(Fencing cluster) {
         return cluster.fenceGet(LEADER_FENCE)
             .compose(stored -> cluster.fenceTake(LEADER_FENCE, stored.map(FenceRecord::epoch).orElse(0L), instanceName))
@@ -55,23 +55,27 @@ public final class SoloSite implements Site {
             });
     }
 
-    Optional<FenceToken> term() {
+    @Override
+    public Optional<FenceToken> term() {
         return term;
     }
 
     /** A module's view of the leadership; its listeners are called through {@code callbacks}. */
+    @Override
     public Leadership leadership(ModuleCallbacks<Optional<FenceToken>> callbacks) {
         leadershipListeners.add(callbacks);
-        return new SoloLeadership(this, callbacks);
+        return new SiteLeadership(this, callbacks);
     }
 
     /** A SPREAD module's work assignment; its listeners are called through {@code callbacks}. */
+    @Override
     public WorkAssignment assignment(ModuleCallbacks<AssignmentChange> callbacks) {
         return new SoloAssignment(this, callbacks);
     }
 
     /** A module's write under {@code stale} was refused: if it is the current term, this instance no longer leads. */
-    void refused(FenceToken stale) {
+    @Override
+    public void refused(FenceToken stale) {
         synchronized (this) {
             if (!term.equals(Optional.of(stale))) {
                 return;

@@ -2,6 +2,7 @@ package io.mirrorhost.host.ha;
 
 import static io.mirrorhost.api.testing.Deadlines.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
@@ -9,7 +10,9 @@ import io.mirrorhost.api.testing.Deadlines;
 import io.mirrorhost.host.Host;
 import io.mirrorhost.host.SiteConf;
 import io.mirrorhost.host.testing.TestSites;
+import io.mirrorhost.host.testing.TestSites.Api;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -17,13 +20,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Host instances whose confs have a [hazelcast] section form one cluster with one event bus. */
+/** Host instances whose confs have a [hazelcast] section form one cluster with one event bus and one leader. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HazelcastSetupTest {
     @TempDir
@@ -58,6 +62,14 @@ class HazelcastSetupTest {
         return vertx;
     }
 
+    private static JsonObject mgrStat(Host host) {
+        try {
+            return new JsonObject(new Api(host.port()).command("mgr stat", Map.of(), "json").stdout());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void twoHostsOfASiteFormOneClusterWithOneEventBus() throws Exception {
         int portA = freePort();
@@ -74,12 +86,17 @@ class HazelcastSetupTest {
         await(b.eventBus().consumer("mirrorhost.test.ping", message -> message.reply("pong from site-a-2"))
             .completion());
         assertEquals("pong from site-a-2", await(a.eventBus().request("mirrorhost.test.ping", "ping")).body());
+
+        Deadlines.until(Duration.ofSeconds(30), () -> "both instances to agree on one active one and one standby",
+            () -> hosts.stream().map(HazelcastSetupTest::mgrStat).distinct().count() == 1
+                && mgrStat(hosts.get(0)).getBoolean("available") && mgrStat(hosts.get(0)).getInteger("num_standby") == 1);
+        assertTrue(List.of("site-a", "site-a-2").contains(mgrStat(hosts.get(1)).getString("active_name")));
     }
 
     @Test
     void theConfigJoinsOnlyTheListedMembersAndDetectsFailuresInSeconds() throws Exception {
         Config config = HazelcastSetup.config(new HazelcastConf(List.of("127.0.0.1:5701", "127.0.0.1:5702"), 5702,
-            "127.0.0.1", "site-a", 1, 5), "site-a-2");
+            "127.0.0.1", "site-a", 1, 5, Duration.ofMillis(150), Duration.ofMillis(600)), "site-a-2");
 
         assertEquals("site-a-2", config.getInstanceName());
         assertEquals(5702, config.getNetworkConfig().getPort());
@@ -91,5 +108,7 @@ class HazelcastSetupTest {
         assertEquals("5", config.getProperty("hazelcast.max.no.heartbeat.seconds"));
         assertEquals("0", config.getProperty("hazelcast.wait.seconds.before.join"));
         assertEquals(1, config.getMultiMapConfig("__vertx.subs").getBackupCount());
+        assertEquals(2, config.getMapConfig(HazelcastSite.SITE_MAP).getBackupCount());
+        assertEquals("site-a-2", config.getMemberAttributeConfig().getAttribute(HazelcastSite.INSTANCE_ATTRIBUTE));
     }
 }

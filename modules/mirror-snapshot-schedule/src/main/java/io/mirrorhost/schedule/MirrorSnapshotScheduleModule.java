@@ -23,7 +23,8 @@ import java.util.function.Function;
  * {@link ScheduleQueue} (events in, {@link ScheduleAction}s out, tested as tables); its I/O in
  * {@link SnapshotScheduler} (scans, watches, {@link RunRecord}s through {@link RunRecordStore},
  * snapshots), confined to the module's context ({@link ModuleLoop}) with heavy steps
- * {@link OffLoop off it}; who takes the snapshots in {@link Leadership} ({@link StoreLease});
+ * {@link OffLoop off it}, acting only while the host says this instance leads the site, its writes
+ * fenced with the leader's term ({@link LeaderWrites});
  * the commands in {@link ScheduleCommands}, the routes in {@link ScheduleRoutes}, both reading
  * status from the queue's published {@link StatusView}.
  */
@@ -32,8 +33,6 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
             "snapshots created at the same time at most").withRange(1L, 1000L);
     static final OptionSpec<Duration> REFRESH_INTERVAL = OptionSpec.seconds("refresh_interval", 60,
             "seconds between rescans of pools and images").withRange(1L, 86400L);
-    static final OptionSpec<Duration> LEASE_SECONDS = OptionSpec.seconds("lease_seconds", 30,
-            "seconds a scheduler lease lasts; a standby takes over after it expires").withRange(3L, 3600L);
 
     private final Function<ModuleContext, ModuleLoop> loop;
     private final Function<ModuleContext, OffLoop> offLoop;
@@ -60,7 +59,7 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
         return "mirror-snapshot-schedule";
     }
 
-    /** Snapshots are taken by the site's leader only; today the lease in the module store decides who that is. */
+    /** Snapshots are taken by the site's leader only. */
     @Override
     public RunMode runMode() {
         return RunMode.LEADER;
@@ -73,7 +72,7 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
 
     @Override
     public List<OptionSpec<?>> options() {
-        return List.of(MAX_CONCURRENT, REFRESH_INTERVAL, LEASE_SECONDS);
+        return List.of(MAX_CONCURRENT, REFRESH_INTERVAL);
     }
 
     @Override
@@ -91,9 +90,8 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
         String owner = context.siteName() + "/" + UUID.randomUUID();
         ScheduleStore store = new ScheduleStore(context.cluster(), context.store(), context.logger());
         RunRecordStore runs = new RunRecordStore(context.cluster(), context.logger());
-        StoreLease lease = new StoreLease(context.store(), context.clock(),
-                context.option(LEASE_SECONDS), owner, context.logger());
-        SnapshotScheduler s = new SnapshotScheduler(context.cluster(), context.clock(), store, runs, lease, owner,
+        SnapshotScheduler s = new SnapshotScheduler(context.cluster(), context.clock(), store, runs,
+                context.leadership(), owner,
                 context.logger(), () -> context.option(MAX_CONCURRENT).intValue(),
                 context.option(REFRESH_INTERVAL), loop.apply(context), offLoop.apply(context));
         scheduler = s;
@@ -111,7 +109,7 @@ public final class MirrorSnapshotScheduleModule implements MgrModule {
         return s == null ? Future.succeededFuture() : s.stop();
     }
 
-    /** Stops as a crash would (the lease is kept until it expires); for failover tests. */
+    /** Stops as a crash would (claims stay unsettled); for failover tests. */
     void crash() {
         SnapshotScheduler s = scheduler;
         runtime = null;

@@ -31,8 +31,10 @@ final class RunRecordStore {
     private static final class PendingWrite {
         final Map<String, String> values = new HashMap<>();
         final io.vertx.core.Promise<Void> written = io.vertx.core.Promise.promise();
+        RadosObjects writer;
     }
 
+    /** {@code objects}: where records are read; each write names the view it goes through. */
     RunRecordStore(RadosObjects objects, Logger log) {
         this.objects = objects;
         this.log = log;
@@ -60,7 +62,8 @@ final class RunRecordStore {
                 });
     }
 
-    Future<Void> put(String pool, Map<String, RunRecord> records) {
+    /** Writes records through {@code writer} (the leader's fenced view); a merged write goes through the latest one. */
+    Future<Void> put(RadosObjects writer, String pool, Map<String, RunRecord> records) {
         if (records.isEmpty()) {
             return Future.succeededFuture();
         }
@@ -74,15 +77,16 @@ final class RunRecordStore {
                     inFlight.put(pool, next);
                 }
                 next.values.putAll(values);
+                next.writer = writer;
                 return next.written.future();
             }
             inFlight.put(pool, null);
         }
-        return write(pool, values);
+        return write(writer, pool, values);
     }
 
-    private Future<Void> write(String pool, Map<String, String> values) {
-        return objects.omapSet(PoolNamespace.of(pool), RUNS_OID, values).andThen(r -> writeNext(pool));
+    private Future<Void> write(RadosObjects writer, String pool, Map<String, String> values) {
+        return writer.omapSet(PoolNamespace.of(pool), RUNS_OID, values).andThen(r -> writeNext(pool));
     }
 
     private void writeNext(String pool) {
@@ -95,10 +99,10 @@ final class RunRecordStore {
             }
             inFlight.put(pool, null);
         }
-        write(pool, next.values).onComplete(next.written);
+        write(next.writer, pool, next.values).onComplete(next.written);
     }
 
-    Future<Void> remove(String pool, Set<String> keys) {
-        return keys.isEmpty() ? Future.succeededFuture() : objects.omapRemove(PoolNamespace.of(pool), RUNS_OID, keys);
+    Future<Void> remove(RadosObjects writer, String pool, Set<String> keys) {
+        return keys.isEmpty() ? Future.succeededFuture() : writer.omapRemove(PoolNamespace.of(pool), RUNS_OID, keys);
     }
 }

@@ -1,8 +1,10 @@
 package io.mirrorhost.schedule;
 
 import io.mirrorhost.api.Clock;
+import io.mirrorhost.api.Leadership;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.FenceToken;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
@@ -64,14 +66,15 @@ import org.slf4j.Logger;
  * Takes the scheduled mirror-snapshots (Ceph's {@code MirrorSnapshotScheduleHandler}): the I/O
  * around the {@link ScheduleQueue}, which makes every decision. It rescans schedules, pools and
  * images (every {@code refresh_interval}, and soon after {@code rbd_mirroring} or a schedule
- * object is notified), competes for the {@link Leadership}, reads and writes {@link RunRecord}s,
- * opens images and takes snapshots, and feeds each outcome back to the queue as an event.
+ * object is notified), follows the site's {@link Leadership}, reads and writes {@link RunRecord}s,
+ * opens images and takes snapshots, and feeds each outcome back to the queue as an event. Every
+ * write it makes because it leads goes through {@link LeaderWrites}, fenced with the current term.
  *
  * <p>Concurrency: everything here and in the queue is confined to one {@link ModuleLoop}, the
  * module's Vert.x context, and runs there one step at a time, without locks.
  * <ul>
  * <li>Entry points that may be called from elsewhere (clock timers, watch callbacks on cluster
- * threads, the lease, commands) hop onto the loop first; those that answer return a future.</li>
+ * threads, leadership changes, commands) hop onto the loop first; those that answer return a future.</li>
  * <li>Cluster and store futures complete on their own threads; their outcomes are fed on the
  * loop. Events that arrive while the queue's actions are being started wait for them.</li>
  * <li>A rescan's reads build only data of their own ({@link Scan}), on whichever thread answers.
@@ -79,7 +82,7 @@ import org.slf4j.Logger;
  * (Vert.x's worker pool) and fed on the loop, so that no step there takes more than tens of
  * milliseconds and commands and due runs go on between them.</li>
  * <li>Read from any thread: {@link #status} (the queue's published {@link StatusView}) and
- * {@link #isLeader} (the lease's flag).</li>
+ * {@link #isLeader} (the host's leadership).</li>
  * </ul>
  */
 final class SnapshotScheduler {
@@ -91,6 +94,7 @@ final class SnapshotScheduler {
     private final ScheduleStore store;
     private final RunRecordStore runs;
     private final Leadership leadership;
+    private final LeaderWrites leaderWrites;
     private final String owner;
     private final Logger log;
     private final Duration refreshInterval;
@@ -113,9 +117,9 @@ final class SnapshotScheduler {
 
     /**
      * An image open for a run, with its mirroring as read when it was opened ahead (null when
-     * opened at the run, or if that read failed).
+     * opened at the run, or if that read failed), opened through the fenced view of {@code term}.
      */
-    private record Opened(Image image, MirrorImageInfo infoAhead) {
+    private record Opened(Image image, MirrorImageInfo infoAhead, FenceToken term) {
     }
 
     SnapshotScheduler(Cluster cluster, Clock clock, ScheduleStore store, RunRecordStore runs, Leadership leadership,
@@ -126,6 +130,7 @@ final class SnapshotScheduler {
         this.store = store;
         this.runs = runs;
         this.leadership = leadership;
+        this.leaderWrites = new LeaderWrites(cluster, leadership);
         this.owner = owner;
         this.log = log;
         this.refreshInterval = refreshInterval;
@@ -134,31 +139,38 @@ final class SnapshotScheduler {
         this.queue = new ScheduleQueue(owner, maxConcurrent);
     }
 
-    /** Starts competing for the leadership and rescanning; completes after the first rescan. */
+    /** Follows the leadership (acting at once if this instance leads) and rescans; completes after the first rescan. */
     Future<Void> start() {
         return loop.call(() -> {
             refreshTimer = clock.every(refreshInterval, () -> loop.execute(this::refreshRound));
-            leadership.start(() -> feedOnLoop(new LeadershipGained()), () -> feedOnLoop(new LeadershipLost()));
+            leadership.onChange(term -> loop.execute(() -> {
+                if (term.isPresent()) {
+                    feed(new LeadershipGained());
+                    // a standby's schedules may be a refresh old (a schedule object made after its last scan)
+                    refreshRound();
+                } else {
+                    feed(new LeadershipLost());
+                }
+            }));
+            if (leadership.isLeader()) {
+                feed(new LeadershipGained());
+            }
             return refreshRound();
         }).compose(round -> round);
     }
 
-    /** Stops: completions waiting to be written are written, the leadership is given up. */
+    /** Stops: completions waiting to be written are written (the host hands the leadership on). */
     Future<Void> stop() {
         return loop.call(() -> {
             feed(new Stopping());
             halt();
-            leadership.stop();
             return null;
         });
     }
 
-    /** Stops dead, as a crash would: the lease stays until it expires, claims stay unsettled. */
+    /** Stops dead, as a crash would: claims stay unsettled. */
     void crash() {
-        loop.execute(() -> {
-            halt();
-            leadership.abandon();
-        });
+        loop.execute(this::halt);
     }
 
     private void halt() {
@@ -298,18 +310,19 @@ final class SnapshotScheduler {
                 }
             }));
         } else if (action instanceof RecordFirstSight a) {
-            runs.put(a.pool(), a.records()).onFailure(e ->
+            leaderWrites.write((c, t) -> runs.put(c, a.pool(), a.records())).onFailure(e ->
                     log.warn("cannot record first sight of images in {}: {}", a.pool(), e.getMessage()));
         } else if (action instanceof RecordCompletions a) {
-            runs.put(a.pool(), a.records()).onFailure(e ->
+            leaderWrites.write((c, t) -> runs.put(c, a.pool(), a.records())).onFailure(e ->
                     log.warn("cannot record completed runs in {}: {}", a.pool(), e.getMessage()));
         } else if (action instanceof RemoveRecords a) {
-            runs.remove(a.pool(), a.keys()).onFailure(e ->
+            leaderWrites.write((c, t) -> runs.remove(c, a.pool(), a.keys())).onFailure(e ->
                     log.warn("cannot drop run records of removed images in {}: {}", a.pool(), e.getMessage()));
         } else if (action instanceof ClaimAhead a) {
-            runs.put(a.pool(), a.records()).onComplete(r -> feedOnLoop(new ClaimsAheadWritten(a.images(), r.succeeded())));
+            leaderWrites.write((c, t) -> runs.put(c, a.pool(), a.records()))
+                    .onComplete(r -> feedOnLoop(new ClaimsAheadWritten(a.images(), r.succeeded())));
         } else if (action instanceof WriteRunRecord a) {
-            runs.put(a.image().pool(), a.records()).onComplete(r -> loop.execute(() -> {
+            leaderWrites.write((c, t) -> runs.put(c, a.image().pool(), a.records())).onComplete(r -> loop.execute(() -> {
                 if (r.failed()) {
                     runFailed(a.image(), r.cause());
                 }
@@ -585,7 +598,7 @@ final class SnapshotScheduler {
     /** Looks for the snapshot a claim may have produced; tells the queue what it found. */
     private void findClaimedSnapshot(FindClaimedSnapshot find) {
         ImageRef image = find.image();
-        withImage(open(image), opened -> opened.listSnaps().map(snaps -> snaps.stream()
+        withImage(open(cluster, image), opened -> opened.listSnaps().map(snaps -> snaps.stream()
                 .filter(s -> s.namespace() == SnapNamespace.MIRROR && s.mirror() != null
                         && s.mirror().state() == MirrorSnapshotState.PRIMARY
                         && !s.timestamp().isBefore(find.takenFrom()))
@@ -607,7 +620,8 @@ final class SnapshotScheduler {
         ImageRef image = take.image();
         Future<Opened> opened = take.openedAhead() ? openedAhead.remove(image.key()) : null;
         Future<Opened> openNow = opened == null ? openForRun(image) : opened.recover(e -> openForRun(image));
-        openNow.compose(o -> snapshotIfPrimary(o).andThen(r -> o.image().close()))
+        openNow.compose(o -> snapshotIfPrimary(o).onFailure(e -> leaderWrites.refusedIf(e, o.term()))
+                        .andThen(r -> o.image().close()))
                 .onComplete(r -> loop.execute(() -> {
                     if (r.failed()) {
                         String error = describe(r.cause());
@@ -624,8 +638,8 @@ final class SnapshotScheduler {
      * due instant only the snapshot itself is left (in a burst, every call counts).
      */
     private Future<Opened> openAhead(ImageRef image) {
-        return open(image).compose(opened -> opened.mirrorInfo().transform(info ->
-                Future.succeededFuture(new Opened(opened, info.succeeded() ? info.result() : null))));
+        return leaderWrites.write((c, term) -> open(c, image).compose(opened -> opened.mirrorInfo().transform(info ->
+                Future.succeededFuture(new Opened(opened, info.succeeded() ? info.result() : null, term)))));
     }
 
     private void closeUnused(Future<Opened> image) {
@@ -655,12 +669,13 @@ final class SnapshotScheduler {
         return info.primary() && info.mode() == MirrorImageMode.SNAPSHOT;
     }
 
+    /** Opened through the leader's fenced view, so that the snapshot is refused if the term was superseded. */
     private Future<Opened> openForRun(ImageRef image) {
-        return open(image).map(opened -> new Opened(opened, null));
+        return leaderWrites.write((c, term) -> open(c, image).map(opened -> new Opened(opened, null, term)));
     }
 
-    private Future<Image> open(ImageRef image) {
-        return cluster.openImageById(image.where(), image.key().imageId());
+    private static Future<Image> open(Cluster through, ImageRef image) {
+        return through.openImageById(image.where(), image.key().imageId());
     }
 
     /** Runs {@code action} on an image being opened, then closes it. */

@@ -48,6 +48,8 @@ final class FakeCluster implements UnmodelledPools, UnmodelledImages, Unmodelled
     static final int MAX_MIRROR_SNAPSHOTS = 5;
 
     final Clock clock;
+    /** The leader fence: a host takes it when it starts to lead; the scheduler writes through its views. */
+    final FakeFence fence = new FakeFence(this::cluster);
     private final Map<String, PoolInfo> pools = new LinkedHashMap<>();
     private final Map<String, List<String>> namespaces = new HashMap<>();
     private final Map<PoolNamespace, MirrorMode> mirrorModes = new HashMap<>();
@@ -88,7 +90,7 @@ final class FakeCluster implements UnmodelledPools, UnmodelledImages, Unmodelled
     }
 
     Cluster cluster() {
-        return RoleFakes.cluster(this);
+        return RoleFakes.cluster(this, fence);
     }
 
     final class FakeImage {

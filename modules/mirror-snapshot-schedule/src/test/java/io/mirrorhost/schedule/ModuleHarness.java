@@ -13,6 +13,7 @@ import io.mirrorhost.api.Site;
 import io.mirrorhost.api.WorkAssignment;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.PeerConnection;
+import io.mirrorhost.api.testing.FakeLeadership;
 import io.mirrorhost.api.testing.TestModuleContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,29 +21,37 @@ import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 
-/** One module instance on a shared fake cluster and module store, with helpers to run its commands. */
+/**
+ * One module instance on a shared fake cluster and module store, with helpers to run its commands.
+ * It leads (under a term it takes from the cluster's fence, as a host does) unless made a standby;
+ * {@link #leadership} moves it.
+ */
 final class ModuleHarness {
     final MirrorSnapshotScheduleModule module;
     final ModuleContext context;
+    final FakeLeadership leadership;
 
     ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore) {
-        this(vertx, cluster, sharedStore, Map.of());
+        this(vertx, cluster, sharedStore, Map.of(), true);
     }
 
-    /** With options set as {@code config set} would set them. */
-    ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore, Map<OptionSpec<?>, String> options) {
-        this(vertx, cluster, sharedStore, OffLoop.inline(), options);
+    /** With options set as {@code config set} would set them; leading or a standby. */
+    ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore, Map<OptionSpec<?>, String> options,
+                  boolean leads) {
+        this(vertx, cluster, sharedStore, OffLoop.inline(), options, leads);
     }
 
     /** With the scheduler's heavy steps run by {@code offLoop} (inline by default). */
     ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore, OffLoop offLoop) {
-        this(vertx, cluster, sharedStore, offLoop, Map.of());
+        this(vertx, cluster, sharedStore, offLoop, Map.of(), true);
     }
 
     private ModuleHarness(Vertx vertx, FakeCluster cluster, KeyValueStore sharedStore, OffLoop offLoop,
-                          Map<OptionSpec<?>, String> options) {
+                          Map<OptionSpec<?>, String> options, boolean leads) {
         module = new MirrorSnapshotScheduleModule(context -> offLoop);
-        TestModuleContext base = new TestModuleContext(vertx, "site-a", cluster.cluster(), cluster.clock, module);
+        leadership = leads ? FakeLeadership.leading(cluster.fence.take()) : FakeLeadership.standby();
+        TestModuleContext base = new TestModuleContext(vertx, "site-a", cluster.cluster(), cluster.clock, module)
+                .withLeadership(leadership);
         options.forEach(base::withOption);
         context = new ModuleContext() {
             public Vertx vertx() { return base.vertx(); }

@@ -43,10 +43,10 @@ class RunRecordStoreTest {
 
     @Test
     void putsDuringAWriteAreMergedIntoOneNextWriteWhereLaterValuesWin() {
-        Future<Void> first = store.put("rbd", Map.of("/a", ranAt(1)));
-        Future<Void> second = store.put("rbd", Map.of("/b", ranAt(2)));
-        Future<Void> third = store.put("rbd", Map.of("/b", ranAt(3), "/c", ranAt(3)));
-        Future<Void> otherPool = store.put("other", Map.of("/z", ranAt(4)));
+        Future<Void> first = store.put(omap, "rbd", Map.of("/a", ranAt(1)));
+        Future<Void> second = store.put(omap, "rbd", Map.of("/b", ranAt(2)));
+        Future<Void> third = store.put(omap, "rbd", Map.of("/b", ranAt(3), "/c", ranAt(3)));
+        Future<Void> otherPool = store.put(omap, "other", Map.of("/z", ranAt(4)));
         assertEquals(2, omap.writes.size(), "one write per pool in flight, the rest waits");
         assertEquals(Map.of("/a", ranAt(1).toJson()), omap.writes.get(0));
 
@@ -59,11 +59,11 @@ class RunRecordStoreTest {
         assertTrue(third.succeeded());
         assertFalse(otherPool.isComplete());
 
-        Future<Void> after = store.put("rbd", Map.of("/d", ranAt(5)));
+        Future<Void> after = store.put(omap, "rbd", Map.of("/d", ranAt(5)));
         assertEquals(4, omap.writes.size(), "nothing in flight: written at once");
         omap.pending.get(3).fail(new ClusterException(Errno.ETIMEDOUT, "injected"));
         assertTrue(after.failed(), "a failed write fails its puts");
-        store.put("rbd", Map.of("/e", ranAt(6)));
+        store.put(omap, "rbd", Map.of("/e", ranAt(6)));
         assertEquals(5, omap.writes.size(), "a failure does not leave the pool stuck");
     }
 }

@@ -6,6 +6,9 @@ import io.mirrorhost.api.CommandResult;
 import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.OutputFormat;
 import io.mirrorhost.api.cluster.Cluster;
+import io.mirrorhost.api.cluster.FenceRecord;
+import io.mirrorhost.api.cluster.FenceToken;
+import io.mirrorhost.api.testing.FakeLeadership;
 import io.mirrorhost.api.Clock;
 import io.mirrorhost.api.testing.Deadlines;
 import io.mirrorhost.api.testing.TestModuleContext;
@@ -23,10 +26,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class SiteModule {
     private final TestModuleContext context;
+    private final Cluster cluster;
     private MirrorSnapshotScheduleModule module = new MirrorSnapshotScheduleModule();
 
     SiteModule(Vertx vertx, String siteName, Cluster cluster, Clock clock) {
         context = new TestModuleContext(vertx, siteName, cluster, clock, module);
+        this.cluster = cluster;
     }
 
     /** Sets a module option (before {@link #start}). */
@@ -40,7 +45,11 @@ final class SiteModule {
         return context.store();
     }
 
+    /** Leads from its start under the next term of the cluster's leader fence, as a host of one instance does. */
     SiteModule start() {
+        FenceToken term = Deadlines.await(cluster.fenceGet("leader").compose(stored ->
+                cluster.fenceTake("leader", stored.map(FenceRecord::epoch).orElse(0L), context.siteName())));
+        context.withLeadership(FakeLeadership.leading(term));
         Deadlines.await(module.start(context));
         return this;
     }

@@ -1,11 +1,15 @@
 package io.mirrorhost.api.testing;
 
 import io.mirrorhost.api.Clock;
+import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.ClusterProvider;
+import io.mirrorhost.api.cluster.FenceRecord;
+import io.mirrorhost.api.cluster.FenceToken;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -47,6 +51,7 @@ public final class ScenarioSite implements AutoCloseable {
     private final List<MgrModule> modules = new ArrayList<>();
     private final Router router;
     private final HttpServer server;
+    private FenceToken term;
 
     private ScenarioSite(String backend, String name, Map<String, String> settings, Set<Capability> capabilities) {
         this.backend = backend;
@@ -110,11 +115,14 @@ public final class ScenarioSite implements AutoCloseable {
     }
 
     /**
-     * Starts {@code module} on this site with {@code clock} as the host would: its routes mounted at
-     * {@code /api/v1/<name>/} of {@link #http()} first, then {@code start} on an event loop. Stopped on close.
+     * Starts {@code module} on this site with {@code clock} as the host would: leading under the term the
+     * site took from the cluster's leader fence at its first start (as a host of one instance takes it),
+     * its routes mounted at {@code /api/v1/<name>/} of {@link #http()} first, then {@code start} on an
+     * event loop. Stopped on close.
      */
     public ModuleCommandLine start(MgrModule module, Clock clock) {
-        TestModuleContext context = new TestModuleContext(vertx, name, cluster, clock, module);
+        TestModuleContext context = new TestModuleContext(vertx, name, cluster, clock, module)
+                .withLeadership(FakeLeadership.leading(term()));
         Router routes = Router.router(vertx);
         module.routes(routes, context);
         router.route("/api/v1/" + module.name() + "/*").subRouter(routes);
@@ -124,6 +132,21 @@ public final class ScenarioSite implements AutoCloseable {
         Deadlines.await(started.future());
         modules.add(module);
         return new ModuleCommandLine(module, eventLoop);
+    }
+
+    /**
+     * The site's term: the leader fence taken beyond its stored epoch; {@link TestModuleContext#SOLO_TERM}
+     * on a backend that cannot fence (EOPNOTSUPP), which then checks no term.
+     */
+    private synchronized FenceToken term() {
+        if (term == null) {
+            term = Deadlines.await(cluster.fenceGet(TestModuleContext.SOLO_TERM.name())
+                    .compose(stored -> cluster.fenceTake(TestModuleContext.SOLO_TERM.name(),
+                            stored.map(FenceRecord::epoch).orElse(0L), name))
+                    .recover(e -> ClusterException.errnoOf(e) == Errno.EOPNOTSUPP
+                            ? Future.succeededFuture(TestModuleContext.SOLO_TERM) : Future.failedFuture(e)));
+        }
+        return term;
     }
 
     /** Where the started modules' routes are served (loopback, a free port). */

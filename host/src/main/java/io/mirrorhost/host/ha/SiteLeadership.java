@@ -5,12 +5,12 @@ import io.mirrorhost.api.cluster.FenceToken;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** One module's view of a {@link SoloSite}'s leadership. */
-final class SoloLeadership implements Leadership {
-    private final SoloSite site;
+/** One module's view of its site's leadership. */
+final class SiteLeadership implements Leadership {
+    private final HostSite site;
     private final ModuleCallbacks<Optional<FenceToken>> callbacks;
 
-    SoloLeadership(SoloSite site, ModuleCallbacks<Optional<FenceToken>> callbacks) {
+    SiteLeadership(HostSite site, ModuleCallbacks<Optional<FenceToken>> callbacks) {
         this.site = site;
         this.callbacks = callbacks;
     }
