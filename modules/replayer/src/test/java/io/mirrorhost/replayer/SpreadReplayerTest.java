@@ -247,7 +247,8 @@ class SpreadReplayerTest {
         second.acquire(SCOPE, id, takeImageFence(id, "b-2"));
         waitForCopy(big, s1);
         assertEquals(1, mirrorSnaps(sites.siteB, big).size());
-        assertTrue(refusedWrites(id) >= 1, "the first instance's writes after the move were refused");
+        // the first instance learns of the move only when it next writes, which its throttle may delay past the copy
+        sites.waitFor("the first instance's writes after the move refused", () -> refusedWrites(id) >= 1);
 
         String siteB = await(sites.siteB.mirrorUuidGet("rbd"));
         sites.waitFor("site-a shows the second instance replaying", () -> RealSites.status(sites.siteA, id, siteB)
