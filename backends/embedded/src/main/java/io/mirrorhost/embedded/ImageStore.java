@@ -573,6 +573,7 @@ final class ImageStore {
         if (newSize < 0) {
             throw ClusterException.invalid("size must not be negative");
         }
+        FeatureRules.checkResize(features, newSize, order);
         flush();
         ObjectVersion cut = planner.cutHead(size, newSize);
         long cutFileLength = cut == null || cut.overlay ? 0 : files.length(cut);
