@@ -1,6 +1,7 @@
 package io.mirrorhost.host;
 
 import io.mirrorhost.api.ArgSpec;
+import io.mirrorhost.api.Cancellation;
 import io.mirrorhost.api.Errno;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -90,7 +91,9 @@ final class HttpApi {
             return;
         }
         Context httpContext = Vertx.currentContext();
-        dispatcher.dispatch(body).onComplete(ar -> httpContext.runOnContext(v -> {
+        Cancellation cancellation = new Cancellation();
+        rc.response().closeHandler(v -> cancellation.cancel());
+        dispatcher.dispatch(body, cancellation).onComplete(ar -> httpContext.runOnContext(v -> {
             CommandReply reply = ar.succeeded() ? ar.result() : CommandReply.internal("mgr");
             if (ar.failed()) {
                 LOG.error("command dispatch failed", ar.cause());

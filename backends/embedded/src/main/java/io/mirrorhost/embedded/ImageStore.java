@@ -784,7 +784,7 @@ final class ImageStore {
         if (offset < 0 || length < 0) {
             throw ClusterException.invalid("diff range must not be negative");
         }
-        return new ImageDiff(order, index::visibleAt, index::versions, this::readObject)
+        return new ImageDiff(order, index.objnos(), index::visibleAt, index::versions, this::readObject)
             .between(from, to, sizeAt(to), offset, length, wholeObject);
     }
 

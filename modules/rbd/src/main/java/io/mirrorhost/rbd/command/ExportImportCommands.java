@@ -1,6 +1,7 @@
 package io.mirrorhost.rbd.command;
 
 import io.mirrorhost.api.ArgSpec;
+import io.mirrorhost.api.Cancellation;
 import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.CommandRequest;
 import io.mirrorhost.api.CommandResult;
@@ -89,12 +90,12 @@ final class ExportImportCommands extends RbdCommand {
             FileSystem fs = context().vertx().fileSystem();
             return Session.using(session().open(ref), image -> {
                 if (path.equals(STDIO)) {
-                    return exportToStdout(image, progress);
+                    return exportToStdout(image, progress, r.cancellation());
                 }
                 return fs.open(path, new OpenOptions().setWrite(true).setCreateNew(true))
                         .recover(failure -> Future.failedFuture(new CommandException(FileErrors.errno(failure),
                                 "rbd: export error: " + FileErrors.errno(failure).describe())))
-                        .compose(file -> copyOut(image, progress, (data, offset, last) ->
+                        .compose(file -> copyOut(image, progress, r.cancellation(), (data, offset, last) ->
                                         last || !isZero(data) ? file.write(data, offset) : Future.succeededFuture())
                                 .eventually(file::close)
                                 .recover(failure -> fs.delete(path).transform(ignored -> Future.failedFuture(failure))))
@@ -109,7 +110,7 @@ final class ExportImportCommands extends RbdCommand {
      */
     static final long MAX_STDOUT_EXPORT_BYTES = 256L * 1024 * 1024;
 
-    private static Future<CommandResult> exportToStdout(Image image, Progress progress) {
+    private static Future<CommandResult> exportToStdout(Image image, Progress progress, Cancellation cancellation) {
         return image.info().compose(info -> {
             if (info.size() > MAX_STDOUT_EXPORT_BYTES) {
                 return Future.failedFuture(new CommandException(Errno.EFBIG, "rbd: export error: image is "
@@ -117,7 +118,7 @@ final class ExportImportCommands extends RbdCommand {
                         + " bytes to standard output: export to a file instead"));
             }
             byte[] out = new byte[(int) info.size()];
-            return copyOut(image, progress, (data, offset, last) -> {
+            return copyOut(image, progress, cancellation, (data, offset, last) -> {
                 data.getBytes(0, data.length(), out, (int) offset);
                 return Future.succeededFuture();
             }).map(v -> CommandResult.binary(out, progress.done()));
@@ -130,18 +131,17 @@ final class ExportImportCommands extends RbdCommand {
         Future<Void> accept(Buffer data, long offset, boolean last);
     }
 
-    private static Future<Void> copyOut(Image image, Progress progress, ChunkSink sink) {
+    private static Future<Void> copyOut(Image image, Progress progress, Cancellation cancellation, ChunkSink sink) {
         return image.info().compose(info -> {
             long size = info.size();
             long chunk = info.objectSize();
             long chunks = (size + chunk - 1) / chunk;
-            Future<Void> chain = Future.succeededFuture();
-            for (long i = 0; i < chunks; i++) {
+            return ObjectSteps.run(chunks, cancellation, i -> {
                 long offset = i * chunk;
                 int length = (int) Math.min(chunk, size - offset);
                 boolean last = i == chunks - 1;
                 long done = i + 1;
-                chain = chain.compose(v -> image.read(offset, length))
+                return image.read(offset, length)
                         .compose(data -> sink.accept(data, offset, last))
                         .map(v -> {
                             if (done < chunks) {
@@ -149,8 +149,7 @@ final class ExportImportCommands extends RbdCommand {
                             }
                             return (Void) null;
                         });
-            }
-            return chain.recover(failure -> Future.failedFuture(fileOrClusterError(failure, "rbd: export error: ")));
+            }).recover(failure -> Future.failedFuture(fileOrClusterError(failure, "rbd: export error: ")));
         });
     }
 
@@ -176,7 +175,7 @@ final class ExportImportCommands extends RbdCommand {
             return session.ioContext(target.poolNamespace())
                     .compose(where -> fromInput ? Future.succeededFuture(new Source(r.input()))
                             : openSource(path))
-                    .compose(source -> importFrom(session, target, options, source, progress)
+                    .compose(source -> importFrom(session, target, options, source, progress, r.cancellation())
                             .eventually(source::close))
                     .map(v -> Output.ok("", progress.done()));
         });
@@ -225,29 +224,29 @@ final class ExportImportCommands extends RbdCommand {
     }
 
     private static Future<Void> importFrom(Session session, ImageRef target, ImageOptions options, Source source,
-                                           Progress progress) {
+                                           Progress progress, Cancellation cancellation) {
         ImageOptions sized = new ImageOptions(source.size, options.order(), options.features(), options.dataPool());
         return session.cluster().createImage(target.imageSpec(), sized)
                 .recover(failure -> Future.failedFuture(Failures.prefixed("rbd: image creation failed\n"
                         + progress.failed(), Failures.word(failure, "rbd: import failed: "))))
                 .compose(v -> Session.using(session.cluster().openImage(target.imageSpec()),
-                                image -> copyFromSource(image, source, sized, progress).compose(w -> image.flush()))
+                                image -> copyFromSource(image, source, sized, progress, cancellation)
+                                        .compose(w -> image.flush()))
                         .recover(failure -> session.cluster().removeImage(target.imageSpec())
                                 .transform(ignored -> Future.failedFuture(Failures.prefixed(progress.failed(),
                                         fileOrClusterError(failure, "rbd: import failed: "))))));
     }
 
     private static Future<Void> copyFromSource(ImageData image, Source source, ImageOptions options,
-                                               Progress progress) {
+                                               Progress progress, Cancellation cancellation) {
         long chunk = 1L << options.order();
         long chunks = (source.size + chunk - 1) / chunk;
         boolean report = source.file != null;
-        Future<Void> chain = Future.succeededFuture();
-        for (long i = 0; i < chunks; i++) {
+        return ObjectSteps.run(chunks, cancellation, i -> {
             long offset = i * chunk;
             int length = (int) Math.min(chunk, source.size - offset);
             long done = i + 1;
-            chain = chain.compose(v -> source.read(offset, length))
+            return source.read(offset, length)
                     .compose(data -> writeSparse(image, offset, data))
                     .map(v -> {
                         if (report && done < chunks) {
@@ -255,8 +254,7 @@ final class ExportImportCommands extends RbdCommand {
                         }
                         return (Void) null;
                     });
-        }
-        return chain;
+        });
     }
 
     /**

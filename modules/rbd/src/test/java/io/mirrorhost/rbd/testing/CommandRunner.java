@@ -1,5 +1,6 @@
 package io.mirrorhost.rbd.testing;
 
+import io.mirrorhost.api.Cancellation;
 import io.mirrorhost.api.CommandRequest;
 import io.mirrorhost.api.CommandResult;
 import io.mirrorhost.api.MgrModule;
@@ -42,6 +43,7 @@ public final class CommandRunner {
         private OutputFormat format = OutputFormat.PLAIN;
         private boolean pretty;
         private byte[] input;
+        private Cancellation cancellation = new Cancellation();
 
         private Call(String prefix) {
             this.prefix = prefix;
@@ -85,8 +87,14 @@ public final class CommandRunner {
             return this;
         }
 
+        /** The request's cancellation, which the test sets to play a client that went away. */
+        public Call cancellation(Cancellation set) {
+            cancellation = set;
+            return this;
+        }
+
         public Outcome run() {
-            CommandResult result = lines.run(new CommandRequest(prefix, args, format, pretty, input));
+            CommandResult result = lines.run(new CommandRequest(prefix, args, format, pretty, input, cancellation));
             return new Outcome(result.code(), result.stdout(), result.stderr(), result.binaryStdout());
         }
     }
