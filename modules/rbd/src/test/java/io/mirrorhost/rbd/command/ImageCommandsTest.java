@@ -107,6 +107,14 @@ class ImageCommandsTest {
         assertOk(rbd.rbd("create").arg("size", "8M").arg("object-size", "1M").arg("image-spec", "image-pool/order-20")
                 .run(), "");
         assertEquals(20, rbd.info("image-pool", "order-20").order());
+        // rbd 16.2 takes any size and rounds its log2 to the nearest order (get_image_options):
+        // 3K is 4 KiB objects, 6K 8 KiB; the real rbd accepts --object-size 3K before connecting
+        assertOk(rbd.rbd("create").arg("size", "8M").arg("object-size", "3K").arg("image-spec", "image-pool/order-12")
+                .run(), "");
+        assertEquals(12, rbd.info("image-pool", "order-12").order());
+        assertOk(rbd.rbd("create").arg("size", "8M").arg("object-size", "6K").arg("image-spec", "image-pool/order-13")
+                .run(), "");
+        assertEquals(13, rbd.info("image-pool", "order-13").order());
 
         Outcome info = rbd.rbd("info").arg("image-or-snap-spec", "image-pool/feat-3").run();
         assertTrue(info.stdout().contains("\tfeatures: exclusive-lock, journaling\n"), info::toString);
