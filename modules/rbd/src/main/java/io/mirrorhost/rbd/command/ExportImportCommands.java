@@ -11,6 +11,7 @@ import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageData;
 import io.mirrorhost.api.cluster.ImageOptions;
+import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.rbd.format.Progress;
 import io.mirrorhost.rbd.spec.CommandArgs;
 import io.mirrorhost.rbd.spec.ImageRef;
@@ -23,6 +24,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -223,18 +225,32 @@ final class ExportImportCommands extends RbdCommand {
                 });
     }
 
-    private static Future<Void> importFrom(Session session, ImageRef target, ImageOptions options, Source source,
-                                           Progress progress, Cancellation cancellation) {
+    /**
+     * Creates the image, copies the source into it and flushes, as rbd import; on failure removes the
+     * image again, and marks the import in the module's store so that a host killed half-way removes
+     * it when it starts again ({@link ImportMarkers}).
+     */
+    private Future<Void> importFrom(Session session, ImageRef target, ImageOptions options, Source source,
+                                    Progress progress, Cancellation cancellation) {
         ImageOptions sized = new ImageOptions(source.size, options.order(), options.features(), options.dataPool());
-        return session.cluster().createImage(target.imageSpec(), sized)
-                .recover(failure -> Future.failedFuture(Failures.prefixed("rbd: image creation failed\n"
-                        + progress.failed(), Failures.word(failure, "rbd: import failed: "))))
-                .compose(v -> Session.using(session.cluster().openImage(target.imageSpec()),
-                                image -> copyFromSource(image, source, sized, progress, cancellation)
-                                        .compose(w -> image.flush()))
-                        .recover(failure -> session.cluster().removeImage(target.imageSpec())
-                                .transform(ignored -> Future.failedFuture(Failures.prefixed(progress.failed(),
-                                        fileOrClusterError(failure, "rbd: import failed: "))))));
+        ImageSpec spec = target.imageSpec();
+        ImportMarkers markers = new ImportMarkers(context());
+        Instant since = context().clock().now();
+        return markers.begin(spec, since)
+                .compose(v -> session.cluster().createImage(spec, sized)
+                        .recover(failure -> Future.failedFuture(Failures.prefixed("rbd: image creation failed\n"
+                                + progress.failed(), Failures.word(failure, "rbd: import failed: "))))
+                        .compose(w -> Session.using(session.cluster().openImage(spec),
+                                        image -> image.info()
+                                                .compose(info -> markers.created(spec, since, info.id()))
+                                                .compose(x -> copyFromSource(image, source, sized, progress,
+                                                        cancellation))
+                                                .compose(x -> image.flush()))
+                                .recover(failure -> session.cluster().removeImage(spec)
+                                        .transform(ignored -> Future.failedFuture(Failures.prefixed(progress.failed(),
+                                                fileOrClusterError(failure, "rbd: import failed: ")))))))
+                .transform(done -> markers.end(spec).transform(ended -> done.succeeded()
+                        ? Future.succeededFuture() : Future.failedFuture(done.cause())));
     }
 
     private static Future<Void> copyFromSource(ImageData image, Source source, ImageOptions options,
