@@ -124,7 +124,8 @@ final class CommandDispatcher {
         object.forEach(e -> {
             Object value = e.getValue();
             if (value != null) {
-                raw.put(e.getKey(), value instanceof JsonArray array ? array.getList() : value);
+                raw.put(e.getKey(), value instanceof JsonArray array ? array.getList()
+                        : value instanceof JsonObject nested ? nested.getMap() : value);
             }
         });
         return raw;
