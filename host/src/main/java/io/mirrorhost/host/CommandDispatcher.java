@@ -39,16 +39,19 @@ final class CommandDispatcher {
         this.modules = modules;
     }
 
-    /** Serves {@code body}; {@code cancellation} is set when its client goes away. */
-    Future<CommandReply> dispatch(JsonObject body, Cancellation cancellation) {
+    /**
+     * Serves {@code body}; {@code cancellation} is set when its client goes away, {@code files} says which
+     * files its caller may name.
+     */
+    Future<CommandReply> dispatch(JsonObject body, Cancellation cancellation, FileAccess files) {
         try {
-            return route(body, cancellation);
+            return route(body, cancellation, files);
         } catch (CommandException e) {
             return Future.succeededFuture(CommandReply.error(e.errno(), "rbdm: " + e.getMessage()));
         }
     }
 
-    private Future<CommandReply> route(JsonObject body, Cancellation cancellation) {
+    private Future<CommandReply> route(JsonObject body, Cancellation cancellation, FileAccess files) {
         String prefix = text(body, "prefix").filter(p -> !p.isBlank()).orElseThrow(() ->
                 CommandException.invalid("malformed request: 'prefix' must name the command, as \"mgr module ls\""));
         CommandCatalog.Match match = catalog.match(prefix).orElseThrow(() -> unknownCommand(prefix));
@@ -59,6 +62,7 @@ final class CommandDispatcher {
             return Future.succeededFuture(unavailable.get());
         }
         CommandRequest request = request(spec, match.extraWords(), body, cancellation);
+        files.check(spec.args(), request.args());
         return run(module, spec, request);
     }
 

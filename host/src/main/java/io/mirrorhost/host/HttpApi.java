@@ -11,6 +11,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +33,11 @@ final class HttpApi {
     private final CommandCatalog catalog;
     private final CommandDispatcher dispatcher;
     private final ModuleManager modules;
+    private final Optional<Path> fileDir;
 
     HttpApi(String siteName, ApiKeys keys, CommandCatalog catalog, CommandDispatcher dispatcher,
-            ModuleManager modules) {
+            ModuleManager modules, Optional<Path> fileDir) {
+        this.fileDir = fileDir;
         this.siteName = siteName;
         this.keys = keys;
         this.catalog = catalog;
@@ -115,13 +121,23 @@ final class HttpApi {
         Context httpContext = Vertx.currentContext();
         Cancellation cancellation = new Cancellation();
         rc.response().closeHandler(v -> cancellation.cancel());
-        dispatcher.dispatch(body, cancellation).onComplete(ar -> httpContext.runOnContext(v -> {
+        FileAccess files = new FileAccess(fileDir, isLoopback(rc.request().remoteAddress().hostAddress()));
+        dispatcher.dispatch(body, cancellation, files).onComplete(ar -> httpContext.runOnContext(v -> {
             CommandReply reply = ar.succeeded() ? ar.result() : CommandReply.internal("mgr");
             if (ar.failed()) {
                 LOG.error("command dispatch failed", ar.cause());
             }
             json(rc, reply.httpStatus(), reply.toJson());
         }));
+    }
+
+    /** Whether the caller's address (an IP literal, so no name is looked up) is this machine's loopback. */
+    private static boolean isLoopback(String address) {
+        try {
+            return address != null && InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Module routes answer 503 while the module is not running; otherwise they run on the module's context. */

@@ -92,6 +92,27 @@ class HttpHardeningTest {
     }
 
     @Test
+    void filesNamedOverTheApiAreConfinedToTheFileDir(Vertx vertx) throws Exception {
+        HostTest.await(host.close());
+        Path files = dir.resolve("files");
+        java.nio.file.Files.createDirectories(files);
+        Path conf = TestSites.writeConf(dir, "site-a", 0, "");
+        java.nio.file.Files.writeString(conf, java.nio.file.Files.readString(conf)
+                .replaceFirst("\\[host\\]\n", "[host]\nfile_dir = files\n"));
+        host = HostTest.await(Host.start(vertx, SiteConf.load(conf)));
+        TestSites.Api api = new TestSites.Api(host.port());
+        TestSites.Reply refused = api.command("echo import", java.util.Map.of("path", "/etc/shadow"));
+        assertEquals(-13, refused.code(), refused.body());
+        assertEquals("rbdm: permission denied: argument 'path' names /etc/shadow, outside the host's file directory "
+                + files + " ([host] file_dir)", refused.json().getString("stderr"));
+        TestSites.Reply escaped = api.command("echo import", java.util.Map.of("path", files + "/../site-a.conf"));
+        assertEquals(-13, escaped.code(), escaped.body());
+        TestSites.Reply allowed = api.command("echo import", java.util.Map.of("path", files + "/image.raw"));
+        assertEquals(0, allowed.code(), allowed.body());
+        assertEquals("path=" + files + "/image.raw bytes=-1\n", allowed.stdout());
+    }
+
+    @Test
     void aPostWithoutABodyIsA400() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", host.port())) {
             socket.getOutputStream().write(("POST /api/v1/command HTTP/1.1\r\nHost: localhost\r\nX-API-Key: "

@@ -127,7 +127,7 @@ public final class EchoModule implements MgrModule {
                                         "rbd: error opening " + r.string("path").orElseThrow())
                                 : CommandResult.ok("path=" + r.string("path").orElseThrow() + " bytes="
                                 + (r.input() == null ? -1 : r.input().length) + "\n")),
-                        ArgSpec.positional("path", ArgType.STRING, "file to import, - for standard input")),
+                        ArgSpec.positional("path", ArgType.PATH, "file to import, - for standard input")),
                 CommandSpec.of("echo ticks", "count three periodic ticks, then cancel", r -> {
                     Promise<CommandResult> done = Promise.promise();
                     java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();

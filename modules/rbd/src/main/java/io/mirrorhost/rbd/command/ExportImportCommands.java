@@ -48,17 +48,17 @@ final class ExportImportCommands extends RbdCommand {
         List<ArgSpec> exportArgs = new ArrayList<>();
         exportArgs.add(RbdArgs.positional(RbdArgs.IMAGE_OR_SNAP_SPEC, "source image or snapshot specification\n"
                 + "(example: [<pool-name>/[<namespace>/]]<image-name>[@<snap-name>])"));
-        exportArgs.add(RbdArgs.positional(PATH_NAME, "export file (or '-' for stdout)"));
+        exportArgs.add(RbdArgs.pathPositional(PATH_NAME, "export file (or '-' for stdout)"));
         exportArgs.addAll(List.of(RbdArgs.pool(), RbdArgs.namespace(), RbdArgs.image(), RbdArgs.snap(),
-                RbdArgs.option("path", "export file (or '-' for stdout)"),
+                RbdArgs.pathOption("path", "export file (or '-' for stdout)"),
                 RbdArgs.option("export-format", "format of image file").withChoices("1"),
                 RbdArgs.noProgress()));
 
         List<ArgSpec> importArgs = new ArrayList<>();
-        importArgs.add(RbdArgs.positional(PATH_NAME, "import file (or '-' for stdin)"));
+        importArgs.add(RbdArgs.pathPositional(PATH_NAME, "import file (or '-' for stdin)"));
         importArgs.add(RbdArgs.positional(RbdArgs.DEST_IMAGE_SPEC, "destination image specification\n"
                 + "(example: [<pool-name>/[<namespace>/]]<image-name>)"));
-        importArgs.addAll(List.of(RbdArgs.option("path", "import file (or '-' for stdin)"),
+        importArgs.addAll(List.of(RbdArgs.pathOption("path", "import file (or '-' for stdin)"),
                 RbdArgs.option("dest-pool", "destination pool name"),
                 RbdArgs.option("dest-namespace", "destination namespace name"),
                 RbdArgs.option("dest", "destination image name"),
