@@ -61,7 +61,7 @@ final class CommandDispatcher {
         if (unavailable.isPresent()) {
             return Future.succeededFuture(unavailable.get());
         }
-        CommandRequest request = request(spec, match.extraWords(), body, cancellation);
+        CommandRequest request = request(spec, match.extraWords(), body, cancellation, files);
         files.check(spec.args(), request.args());
         return run(module, spec, request);
     }
@@ -93,7 +93,7 @@ final class CommandDispatcher {
     }
 
     private CommandRequest request(CommandSpec spec, List<String> extraWords, JsonObject body,
-                                   Cancellation cancellation) {
+                                   Cancellation cancellation, FileAccess files) {
         Map<String, Object> raw = rawArgs(body);
         List<ArgSpec> freePositionals = new ArrayList<>(spec.args().stream()
                 .filter(a -> a.positional() && !raw.containsKey(a.name())).toList());
@@ -113,7 +113,7 @@ final class CommandDispatcher {
             throw CommandException.invalid("malformed request: 'pretty_format' must be true or false");
         }
         return new CommandRequest(spec.prefix(), args, OutputFormat.parse((String) format),
-                Boolean.TRUE.equals(pretty), input(body), cancellation);
+                Boolean.TRUE.equals(pretty), input(body), cancellation, files);
     }
 
     private static Map<String, Object> rawArgs(JsonObject body) {

@@ -4,6 +4,7 @@ import io.mirrorhost.api.ArgSpec;
 import io.mirrorhost.api.ArgType;
 import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.FilePolicy;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.Optional;
  * @param fileDir     the directory files must lie in, absolute and normalised, if configured
  * @param localCaller whether the request came from a loopback address
  */
-record FileAccess(Optional<Path> fileDir, boolean localCaller) {
+record FileAccess(Optional<Path> fileDir, boolean localCaller) implements FilePolicy {
     private static final String STDIO = "-";
 
     /** Refuses the first path argument of {@code args} (typed values by name) that the caller may not name. */
@@ -35,7 +36,8 @@ record FileAccess(Optional<Path> fileDir, boolean localCaller) {
         }
     }
 
-    private void check(String name, String path) {
+    @Override
+    public void check(String name, String path) {
         if (path.equals(STDIO)) {
             return;
         }

@@ -3,6 +3,7 @@ package io.mirrorhost.rbd.testing;
 import io.mirrorhost.api.Cancellation;
 import io.mirrorhost.api.CommandRequest;
 import io.mirrorhost.api.CommandResult;
+import io.mirrorhost.api.FilePolicy;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.OutputFormat;
 import io.mirrorhost.api.testing.ModuleCommandLine;
@@ -94,7 +95,7 @@ public final class CommandRunner {
         }
 
         public Outcome run() {
-            CommandResult result = lines.run(new CommandRequest(prefix, args, format, pretty, input, cancellation));
+            CommandResult result = lines.run(new CommandRequest(prefix, args, format, pretty, input, cancellation, FilePolicy.ANY));
             return new Outcome(result.code(), result.stdout(), result.stderr(), result.binaryStdout());
         }
     }
