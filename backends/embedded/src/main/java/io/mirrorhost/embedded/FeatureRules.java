@@ -73,9 +73,9 @@ final class FeatureRules {
         }
     }
 
-    /** {@code Operations::resize}: the same limit for the new size. */
+    /** {@code Operations::resize}: the same limit for the new size (a negative one is refused elsewhere). */
     static void checkResize(long features, long newSize, int order) {
-        if (!objectMapFits(features, newSize, order)) {
+        if (newSize >= 0 && !objectMapFits(features, newSize, order)) {
             throw ClusterException.invalid(OPERATIONS_LOG + "New size not compatible with object map");
         }
     }

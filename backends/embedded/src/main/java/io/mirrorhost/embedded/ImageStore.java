@@ -570,10 +570,10 @@ final class ImageStore {
 
     void resize(EmbeddedImage handle, long newSize) throws IOException, SQLException {
         checkWritableHead(handle, "resize");
+        FeatureRules.checkResize(features, newSize, order);
         if (newSize < 0) {
             throw ClusterException.invalid("size must not be negative");
         }
-        FeatureRules.checkResize(features, newSize, order);
         flush();
         ObjectVersion cut = planner.cutHead(size, newSize);
         long cutFileLength = cut == null || cut.overlay ? 0 : files.length(cut);
