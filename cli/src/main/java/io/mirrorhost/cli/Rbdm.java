@@ -4,6 +4,7 @@ import io.mirrorhost.api.Errno;
 import io.mirrorhost.host.LargeJson;
 
 import io.mirrorhost.api.ArgSpec;
+import io.mirrorhost.api.ArgType;
 import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.OutputFormat;
 import io.mirrorhost.host.ArgumentParser;
@@ -166,12 +167,9 @@ public final class Rbdm {
         return code > 255 ? 1 : code;
     }
 
-    /** Files named to the host are made absolute: the host runs elsewhere in the file tree. */
     /** The host runs elsewhere: file arguments travel absolute (recorded in {@code typed} to be told back as typed). */
     private static String absoluteIfPath(ArgSpec spec, String value, Map<String, String> typed) {
-        String name = spec.name().toLowerCase(Locale.ROOT);
-        boolean namesFile = name.contains("path") || name.contains("file") || name.endsWith("dir");
-        if (!namesFile || value.equals("-") || value.isEmpty()) {
+        if (spec.type() != ArgType.PATH || value.equals("-") || value.isEmpty()) {
             return value;
         }
         String absolute = Path.of(value).toAbsolutePath().normalize().toString();

@@ -202,7 +202,7 @@ final class BuiltinCommands {
 
     private static String cephType(ArgType type) {
         return switch (type) {
-            case STRING, CHOICE -> "str";
+            case STRING, CHOICE, PATH -> "str";
             case INT -> "int";
             case FLOAT -> "float";
             case BOOL -> "bool";

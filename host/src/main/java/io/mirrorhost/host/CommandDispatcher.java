@@ -1,6 +1,7 @@
 package io.mirrorhost.host;
 
 import io.mirrorhost.api.ArgSpec;
+import io.mirrorhost.api.Cancellation;
 import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.CommandRequest;
 import io.mirrorhost.api.CommandResult;
@@ -38,15 +39,19 @@ final class CommandDispatcher {
         this.modules = modules;
     }
 
-    Future<CommandReply> dispatch(JsonObject body) {
+    /**
+     * Serves {@code body}; {@code cancellation} is set when its client goes away, {@code files} says which
+     * files its caller may name.
+     */
+    Future<CommandReply> dispatch(JsonObject body, Cancellation cancellation, FileAccess files) {
         try {
-            return route(body);
+            return route(body, cancellation, files);
         } catch (CommandException e) {
             return Future.succeededFuture(CommandReply.error(e.errno(), "rbdm: " + e.getMessage()));
         }
     }
 
-    private Future<CommandReply> route(JsonObject body) {
+    private Future<CommandReply> route(JsonObject body, Cancellation cancellation, FileAccess files) {
         String prefix = text(body, "prefix").filter(p -> !p.isBlank()).orElseThrow(() ->
                 CommandException.invalid("malformed request: 'prefix' must name the command, as \"mgr module ls\""));
         CommandCatalog.Match match = catalog.match(prefix).orElseThrow(() -> unknownCommand(prefix));
@@ -56,7 +61,8 @@ final class CommandDispatcher {
         if (unavailable.isPresent()) {
             return Future.succeededFuture(unavailable.get());
         }
-        CommandRequest request = request(spec, match.extraWords(), body);
+        CommandRequest request = request(spec, match.extraWords(), body, cancellation, files);
+        files.check(spec.args(), request.args());
         return run(module, spec, request);
     }
 
@@ -86,7 +92,8 @@ final class CommandDispatcher {
         };
     }
 
-    private CommandRequest request(CommandSpec spec, List<String> extraWords, JsonObject body) {
+    private CommandRequest request(CommandSpec spec, List<String> extraWords, JsonObject body,
+                                   Cancellation cancellation, FileAccess files) {
         Map<String, Object> raw = rawArgs(body);
         List<ArgSpec> freePositionals = new ArrayList<>(spec.args().stream()
                 .filter(a -> a.positional() && !raw.containsKey(a.name())).toList());
@@ -106,7 +113,7 @@ final class CommandDispatcher {
             throw CommandException.invalid("malformed request: 'pretty_format' must be true or false");
         }
         return new CommandRequest(spec.prefix(), args, OutputFormat.parse((String) format),
-                Boolean.TRUE.equals(pretty), input(body));
+                Boolean.TRUE.equals(pretty), input(body), cancellation, files);
     }
 
     private static Map<String, Object> rawArgs(JsonObject body) {
@@ -121,7 +128,8 @@ final class CommandDispatcher {
         object.forEach(e -> {
             Object value = e.getValue();
             if (value != null) {
-                raw.put(e.getKey(), value instanceof JsonArray array ? array.getList() : value);
+                raw.put(e.getKey(), value instanceof JsonArray array ? array.getList()
+                        : value instanceof JsonObject nested ? nested.getMap() : value);
             }
         });
         return raw;

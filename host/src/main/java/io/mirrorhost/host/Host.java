@@ -88,7 +88,8 @@ public final class Host {
                 m -> new HostModuleContext(vertx, conf.siteName(), cluster, provider, m, options, site),
                 MODULE_START_TIMEOUT);
         CommandCatalog catalog = CommandCatalog.of(moduleList, new BuiltinCommands(modules, options, site).specs());
-        HttpApi api = new HttpApi(conf.siteName(), keys, catalog, new CommandDispatcher(catalog, modules), modules);
+        HttpApi api = new HttpApi(conf.siteName(), keys, catalog, new CommandDispatcher(catalog, modules), modules,
+                conf.fileDir());
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(conf.listenAddress()).setPort(conf.listenPort()));
         server.requestHandler(api.router(vertx));

@@ -220,6 +220,15 @@ public final class SiteConf {
                 + text + "'");
     }
 
+    /**
+     * The directory that file arguments given over the API must lie in ({@code file_dir}, relative to
+     * the conf's directory), or empty: then only local callers may name files (see {@link FileAccess}).
+     */
+    public Optional<Path> fileDir() {
+        return get("host", "file_dir").filter(v -> !v.isEmpty())
+                .map(dir -> file.getParent().resolve(dir).toAbsolutePath().normalize());
+    }
+
     /** The key the CLI sends ({@code api_key}), or empty if the conf has none. */
     public Optional<String> apiKey() {
         return get("host", "api_key").filter(v -> !v.isEmpty());

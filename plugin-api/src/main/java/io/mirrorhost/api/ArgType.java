@@ -13,5 +13,10 @@ public enum ArgType {
     /** A byte size: a number with an optional unit, {@code 1024}, {@code 10M}, {@code 1G}, {@code 2T} (binary units, as rbd). */
     SIZE,
     /** One of a fixed set of words ({@link ArgSpec#choices()}). */
-    CHOICE
+    CHOICE,
+    /**
+     * A file on the host's file system, or {@code -} for standard input or output. The host confines
+     * what a caller may name ({@code [host] file_dir}); a module opens exactly the path it is given.
+     */
+    PATH
 }

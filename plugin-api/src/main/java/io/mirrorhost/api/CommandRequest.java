@@ -15,13 +15,23 @@ import java.util.Optional;
  * @param format       requested output format
  * @param prettyFormat whether JSON output should be indented ({@code --pretty-format})
  * @param input        bytes given to the command on standard input ({@code -}), or null
+ * @param cancellation set when the client that asked has gone
+ * @param files        which files the caller may name
  */
 public record CommandRequest(String prefix, Map<String, Object> args, OutputFormat format, boolean prettyFormat,
-                             byte[] input) {
+                             byte[] input, Cancellation cancellation, FilePolicy files) {
 
     public CommandRequest {
         args = Map.copyOf(args);
         format = format == null ? OutputFormat.PLAIN : format;
+        cancellation = cancellation == null ? new Cancellation() : cancellation;
+        files = files == null ? FilePolicy.ANY : files;
+    }
+
+    /** A request whose client stays until the answer and may name any file. */
+    public CommandRequest(String prefix, Map<String, Object> args, OutputFormat format, boolean prettyFormat,
+                          byte[] input) {
+        this(prefix, args, format, prettyFormat, input, new Cancellation(), FilePolicy.ANY);
     }
 
     public CommandRequest(String prefix, Map<String, Object> args) {

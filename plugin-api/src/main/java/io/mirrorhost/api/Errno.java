@@ -26,7 +26,8 @@ public enum Errno {
     ECONNREFUSED(111, "Connection refused"),
     ESHUTDOWN(108, "Cannot send after transport endpoint shutdown"),
     ETIMEDOUT(110, "Connection timed out"),
-    ESTALE(116, "Stale file handle");
+    ESTALE(116, "Stale file handle"),
+    ECANCELED(125, "Operation canceled");
 
     private final int code;
     private final String text;

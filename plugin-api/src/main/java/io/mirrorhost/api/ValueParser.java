@@ -34,7 +34,7 @@ public final class ValueParser {
         }
         String text = String.valueOf(value).trim();
         return switch (type) {
-            case STRING -> requireText(label, text);
+            case STRING, PATH -> requireText(label, text);
             case CHOICE -> parseChoice(label, choices, text);
             case BOOL -> parseBool(label, text);
             case INT -> checkRange(label, parseInt(label, value, text), min, max);

@@ -215,7 +215,8 @@ final class CephCluster implements Cluster {
                 CephErrors.check(RBD.rbd_create4(io, spec.name(), options.size(), opts), errno -> switch (errno) {
                     case EEXIST -> LibrbdLogTexts.createImage(spec.name());
                     default -> Objects.requireNonNullElseGet(
-                            LibrbdLogTexts.createFeatures(errno, ImageFeature.mask(options.features())),
+                            LibrbdLogTexts.createImage(errno, ImageFeature.mask(options.features()),
+                                    options.size(), options.order()),
                             () -> CephErrors.failed("create image " + spec, errno));
                 });
             } finally {

@@ -124,8 +124,14 @@ final class LibrbdLogTexts {
             | ImageFeature.OPERATIONS.bit() | ImageFeature.MIGRATING.bit() | ImageFeature.NON_PRIMARY.bit();
     private static final String OPERATIONS = "librbd::Operations: ";
 
-    /** Why {@code rbd_create4} refused the {@code requested} feature mask ({@code validate_features}). */
-    static String createFeatures(Errno errno, long requested) {
+    /** The most objects an object map holds ({@code cls::rbd::MAX_OBJECT_MAP_OBJECT_COUNT}). */
+    private static final long MAX_OBJECT_MAP_OBJECTS = 256_000_000L;
+
+    /**
+     * Why {@code rbd_create4} refused an image of {@code size} bytes in objects of 2^{@code order} with the
+     * {@code requested} feature mask ({@code validate_features}, then {@code validate_layout}).
+     */
+    static String createImage(Errno errno, long requested, long size, int order) {
         if (errno != Errno.EINVAL) {
             return null;
         }
@@ -137,6 +143,10 @@ final class LibrbdLogTexts {
         }
         if ((features & JOURNALING) != 0 && !lock) {
             return validate + "cannot use journaling without exclusive lock";
+        }
+        long objects = (size >>> order) + ((size & ((1L << order) - 1)) == 0 ? 0 : 1);
+        if ((features & OBJECT_MAP) != 0 && objects > MAX_OBJECT_MAP_OBJECTS) {
+            return "librbd::image::CreateRequest: validate_layout: image size not compatible with object map";
         }
         return null;
     }

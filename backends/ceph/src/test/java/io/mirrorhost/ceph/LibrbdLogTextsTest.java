@@ -15,15 +15,23 @@ class LibrbdLogTextsTest {
     }
 
     private static final long ALL = ImageFeature.mask(ImageFeature.defaults());
+    private static final long GIB = 1L << 30;
 
     @Test
     void createRefusals() {
         assertEquals("librbd::image::CreateRequest: validate_features: cannot use journaling without exclusive lock",
-                LibrbdLogTexts.createFeatures(Errno.EINVAL, mask(ImageFeature.JOURNALING)));
+                LibrbdLogTexts.createImage(Errno.EINVAL, mask(ImageFeature.JOURNALING), GIB, 22));
         assertEquals("librbd::image::CreateRequest: validate_features: cannot use object map without exclusive lock",
-                LibrbdLogTexts.createFeatures(Errno.EINVAL, mask(ImageFeature.OBJECT_MAP, ImageFeature.JOURNALING)));
-        assertNull(LibrbdLogTexts.createFeatures(Errno.EINVAL, mask(ImageFeature.LAYERING, ImageFeature.FAST_DIFF)));
-        assertNull(LibrbdLogTexts.createFeatures(Errno.EEXIST, mask(ImageFeature.JOURNALING)));
+                LibrbdLogTexts.createImage(Errno.EINVAL, mask(ImageFeature.OBJECT_MAP, ImageFeature.JOURNALING), GIB, 22));
+        assertNull(LibrbdLogTexts.createImage(Errno.EINVAL, mask(ImageFeature.LAYERING, ImageFeature.FAST_DIFF), GIB, 22));
+        assertNull(LibrbdLogTexts.createImage(Errno.EEXIST, mask(ImageFeature.JOURNALING), GIB, 22));
+        // librbd's object map holds at most 256,000,000 objects: 1 PiB in 4 MiB objects is 268,435,456
+        assertEquals("librbd::image::CreateRequest: validate_layout: image size not compatible with object map",
+                LibrbdLogTexts.createImage(Errno.EINVAL, ALL, 1L << 50, 22));
+        assertNull(LibrbdLogTexts.createImage(Errno.EINVAL, ALL, 256_000_000L << 22, 22));
+        assertEquals("librbd::image::CreateRequest: validate_layout: image size not compatible with object map",
+                LibrbdLogTexts.createImage(Errno.EINVAL, ALL, (256_000_000L << 22) + 1, 22));
+        assertNull(LibrbdLogTexts.createImage(Errno.EINVAL, mask(ImageFeature.LAYERING), 1L << 60, 22));
     }
 
     @Test

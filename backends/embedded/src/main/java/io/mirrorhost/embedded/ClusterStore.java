@@ -60,7 +60,8 @@ final class ClusterStore {
     }
 
     static ClusterStore open(Vertx vertx, Path dataDir) throws IOException {
-        Files.createDirectories(dataDir.resolve(OBJECTS_DIR));
+        OwnerOnly.directory(dataDir);
+        OwnerOnly.directory(dataDir.resolve(OBJECTS_DIR));
         Metadata metadata;
         String fsid;
         Map<String, Long> fenceEpochs = new HashMap<>();

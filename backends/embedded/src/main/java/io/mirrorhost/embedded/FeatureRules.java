@@ -62,6 +62,30 @@ final class FeatureRules {
         return ImageFeature.mask(f);
     }
 
+    /** The most objects an object map holds ({@code cls::rbd::MAX_OBJECT_MAP_OBJECT_COUNT}). */
+    static final long MAX_OBJECT_MAP_OBJECTS = 256_000_000L;
+
+    /** {@code CreateRequest::validate_layout}: an image with object-map may not outgrow its map. */
+    static void checkCreateLayout(long features, long size, int order) {
+        if (!objectMapFits(features, size, order)) {
+            throw ClusterException.invalid("librbd::image::CreateRequest: validate_layout: image size not compatible"
+                + " with object map");
+        }
+    }
+
+    /** {@code Operations::resize}: the same limit for the new size (a negative one is refused elsewhere). */
+    static void checkResize(long features, long newSize, int order) {
+        if (newSize >= 0 && !objectMapFits(features, newSize, order)) {
+            throw ClusterException.invalid(OPERATIONS_LOG + "New size not compatible with object map");
+        }
+    }
+
+    /** {@code ObjectMap::is_compatible}, for images without object-map always true. */
+    private static boolean objectMapFits(long features, long size, int order) {
+        long objects = (size >>> order) + ((size & ((1L << order) - 1)) == 0 ? 0 : 1);
+        return (features & OBJECT_MAP.bit()) == 0 || objects <= MAX_OBJECT_MAP_OBJECTS;
+    }
+
     /**
      * The outcome of an accepted update: the new mask and the {@link ObjectMapFlags} to set (enabling
      * object-map leaves the new map invalid until it is rebuilt) or to clear (disabling it).

@@ -29,6 +29,7 @@ final class ImageCatalog {
                 .orElseThrow(() -> ClusterException.notFound("data pool '" + options.dataPool() + "' does not exist"));
         }
         long features = FeatureRules.forCreate(options.features(), dataPoolId != poolId);
+        FeatureRules.checkCreateLayout(features, options.size(), options.order());
         if (tx.queryOne("SELECT 1 FROM images WHERE pool_id = ? AND namespace = ? AND name = ?", r -> true,
                 poolId, spec.namespace(), spec.name()).isPresent()) {
             throw ClusterException.exists("librbd: rbd image " + spec.name() + " already exists");

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SortedSet;
 
 /**
  * {@code rbd_diff_iterate2} over the version index: an object changed between two points when
@@ -35,12 +36,15 @@ final class ImageDiff {
     }
 
     private final int order;
+    private final SortedSet<Long> objects;
     private final Versions versions;
     private final History history;
     private final Reader reader;
 
-    ImageDiff(int order, Versions versions, History history, Reader reader) {
+    /** {@code objects}: the objects that have any version; no other can differ between two points. */
+    ImageDiff(int order, SortedSet<Long> objects, Versions versions, History history, Reader reader) {
         this.order = order;
+        this.objects = objects;
         this.versions = versions;
         this.history = history;
         this.reader = reader;
@@ -55,9 +59,12 @@ final class ImageDiff {
         long objectSize = 1L << order;
         long end = Math.min(toSize, offset + length);
         List<DiffExtent> extents = new ArrayList<>();
-        for (long start = offset; start < end; ) {
-            long objno = start >>> order;
+        if (offset >= end) {
+            return extents;
+        }
+        for (long objno : objects.subSet(offset >>> order, ((end - 1) >>> order) + 1)) {
             long objStart = objno << order;
+            long start = Math.max(offset, objStart);
             long objEnd = Math.min(objStart + objectSize, end);
             ObjectVersion a = from == BEGINNING ? null : versions.visibleAt(objno, from);
             ObjectVersion b = versions.visibleAt(objno, to);
@@ -79,7 +86,6 @@ final class ImageDiff {
                     compareData(extents, a, b, objStart, s, e);
                 }
             }
-            start = objEnd;
         }
         return extents;
     }

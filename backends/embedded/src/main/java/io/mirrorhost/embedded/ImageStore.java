@@ -689,6 +689,7 @@ final class ImageStore {
 
     void resize(EmbeddedImage handle, long newSize, StoreExecutor.Completion done) throws IOException, SQLException {
         checkWritableHead(handle, "resize");
+        FeatureRules.checkResize(features, newSize, order);
         if (newSize < 0) {
             throw ClusterException.invalid("size must not be negative");
         }
@@ -944,7 +945,7 @@ final class ImageStore {
         if (offset < 0 || length < 0) {
             throw ClusterException.invalid("diff range must not be negative");
         }
-        return new ImageDiff(order, index::visibleAt, index::versions, this::readObject)
+        return new ImageDiff(order, index.objnos(), index::visibleAt, index::versions, this::readObject)
             .between(from, to, sizeAt(to), offset, length, wholeObject);
     }
 

@@ -1,5 +1,6 @@
 package io.mirrorhost.embedded;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -112,8 +113,20 @@ final class Metadata implements AutoCloseable {
         this.statements = new StatementCache(connection);
     }
 
+    /**
+     * Opens the store's database. SQLite gives its WAL and shared-memory files the database file's
+     * mode, so the database is made owner-only (0600) before SQLite opens it.
+     */
     static Metadata open(Path dataDir) throws SQLException {
-        String url = "jdbc:sqlite:" + dataDir.resolve(FILE_NAME);
+        Path file = dataDir.resolve(FILE_NAME);
+        try {
+            OwnerOnly.file(file);
+            OwnerOnly.ifExists(dataDir.resolve(FILE_NAME + "-wal"));
+            OwnerOnly.ifExists(dataDir.resolve(FILE_NAME + "-shm"));
+        } catch (IOException e) {
+            throw new SQLException("cannot make " + file + " readable by its owner only: " + e.getMessage(), e);
+        }
+        String url = "jdbc:sqlite:" + file;
         Connection c = DriverManager.getConnection(url);
         Checkpointer checkpointer = null;
         try {

@@ -69,6 +69,23 @@ class FeatureRulesTest {
     }
 
     @Test
+    void objectMapLimitsTheImageSizeAsLibrbd() {
+        long withMap = mask(EXCLUSIVE_LOCK, OBJECT_MAP, FAST_DIFF);
+        long largest = FeatureRules.MAX_OBJECT_MAP_OBJECTS << 22;
+        FeatureRules.checkCreateLayout(withMap, largest, 22);
+        rejects("librbd::image::CreateRequest: validate_layout: image size not compatible with object map",
+            () -> FeatureRules.checkCreateLayout(withMap, largest + 1, 22));
+        // 1 PiB in 4 MiB objects is 268,435,456 objects; in 32 MiB objects it fits
+        rejects("librbd::image::CreateRequest: validate_layout: image size not compatible with object map",
+            () -> FeatureRules.checkCreateLayout(withMap, 1L << 50, 22));
+        FeatureRules.checkCreateLayout(withMap, 1L << 50, 25);
+        FeatureRules.checkCreateLayout(mask(LAYERING, EXCLUSIVE_LOCK), 1L << 60, 22);
+        rejects("librbd::Operations: New size not compatible with object map",
+            () -> FeatureRules.checkResize(withMap, 1L << 50, 22));
+        FeatureRules.checkResize(mask(LAYERING), 1L << 50, 22);
+    }
+
+    @Test
     void createEnforcesLibrbdDependencies() {
         rejects("librbd::image::CreateRequest: validate_features: cannot use object map without exclusive lock",
             () -> FeatureRules.forCreate(EnumSet.of(LAYERING, OBJECT_MAP), false));

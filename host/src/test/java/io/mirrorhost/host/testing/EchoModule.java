@@ -29,6 +29,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class EchoModule implements MgrModule {
     /** Options whose change the running instance was told of, in order (shared by all instances). */
     public static final List<String> CHANGED_OPTIONS = new CopyOnWriteArrayList<>();
+    /** Counted down when "echo until-cancelled" starts, and when it sees its client gone. */
+    public static volatile java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+    public static volatile java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
 
     private static final OptionSpec<String> GREETING = OptionSpec.text("greeting", "hello", "what echo greet says");
     private static final OptionSpec<Long> LIMIT = OptionSpec.integer("limit", 5, "a bounded number")
@@ -80,6 +83,18 @@ public final class EchoModule implements MgrModule {
                 CommandSpec.of("echo crash", "throw", r -> {
                     throw new IllegalStateException("echo crashed on purpose");
                 }),
+                CommandSpec.of("echo until-cancelled", "work until the client goes away", r -> {
+                    Promise<CommandResult> done = Promise.promise();
+                    waiting.countDown();
+                    context.vertx().setPeriodic(10, timer -> {
+                        if (r.cancellation().cancelled()) {
+                            context.vertx().cancelTimer(timer);
+                            cancelled.countDown();
+                            done.fail(new CommandException(Errno.ECANCELED, "echo: cancelled"));
+                        }
+                    });
+                    return done.future();
+                }),
                 CommandSpec.of("echo where", "tell on which context the handler runs", r ->
                         Future.succeededFuture(CommandResult.ok(
                                 String.valueOf(Vertx.currentContext() == startContext) + "\n"))),
@@ -112,7 +127,7 @@ public final class EchoModule implements MgrModule {
                                         "rbd: error opening " + r.string("path").orElseThrow())
                                 : CommandResult.ok("path=" + r.string("path").orElseThrow() + " bytes="
                                 + (r.input() == null ? -1 : r.input().length) + "\n")),
-                        ArgSpec.positional("path", ArgType.STRING, "file to import, - for standard input")),
+                        ArgSpec.positional("path", ArgType.PATH, "file to import, - for standard input")),
                 CommandSpec.of("echo ticks", "count three periodic ticks, then cancel", r -> {
                     Promise<CommandResult> done = Promise.promise();
                     java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();

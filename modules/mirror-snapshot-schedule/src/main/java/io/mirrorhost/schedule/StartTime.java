@@ -70,9 +70,18 @@ public final class StartTime {
         return new StartTime(h, min, parseOffset(text, offset));
     }
 
+    /** Python's {@code datetime} checks, in its order: year, month, then day. */
     private static void checkDate(String text, String year, String month, String day) {
+        int y = Integer.parseInt(year);
+        int m = Integer.parseInt(month);
+        if (y < 1) {
+            throw invalid(text, "year " + y + " is out of range: " + text);
+        }
+        if (m < 1 || m > 12) {
+            throw invalid(text, "month must be in 1..12: " + text);
+        }
         try {
-            LocalDate.of(Integer.parseInt(year), Integer.parseInt(month), Integer.parseInt(day));
+            LocalDate.of(y, m, Integer.parseInt(day));
         } catch (DateTimeException e) {
             throw invalid(text, "day is out of range for month: " + text);
         }

@@ -67,6 +67,10 @@ class IntervalAndStartTimeTest {
         "25:00|Invalid start time 25:00: hour must be in 0..23: 25:00",
         "12:61|Invalid start time 12:61: minute must be in 0..59: 12:61",
         "2026-02-30T00:00|Invalid start time 2026-02-30T00:00: day is out of range for month: 2026-02-30T00:00",
+        "2026-13-01T00:00|Invalid start time 2026-13-01T00:00: month must be in 1..12: 2026-13-01T00:00",
+        "2026-00-32|Invalid start time 2026-00-32: month must be in 1..12: 2026-00-32",
+        "0000-01-01T10:00|Invalid start time 0000-01-01T10:00: year 0 is out of range: 0000-01-01T10:00",
+        "0000-13-01T10:00|Invalid start time 0000-13-01T10:00: year 0 is out of range: 0000-13-01T10:00",
         "14:00+25:00|Invalid start time 14:00+25:00: offset must be a timedelta strictly between "
                 + "-timedelta(hours=24) and timedelta(hours=24): 14:00+25:00"})
     void refusesBadStartTimes(String text, String message) {

@@ -4,6 +4,7 @@ import io.mirrorhost.api.CommandSpec;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.RunMode;
+import io.mirrorhost.rbd.command.ImportMarkers;
 import io.mirrorhost.rbd.command.RbdCommands;
 import io.mirrorhost.rbd.mirror.MirrorCommands;
 import io.vertx.core.Future;
@@ -53,7 +54,10 @@ public final class RbdModule implements MgrModule {
     @Override
     public Future<Void> start(ModuleContext context) {
         this.context = context;
-        return Future.succeededFuture();
+        return ImportMarkers.recover(context).recover(failure -> {
+            context.logger().warn("could not remove the images of imports cut short: {}", failure.getMessage());
+            return Future.succeededFuture();
+        });
     }
 
     @Override

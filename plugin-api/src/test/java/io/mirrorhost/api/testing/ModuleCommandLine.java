@@ -121,7 +121,7 @@ public final class ModuleCommandLine {
             case SIZE -> size(text);
             case FLOAT -> Double.parseDouble(text);
             case BOOL -> Boolean.parseBoolean(text);
-            case STRING, CHOICE -> text;
+            case STRING, CHOICE, PATH -> text;
         };
     }
 

@@ -1,6 +1,7 @@
 package io.mirrorhost.rbd.command;
 
 import io.mirrorhost.api.ArgSpec;
+import io.mirrorhost.api.Cancellation;
 import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.CommandRequest;
 import io.mirrorhost.api.CommandResult;
@@ -68,7 +69,7 @@ final class BenchCommand extends RbdCommand {
                 }
                 Future<Void> flushed = plan.ioType == BenchPlan.IoType.READ ? Future.succeededFuture()
                         : image.flush().recover(Failures.as("rbd: failed to flush: "));
-                return flushed.compose(v -> new Run(image, plan, info.size()).start());
+                return flushed.compose(v -> new Run(image, plan, info.size(), r.cancellation()).start());
             }));
         });
     }
@@ -84,11 +85,13 @@ final class BenchCommand extends RbdCommand {
         private final Promise<CommandResult> finished = Promise.promise();
         private final Instant start;
         private final Context eventLoop;
+        private final Cancellation cancellation;
         private int inFlight;
         private Throwable failure;
 
-        Run(ImageData image, BenchPlan plan, long imageSize) {
+        Run(ImageData image, BenchPlan plan, long imageSize, Cancellation cancellation) {
             this.image = image;
+            this.cancellation = cancellation;
             this.plan = plan;
             this.offsets = plan.offsets(imageSize, rand);
             this.report = new BenchReport(plan.ioType.label, plan.readPercentage, plan.ioSize, plan.ioThreads,
@@ -106,6 +109,9 @@ final class BenchCommand extends RbdCommand {
         }
 
         private void issue() {
+            if (cancellation.cancelled() && failure == null) {
+                failure = new CommandException(Errno.ECANCELED, "rbdm: the client went away: bench cancelled");
+            }
             while (failure == null && inFlight < plan.ioThreads && offsets.hasNext()) {
                 long offset = offsets.next();
                 boolean read = rand.nextInt(100) < plan.readPercentage;

@@ -1,6 +1,7 @@
 package io.mirrorhost.rbd.command;
 
 import io.mirrorhost.api.ArgSpec;
+import io.mirrorhost.api.Cancellation;
 import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.CommandRequest;
 import io.mirrorhost.api.CommandResult;
@@ -10,6 +11,7 @@ import io.mirrorhost.api.ModuleContext;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageData;
 import io.mirrorhost.api.cluster.ImageOptions;
+import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.rbd.format.Progress;
 import io.mirrorhost.rbd.spec.CommandArgs;
 import io.mirrorhost.rbd.spec.ImageRef;
@@ -22,6 +24,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -45,17 +48,17 @@ final class ExportImportCommands extends RbdCommand {
         List<ArgSpec> exportArgs = new ArrayList<>();
         exportArgs.add(RbdArgs.positional(RbdArgs.IMAGE_OR_SNAP_SPEC, "source image or snapshot specification\n"
                 + "(example: [<pool-name>/[<namespace>/]]<image-name>[@<snap-name>])"));
-        exportArgs.add(RbdArgs.positional(PATH_NAME, "export file (or '-' for stdout)"));
+        exportArgs.add(RbdArgs.pathPositional(PATH_NAME, "export file (or '-' for stdout)"));
         exportArgs.addAll(List.of(RbdArgs.pool(), RbdArgs.namespace(), RbdArgs.image(), RbdArgs.snap(),
-                RbdArgs.option("path", "export file (or '-' for stdout)"),
+                RbdArgs.pathOption("path", "export file (or '-' for stdout)"),
                 RbdArgs.option("export-format", "format of image file").withChoices("1"),
                 RbdArgs.noProgress()));
 
         List<ArgSpec> importArgs = new ArrayList<>();
-        importArgs.add(RbdArgs.positional(PATH_NAME, "import file (or '-' for stdin)"));
+        importArgs.add(RbdArgs.pathPositional(PATH_NAME, "import file (or '-' for stdin)"));
         importArgs.add(RbdArgs.positional(RbdArgs.DEST_IMAGE_SPEC, "destination image specification\n"
                 + "(example: [<pool-name>/[<namespace>/]]<image-name>)"));
-        importArgs.addAll(List.of(RbdArgs.option("path", "import file (or '-' for stdin)"),
+        importArgs.addAll(List.of(RbdArgs.pathOption("path", "import file (or '-' for stdin)"),
                 RbdArgs.option("dest-pool", "destination pool name"),
                 RbdArgs.option("dest-namespace", "destination namespace name"),
                 RbdArgs.option("dest", "destination image name"),
@@ -89,12 +92,12 @@ final class ExportImportCommands extends RbdCommand {
             FileSystem fs = context().vertx().fileSystem();
             return Session.using(session().open(ref), image -> {
                 if (path.equals(STDIO)) {
-                    return exportToStdout(image, progress);
+                    return exportToStdout(image, progress, r.cancellation());
                 }
                 return fs.open(path, new OpenOptions().setWrite(true).setCreateNew(true))
                         .recover(failure -> Future.failedFuture(new CommandException(FileErrors.errno(failure),
                                 "rbd: export error: " + FileErrors.errno(failure).describe())))
-                        .compose(file -> copyOut(image, progress, (data, offset, last) ->
+                        .compose(file -> copyOut(image, progress, r.cancellation(), (data, offset, last) ->
                                         last || !isZero(data) ? file.write(data, offset) : Future.succeededFuture())
                                 .eventually(file::close)
                                 .recover(failure -> fs.delete(path).transform(ignored -> Future.failedFuture(failure))))
@@ -109,7 +112,7 @@ final class ExportImportCommands extends RbdCommand {
      */
     static final long MAX_STDOUT_EXPORT_BYTES = 256L * 1024 * 1024;
 
-    private static Future<CommandResult> exportToStdout(Image image, Progress progress) {
+    private static Future<CommandResult> exportToStdout(Image image, Progress progress, Cancellation cancellation) {
         return image.info().compose(info -> {
             if (info.size() > MAX_STDOUT_EXPORT_BYTES) {
                 return Future.failedFuture(new CommandException(Errno.EFBIG, "rbd: export error: image is "
@@ -117,7 +120,7 @@ final class ExportImportCommands extends RbdCommand {
                         + " bytes to standard output: export to a file instead"));
             }
             byte[] out = new byte[(int) info.size()];
-            return copyOut(image, progress, (data, offset, last) -> {
+            return copyOut(image, progress, cancellation, (data, offset, last) -> {
                 data.getBytes(0, data.length(), out, (int) offset);
                 return Future.succeededFuture();
             }).map(v -> CommandResult.binary(out, progress.done()));
@@ -130,18 +133,17 @@ final class ExportImportCommands extends RbdCommand {
         Future<Void> accept(Buffer data, long offset, boolean last);
     }
 
-    private static Future<Void> copyOut(Image image, Progress progress, ChunkSink sink) {
+    private static Future<Void> copyOut(Image image, Progress progress, Cancellation cancellation, ChunkSink sink) {
         return image.info().compose(info -> {
             long size = info.size();
             long chunk = info.objectSize();
             long chunks = (size + chunk - 1) / chunk;
-            Future<Void> chain = Future.succeededFuture();
-            for (long i = 0; i < chunks; i++) {
+            return ObjectSteps.run(chunks, cancellation, i -> {
                 long offset = i * chunk;
                 int length = (int) Math.min(chunk, size - offset);
                 boolean last = i == chunks - 1;
                 long done = i + 1;
-                chain = chain.compose(v -> image.read(offset, length))
+                return image.read(offset, length)
                         .compose(data -> sink.accept(data, offset, last))
                         .map(v -> {
                             if (done < chunks) {
@@ -149,8 +151,7 @@ final class ExportImportCommands extends RbdCommand {
                             }
                             return (Void) null;
                         });
-            }
-            return chain.recover(failure -> Future.failedFuture(fileOrClusterError(failure, "rbd: export error: ")));
+            }).recover(failure -> Future.failedFuture(fileOrClusterError(failure, "rbd: export error: ")));
         });
     }
 
@@ -176,7 +177,7 @@ final class ExportImportCommands extends RbdCommand {
             return session.ioContext(target.poolNamespace())
                     .compose(where -> fromInput ? Future.succeededFuture(new Source(r.input()))
                             : openSource(path))
-                    .compose(source -> importFrom(session, target, options, source, progress)
+                    .compose(source -> importFrom(session, target, options, source, progress, r.cancellation())
                             .eventually(source::close))
                     .map(v -> Output.ok("", progress.done()));
         });
@@ -224,30 +225,44 @@ final class ExportImportCommands extends RbdCommand {
                 });
     }
 
-    private static Future<Void> importFrom(Session session, ImageRef target, ImageOptions options, Source source,
-                                           Progress progress) {
+    /**
+     * Creates the image, copies the source into it and flushes, as rbd import; on failure removes the
+     * image again, and marks the import in the module's store so that a host killed half-way removes
+     * it when it starts again ({@link ImportMarkers}).
+     */
+    private Future<Void> importFrom(Session session, ImageRef target, ImageOptions options, Source source,
+                                    Progress progress, Cancellation cancellation) {
         ImageOptions sized = new ImageOptions(source.size, options.order(), options.features(), options.dataPool());
-        return session.cluster().createImage(target.imageSpec(), sized)
-                .recover(failure -> Future.failedFuture(Failures.prefixed("rbd: image creation failed\n"
-                        + progress.failed(), Failures.word(failure, "rbd: import failed: "))))
-                .compose(v -> Session.using(session.cluster().openImage(target.imageSpec()),
-                                image -> copyFromSource(image, source, sized, progress).compose(w -> image.flush()))
-                        .recover(failure -> session.cluster().removeImage(target.imageSpec())
-                                .transform(ignored -> Future.failedFuture(Failures.prefixed(progress.failed(),
-                                        fileOrClusterError(failure, "rbd: import failed: "))))));
+        ImageSpec spec = target.imageSpec();
+        ImportMarkers markers = new ImportMarkers(context());
+        Instant since = context().clock().now();
+        return markers.begin(spec, since)
+                .compose(v -> session.cluster().createImage(spec, sized)
+                        .recover(failure -> Future.failedFuture(Failures.prefixed("rbd: image creation failed\n"
+                                + progress.failed(), Failures.word(failure, "rbd: import failed: "))))
+                        .compose(w -> Session.using(session.cluster().openImage(spec),
+                                        image -> image.info()
+                                                .compose(info -> markers.created(spec, since, info.id()))
+                                                .compose(x -> copyFromSource(image, source, sized, progress,
+                                                        cancellation))
+                                                .compose(x -> image.flush()))
+                                .recover(failure -> session.cluster().removeImage(spec)
+                                        .transform(ignored -> Future.failedFuture(Failures.prefixed(progress.failed(),
+                                                fileOrClusterError(failure, "rbd: import failed: ")))))))
+                .transform(done -> markers.end(spec).transform(ended -> done.succeeded()
+                        ? Future.succeededFuture() : Future.failedFuture(done.cause())));
     }
 
     private static Future<Void> copyFromSource(ImageData image, Source source, ImageOptions options,
-                                               Progress progress) {
+                                               Progress progress, Cancellation cancellation) {
         long chunk = 1L << options.order();
         long chunks = (source.size + chunk - 1) / chunk;
         boolean report = source.file != null;
-        Future<Void> chain = Future.succeededFuture();
-        for (long i = 0; i < chunks; i++) {
+        return ObjectSteps.run(chunks, cancellation, i -> {
             long offset = i * chunk;
             int length = (int) Math.min(chunk, source.size - offset);
             long done = i + 1;
-            chain = chain.compose(v -> source.read(offset, length))
+            return source.read(offset, length)
                     .compose(data -> writeSparse(image, offset, data))
                     .map(v -> {
                         if (report && done < chunks) {
@@ -255,8 +270,7 @@ final class ExportImportCommands extends RbdCommand {
                         }
                         return (Void) null;
                     });
-        }
-        return chain;
+        });
     }
 
     /**

@@ -29,6 +29,16 @@ final class RbdArgs {
         return aliases.length == 0 ? spec : spec.withAliases(aliases);
     }
 
+    /** A file named to the host ({@link ArgType#PATH}), positional. */
+    static ArgSpec pathPositional(String name, String help) {
+        return ArgSpec.positional(name, ArgType.PATH, help).optional();
+    }
+
+    /** A file named to the host ({@link ArgType#PATH}), as an option. */
+    static ArgSpec pathOption(String name, String help) {
+        return ArgSpec.option(name, ArgType.PATH, help);
+    }
+
     static ArgSpec flag(String name, String help, String... aliases) {
         ArgSpec spec = ArgSpec.flag(name, help);
         return aliases.length == 0 ? spec : spec.withAliases(aliases);

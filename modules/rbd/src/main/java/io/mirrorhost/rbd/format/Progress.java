@@ -30,10 +30,19 @@ public final class Progress {
 
     /** Reports items {@code from} to {@code total - 1} of {@code total}, one by one. */
     public Progress steps(long from, long total) {
-        for (long i = Math.max(1, from); i < total; i++) {
+        for (long i = Math.max(1, from); i < total; i = nextPercent(i, total)) {
             update(i, total);
         }
         return this;
+    }
+
+    /**
+     * The first item after {@code i} at which the percentage grows: the items between print nothing,
+     * and an image of 2^38 objects takes a hundred steps, not 2^38.
+     */
+    private static long nextPercent(long i, long total) {
+        long next = percentage(i, total) + 1;
+        return Math.max(i + 1, (next * total + 99) / 100);
     }
 
     /** Everything printed, ending with the done line. */

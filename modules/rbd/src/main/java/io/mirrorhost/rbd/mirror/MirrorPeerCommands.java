@@ -179,7 +179,10 @@ final class MirrorPeerCommands {
                 output.err("rbd: must specify new " + key + " value.");
             }
             Future<String[]> keyValue = switch (key) {
-                case "key-file" -> readKeyFile(value).map(k -> new String[] {"key", k});
+                case "key-file" -> {
+                    request.files().check(VALUE, value);
+                    yield readKeyFile(value).map(k -> new String[] {"key", k});
+                }
                 case "mon-host" -> Future.succeededFuture(new String[] {"mon_host", value});
                 default -> Future.succeededFuture(new String[] {key, value});
             };

@@ -3,15 +3,20 @@ package io.mirrorhost.rbd.command;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mirrorhost.api.Cancellation;
+import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ImageFeature;
+import io.mirrorhost.api.testing.Deadlines;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.rbd.testing.Await;
 import io.mirrorhost.rbd.testing.CommandRunner.Outcome;
 import io.mirrorhost.rbd.testing.RbdModuleFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Random;
 import java.util.regex.Pattern;
@@ -61,6 +66,33 @@ class DataCommandsTest {
         assertEquals(code, actual.code(), actual::toString);
         assertEquals(stdout, actual.stdout(), actual::toString);
         assertEquals(stderr, actual.stderr(), actual::toString);
+    }
+
+    @Test
+    void aHugeImageIsDiffedAtTheCostOfItsDataAndItsExportStopsWhenTheClientGoes() throws Exception {
+        // 1 EiB without object-map is 2^38 objects: only the one written may cost anything
+        assertEquals(0, rbd.rbd("create").arg("size", "1E").add("image-feature", "layering")
+                .arg("image-spec", "image-pool/huge").run().code());
+        Outcome diff = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> rbd.rbd("diff")
+                .arg("image-or-snap-spec", "image-pool/huge").run());
+        assertEquals(0, diff.code(), diff::toString);
+        Outcome du = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> rbd.rbd("du")
+                .arg("image-or-snap-spec", "image-pool/huge").run());
+        assertEquals(0, du.code(), du::toString);
+
+        Path exported = files.resolve("huge.img");
+        Cancellation clientGone = new Cancellation();
+        Thread client = new Thread(() -> {
+            Deadlines.until(Duration.ofSeconds(30), () -> "the export has begun", () -> Files.exists(exported));
+            clientGone.cancel();
+        });
+        client.start();
+        Outcome export = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> rbd.rbd("export")
+                .arg("image-or-snap-spec", "image-pool/huge").arg("path-name", exported.toString())
+                .flag("no-progress").cancellation(clientGone).run());
+        client.join();
+        assertEquals(-Errno.ECANCELED.code(), export.code(), export::toString);
+        assertFalse(Files.exists(exported), "a cancelled export removes its file, as a failed one");
     }
 
     @Test

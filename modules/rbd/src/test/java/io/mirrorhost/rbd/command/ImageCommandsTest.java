@@ -2,6 +2,7 @@ package io.mirrorhost.rbd.command;
 
 import static io.mirrorhost.rbd.testing.RbdModuleFixture.ctime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorhost.api.cluster.Image;
@@ -106,6 +107,14 @@ class ImageCommandsTest {
         assertOk(rbd.rbd("create").arg("size", "8M").arg("object-size", "1M").arg("image-spec", "image-pool/order-20")
                 .run(), "");
         assertEquals(20, rbd.info("image-pool", "order-20").order());
+        // rbd 16.2 takes any size and rounds its log2 to the nearest order (get_image_options):
+        // 3K is 4 KiB objects, 6K 8 KiB; the real rbd accepts --object-size 3K before connecting
+        assertOk(rbd.rbd("create").arg("size", "8M").arg("object-size", "3K").arg("image-spec", "image-pool/order-12")
+                .run(), "");
+        assertEquals(12, rbd.info("image-pool", "order-12").order());
+        assertOk(rbd.rbd("create").arg("size", "8M").arg("object-size", "6K").arg("image-spec", "image-pool/order-13")
+                .run(), "");
+        assertEquals(13, rbd.info("image-pool", "order-13").order());
 
         Outcome info = rbd.rbd("info").arg("image-or-snap-spec", "image-pool/feat-3").run();
         assertTrue(info.stdout().contains("\tfeatures: exclusive-lock, journaling\n"), info::toString);
@@ -218,6 +227,24 @@ class ImageCommandsTest {
         assertError(rbd.rbd("info").arg("image-or-snap-spec", "image-pool/no-such-ns/image-1").run(), 2,
                 "rbd: namespace 'no-such-ns' does not exist.");
         assertError(rbd.rbd("info").run(), 22, "rbd: image name was not specified");
+    }
+
+    @Test
+    void objectMapLimitsTheSizeAsLibrbd() throws Exception {
+        String refused = "librbd::image::CreateRequest: validate_layout: image size not compatible with object map"
+                + "\n\nrbd: create error: (22) Invalid argument";
+        assertError(rbd.rbd("create").arg("size", "1E").arg("image-spec", "image-pool/exabyte").run(), 22, refused);
+        assertError(rbd.rbd("create").arg("size", "1P").arg("image-spec", "image-pool/petabyte").run(), 22, refused);
+        assertOk(rbd.rbd("create").arg("size", "1P").add("image-feature", "layering")
+                .arg("image-spec", "image-pool/petabyte-without-map").run(), "");
+        assertOk(rbd.rbd("create").arg("size", "1T").arg("image-spec", "image-pool/terabyte").run(), "");
+        Outcome grown = rbd.rbd("resize").arg("size", "1P").flag("no-progress")
+                .arg("image-spec", "image-pool/terabyte").run();
+        assertEquals(-22, grown.code(), grown::toString);
+        assertTrue(grown.stderr().startsWith("librbd::Operations: New size not compatible with object map\n"),
+                grown::toString);
+        assertEquals(1L << 40, rbd.info("image-pool", "terabyte").size());
+        assertFalse(rbd.rbd("ls").arg("pool-spec", "image-pool").run().stdout().contains("petabyte\n"));
     }
 
     @Test

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mirrorhost.api.ArgSpec;
 import io.mirrorhost.api.ArgType;
+import io.mirrorhost.api.Cancellation;
 import io.mirrorhost.api.CommandRequest;
 import io.mirrorhost.api.CommandResult;
 import io.mirrorhost.api.CommandSpec;
+import io.mirrorhost.api.FilePolicy;
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.ModuleContext;
@@ -99,8 +101,19 @@ final class MirrorHarness implements AutoCloseable {
     }
 
     CommandResult run(OutputFormat format, boolean pretty, byte[] input, String prefix, String... words) {
+        return run(FilePolicy.ANY, format, pretty, input, prefix, words);
+    }
+
+    /** As a caller whose file arguments the host checks with {@code files}. */
+    CommandResult runAs(FilePolicy files, String prefix, String... words) {
+        return run(files, OutputFormat.PLAIN, false, null, prefix, words);
+    }
+
+    private CommandResult run(FilePolicy files, OutputFormat format, boolean pretty, byte[] input, String prefix,
+                              String... words) {
         CommandSpec spec = commands.stream().filter(c -> c.prefix().equals(prefix)).findFirst().orElseThrow();
-        return await(spec.handler().handle(new CommandRequest(prefix, parse(spec, words), format, pretty, input)));
+        return await(spec.handler().handle(new CommandRequest(prefix, parse(spec, words), format, pretty, input,
+                new Cancellation(), files)));
     }
 
     /** A small stand-in for the CLI's parsing: enough to pass typed values as the host does. */

@@ -7,7 +7,10 @@ import static io.mirrorhost.rbd.mirror.MirrorHarness.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mirrorhost.api.CommandException;
 import io.mirrorhost.api.CommandResult;
+import io.mirrorhost.api.Errno;
+import io.mirrorhost.api.FilePolicy;
 import io.mirrorhost.api.cluster.MirrorMode;
 import io.mirrorhost.api.cluster.MirrorPeer;
 import io.mirrorhost.api.cluster.MirrorPeerDirection;
@@ -294,6 +297,22 @@ class MirrorPeerCommandsTest {
         assertEquals(Map.of("mon_host", "10.0.0.1", "key", "AQBnewkey=="), rbd.attributes(POOL, uuid));
         assertOk(rbd.run("mirror pool peer set", POOL, uuid, "mon-host", ""), "");
         assertEquals(Map.of("key", "AQBnewkey=="), rbd.attributes(POOL, uuid));
+    }
+
+    @Test
+    void peerSetKeyFileIsAFileTheCallerMustBeAllowedToName() throws Exception {
+        enableSiteA();
+        String uuid = rbd.run("mirror pool peer add", POOL, "site-b").stdout().strip();
+        Path keyFile = dir.resolve("secret");
+        Files.writeString(keyFile, "AQBsecret==\n");
+        FilePolicy remote = (argument, path) -> {
+            throw new CommandException(Errno.EACCES, "rbdm: permission denied: argument '" + argument + "' names "
+                    + path);
+        };
+        CommandResult refused = rbd.runAs(remote, "mirror pool peer set", POOL, uuid, "key-file", keyFile.toString());
+        assertEquals(-13, refused.code(), refused.stderr());
+        assertOk(rbd.runAs(remote, "mirror pool peer set", POOL, uuid, "mon-host", "10.0.0.1"), "");
+        assertEquals(Map.of("mon_host", "10.0.0.1"), rbd.attributes(POOL, uuid), "nothing was read into the key");
     }
 
     @Test

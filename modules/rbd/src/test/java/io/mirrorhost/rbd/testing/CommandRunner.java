@@ -1,7 +1,9 @@
 package io.mirrorhost.rbd.testing;
 
+import io.mirrorhost.api.Cancellation;
 import io.mirrorhost.api.CommandRequest;
 import io.mirrorhost.api.CommandResult;
+import io.mirrorhost.api.FilePolicy;
 import io.mirrorhost.api.MgrModule;
 import io.mirrorhost.api.OutputFormat;
 import io.mirrorhost.api.testing.ModuleCommandLine;
@@ -42,6 +44,7 @@ public final class CommandRunner {
         private OutputFormat format = OutputFormat.PLAIN;
         private boolean pretty;
         private byte[] input;
+        private Cancellation cancellation = new Cancellation();
 
         private Call(String prefix) {
             this.prefix = prefix;
@@ -85,8 +88,14 @@ public final class CommandRunner {
             return this;
         }
 
+        /** The request's cancellation, which the test sets to play a client that went away. */
+        public Call cancellation(Cancellation set) {
+            cancellation = set;
+            return this;
+        }
+
         public Outcome run() {
-            CommandResult result = lines.run(new CommandRequest(prefix, args, format, pretty, input));
+            CommandResult result = lines.run(new CommandRequest(prefix, args, format, pretty, input, cancellation, FilePolicy.ANY));
             return new Outcome(result.code(), result.stdout(), result.stderr(), result.binaryStdout());
         }
     }

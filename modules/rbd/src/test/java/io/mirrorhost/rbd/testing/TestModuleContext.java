@@ -11,7 +11,6 @@ import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.PeerConnection;
 import io.mirrorhost.api.testing.FakeLeadership;
 import io.mirrorhost.api.testing.FakeSite;
-import io.mirrorhost.api.testing.InMemoryKeyValueStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -29,13 +28,14 @@ public final class TestModuleContext implements ModuleContext {
     private final Vertx vertx;
     private final Cluster cluster;
     private final Map<String, String> options;
-    private final InMemoryKeyValueStore store = new InMemoryKeyValueStore();
+    private final KeyValueStore store;
     private final Leadership leadership = FakeLeadership.leading(io.mirrorhost.api.testing.TestModuleContext.SOLO_TERM);
 
     public TestModuleContext(Vertx vertx, Cluster cluster, Map<String, String> options) {
         this.vertx = vertx;
         this.cluster = cluster;
         this.options = Map.copyOf(options);
+        this.store = new ClusterModuleStore(cluster);
     }
 
     @Override
