@@ -2,6 +2,8 @@ package io.mirrorhost.embedded;
 
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.JournalEvent;
+import io.mirrorhost.api.cluster.JournalTag;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -7,6 +7,7 @@ import io.mirrorhost.api.cluster.Extent;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.JournalEvent;
 import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;

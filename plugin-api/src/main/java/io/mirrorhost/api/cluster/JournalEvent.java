@@ -1,4 +1,4 @@
-package io.mirrorhost.embedded;
+package io.mirrorhost.api.cluster;
 
 import java.util.Arrays;
 
@@ -6,7 +6,7 @@ import java.util.Arrays;
  * What a journal entry records: librbd's {@code EventEntry} events that the embedded backend
  * journals so far. {@link #type()} is librbd's {@code EventType} number.
  */
-sealed interface JournalEvent {
+public sealed interface JournalEvent {
     int type();
 
     record Discard(long offset, long length) implements JournalEvent {
