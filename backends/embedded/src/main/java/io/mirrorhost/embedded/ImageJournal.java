@@ -39,6 +39,8 @@ final class ImageJournal {
     private long activeSet;
     private JournalTag tag;
     private long nextEntryTid;
+    /** librbd's {@code Journal::allocate_op_tid}: numbers this open journal's operations from 1. */
+    private long lastOpTid;
     /** The image client's commit position as applied (committed by the next {@link #saveApplied}). */
     private List<JournalPosition> applied;
     private List<JournalPosition> committed;
@@ -154,6 +156,10 @@ final class ImageJournal {
             }
         }
         return all;
+    }
+
+    long allocateOpTid() {
+        return ++lastOpTid;
     }
 
     int maxAppendSize() {

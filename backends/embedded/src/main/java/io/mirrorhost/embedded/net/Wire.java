@@ -25,7 +25,9 @@ final class Wire {
     /** A journal entry's event travels with its kind, so the reader rebuilds the right record. */
     @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME)
     @JsonSubTypes({@JsonSubTypes.Type(JournalEvent.Discard.class), @JsonSubTypes.Type(JournalEvent.Write.class),
-        @JsonSubTypes.Type(JournalEvent.Flush.class), @JsonSubTypes.Type(JournalEvent.Resize.class)})
+        @JsonSubTypes.Type(JournalEvent.Flush.class), @JsonSubTypes.Type(JournalEvent.Resize.class),
+        @JsonSubTypes.Type(JournalEvent.OpFinish.class), @JsonSubTypes.Type(JournalEvent.SnapCreate.class),
+        @JsonSubTypes.Type(JournalEvent.SnapRemove.class), @JsonSubTypes.Type(JournalEvent.SnapRollback.class)})
     private interface JournalEventTypes {
     }
 

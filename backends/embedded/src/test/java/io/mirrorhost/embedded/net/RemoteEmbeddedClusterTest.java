@@ -99,6 +99,10 @@ class RemoteEmbeddedClusterTest extends ClusterContractTest {
         assertEquals(List.of(batch.entries().get(2).position()),
             result(cluster.journalPeerClients(RBD, id)).get(0).commitPosition());
         assertEquals(result(backing.journalTags(RBD, id)), result(cluster.journalTags(RBD, id)));
+        result(viaWire.createSnap("s"));
+        assertEquals(List.of(new JournalEvent.SnapCreate(1, "s"), new JournalEvent.OpFinish(1, 0)),
+            result(cluster.journalRead(RBD, id, batch.entries().get(2).position(), 10, 1 << 20)).entries().stream()
+                .map(JournalBatch.Entry::event).toList());
         result(viaWire.close());
     }
 }
