@@ -163,11 +163,11 @@ public final class JournalReplayer {
         return new CommitPosition(progress.appliedThrough());
     }
 
-    static Stop stopped(String description) {
+    private static Stop stopped(String description) {
         return new Stop(MirrorImageStatusState.STOPPED, description);
     }
 
-    static Stop error(String description) {
+    private static Stop error(String description) {
         return new Stop(MirrorImageStatusState.ERROR, description);
     }
 }

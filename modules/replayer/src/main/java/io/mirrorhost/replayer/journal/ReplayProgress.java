@@ -14,11 +14,6 @@ import io.mirrorhost.api.cluster.JournalStatus.ObjectPosition;
 public record ReplayProgress(ObjectPosition appliedThrough, Long remoteTagTid, NextEntry next, int unflushedEntries,
                              long unflushedSince) {
 
-    /** Nothing replayed in this run yet, resuming after {@code committedThrough} (null: from the start). */
-    public static ReplayProgress resumingAfter(ObjectPosition committedThrough, NextEntry next) {
-        return new ReplayProgress(committedThrough, null, next, 0, 0);
-    }
-
     /** The head of the remote journal: where it is ({@code position.tagTid()} is its tag) and when it was appended. */
     public record NextEntry(ObjectPosition position, long timestampMillis) {
     }
