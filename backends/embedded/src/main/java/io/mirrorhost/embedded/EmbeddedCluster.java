@@ -575,9 +575,13 @@ public final class EmbeddedCluster implements Cluster {
     @Override
     public Future<JournalBatch> journalRead(PoolNamespace where, String journalId, JournalStatus.ObjectPosition after,
                                             int maxEntries, long maxBytes) {
-        return onLane(() -> EmbeddedJournals.read(store.dataDir, journalId,
-            store.metadata.transaction(t -> EmbeddedJournals.readableHeader(t, where, journalId)), after, maxEntries,
-            maxBytes));
+        return onLane(() -> {
+            ImageStore open = store.openImages.get(journalId);
+            ImageJournal.DurableEnd durable = open == null ? null : open.journalDurableEnd();
+            JournalRows.Header header = store.metadata.transaction(t -> EmbeddedJournals.readableHeader(t, where,
+                journalId));
+            return EmbeddedJournals.read(store.dataDir, journalId, header, durable, after, maxEntries, maxBytes);
+        });
     }
 
     @Override

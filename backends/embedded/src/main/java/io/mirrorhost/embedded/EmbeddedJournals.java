@@ -129,17 +129,21 @@ final class EmbeddedJournals {
     }
 
     /**
-     * Scans the sets from the minimum to the active one (a frame still being written ends the scan)
-     * and returns the batch after {@code after}; at least one entry when there is one.
+     * Scans the sets from the minimum to the active one and returns the batch after {@code after};
+     * at least one entry when there is one. With the image open ({@code durable} not null) the scan
+     * ends where the journal is durable, so a peer never applies an entry its primary could still
+     * lose; else a frame still being written ends it.
      */
-    static JournalBatch read(Path dataDir, String journalId, JournalRows.Header header,
+    static JournalBatch read(Path dataDir, String journalId, JournalRows.Header header, ImageJournal.DurableEnd durable,
                              JournalStatus.ObjectPosition after, int maxEntries, long maxBytes) throws IOException {
         Path dir = ImageJournal.dir(dataDir, journalId);
         List<JournalBatch.Entry> entries = new ArrayList<>();
         boolean found = after == null;
         long bytes = 0;
-        for (long set = header.minimumSet(); set <= header.activeSet(); set++) {
-            for (JournalEntry e : scanSet(dir, set)) {
+        long lastSet = durable == null ? header.activeSet() : Math.min(header.activeSet(), durable.set());
+        for (long set = header.minimumSet(); set <= lastSet; set++) {
+            long limit = durable != null && set == durable.set() ? durable.bytes() : Long.MAX_VALUE;
+            for (JournalEntry e : scanSet(dir, set, limit)) {
                 JournalStatus.ObjectPosition at = new JournalStatus.ObjectPosition(
                     header.layout().objectNumber(set, e.entryTid()), e.tagTid(), e.entryTid());
                 if (!found) {
@@ -160,13 +164,18 @@ final class EmbeddedJournals {
         return new JournalBatch(entries, true);
     }
 
-    /** A set's entries; none when it is not there (not begun, or trimmed since the header was read). */
-    private static List<JournalEntry> scanSet(Path dir, long set) throws IOException {
+    /**
+     * A set's entries in its first {@code limit} bytes; none when it is not there (not begun, or
+     * trimmed since the header was read).
+     */
+    private static List<JournalEntry> scanSet(Path dir, long set, long limit) throws IOException {
+        byte[] bytes;
         try {
-            return JournalFraming.scan(ByteBuffer.wrap(Files.readAllBytes(ImageJournal.setFile(dir, set)))).entries();
+            bytes = Files.readAllBytes(ImageJournal.setFile(dir, set));
         } catch (NoSuchFileException e) {
             return List.of();
         }
+        return JournalFraming.scan(ByteBuffer.wrap(bytes, 0, (int) Math.min(bytes.length, limit))).entries();
     }
 
     private static Optional<JournalRows.Client> client(Metadata.Tx t, String journalId, String clientId)

@@ -49,6 +49,13 @@ final class ImageJournal {
     record Found(JournalPosition position, JournalEntry entry) {
     }
 
+    /** How far the journal is durable: every set before {@code set}, and its first {@code bytes}. */
+    record DurableEnd(long set, long bytes) {
+    }
+
+    /** Published once each force returns, for readers on other threads; what open found counts as durable. */
+    private volatile DurableEnd durableEnd;
+
     private ImageJournal(Metadata metadata, String imageId, Path dir, JournalRows.Header header,
                          List<JournalPosition> imageClient, Executor forcer) throws IOException {
         this.metadata = metadata;
@@ -61,6 +68,7 @@ final class ImageJournal {
         this.applied = imageClient;
         this.committed = imageClient;
         this.active = openSet(activeSet);
+        this.durableEnd = new DurableEnd(activeSet, active.size());
         this.sync = new JournalSync(forcer, active);
     }
 
@@ -190,7 +198,11 @@ final class ImageJournal {
             }
             positions.add(new JournalPosition(placement.objectNumber(), entry.tagTid(), entry.entryTid()));
         }
-        sync.appended(onDurable, onFailed);
+        DurableEnd end = new DurableEnd(activeSet, active.position());
+        sync.appended(() -> {
+            durableEnd = end;
+            onDurable.run();
+        }, onFailed);
         return positions;
     }
 
@@ -260,6 +272,10 @@ final class ImageJournal {
             Files.deleteIfExists(setFile(dir, set));
         }
         minimumSet = target;
+    }
+
+    DurableEnd durableEnd() {
+        return durableEnd;
     }
 
     List<JournalPosition> appliedPosition() {

@@ -75,7 +75,7 @@ final class ImageStore {
     /** Journal-mirrored and not primary: librbd's journal tag owner is not local. */
     private volatile boolean journalNonPrimary;
     /** The journal while the image has journaling (null otherwise): writes are appended to it before they apply. */
-    private ImageJournal journal;
+    private volatile ImageJournal journal;
     /** The size the next journaled I/O is checked against: a resize changes it when appended, before it applies. */
     private long ioSize;
 
@@ -702,6 +702,12 @@ final class ImageStore {
             return 0;
         }
         return -(failure instanceof ClusterException c ? c.errno() : Errno.EIO).code();
+    }
+
+    /** How far its journal is durable, for a peer reading it from another lane; null without journal. */
+    ImageJournal.DurableEnd journalDurableEnd() {
+        ImageJournal j = journal;
+        return j == null ? null : j.durableEnd();
     }
 
     /** A journal-mode demotion or promotion starts a new tag, as librbd's journal Demote/PromoteRequest do. */

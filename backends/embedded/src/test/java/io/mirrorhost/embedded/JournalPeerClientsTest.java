@@ -16,6 +16,7 @@ import io.mirrorhost.api.cluster.JournalStatus;
 import io.mirrorhost.api.cluster.JournalStatus.ObjectPosition;
 import io.mirrorhost.api.cluster.JournalTag;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -148,5 +149,27 @@ class JournalPeerClientsTest extends StoreTestBase {
         Await.failure(Errno.ENOENT, cluster.journalClientCommit(RBD, id, PEER, new ObjectPosition(0, 0, 0)));
         Await.failure(Errno.ENOENT, cluster.journalPeerClients(RBD, "0123456789ab"));
         Await.result(img.close());
+    }
+
+    @Test
+    void onlyEntriesWhoseForceHasReturnedAreRead() throws Exception {
+        Image img = create("j", MIB, 22, JOURNALED);
+        String id = id(img);
+        Await.result(img.write(0, random(1, 512)));
+        Await.result(img.close());
+        List<Runnable> forces = new ArrayList<>();
+        ImageJournal journal = ImageJournal.open(cluster.store().metadata, dir, id, forces::add, new ArrayList<>());
+        journal.append(List.of(new JournalEvent.Write(512, random(2, 512).getBytes())), () -> {
+        }, failure -> {
+        });
+        JournalRows.Header header = cluster.store().metadata.transaction(t -> JournalRows.header(t, id)).orElseThrow();
+        assertEquals(1, EmbeddedJournals.read(dir, id, header, journal.durableEnd(), null, 10, Long.MAX_VALUE)
+            .entries().size(), "written, its force not begun: a crash of the host could still lose it");
+        forces.forEach(Runnable::run);
+        assertEquals(List.of(new JournalEvent.Write(0, random(1, 512).getBytes()),
+            new JournalEvent.Write(512, random(2, 512).getBytes())),
+            EmbeddedJournals.read(dir, id, header, journal.durableEnd(), null, 10, Long.MAX_VALUE).entries().stream()
+                .map(JournalBatch.Entry::event).toList());
+        journal.close();
     }
 }
