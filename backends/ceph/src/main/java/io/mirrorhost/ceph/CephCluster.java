@@ -17,8 +17,11 @@ import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.JournalBatch;
 import io.mirrorhost.api.cluster.JournalInfo;
+import io.mirrorhost.api.cluster.JournalPeerClient;
 import io.mirrorhost.api.cluster.JournalStatus;
+import io.mirrorhost.api.cluster.JournalTag;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
@@ -602,6 +605,46 @@ final class CephCluster implements Cluster {
         return journalsNotSupported();
     }
 
+    @Override
+    public Future<Void> journalClientRegister(PoolNamespace where, String journalId, String mirrorUuid, String imageId,
+                                              JournalPeerClient.SyncState state) {
+        return journalsNotSupported();
+    }
+
+    @Override
+    public Future<Void> journalClientUpdate(PoolNamespace where, String journalId, String mirrorUuid, String imageId,
+                                            JournalPeerClient.SyncState state) {
+        return journalsNotSupported();
+    }
+
+    @Override
+    public Future<Void> journalClientUnregister(PoolNamespace where, String journalId, String mirrorUuid) {
+        return journalsNotSupported();
+    }
+
+    @Override
+    public Future<List<JournalPeerClient>> journalPeerClients(PoolNamespace where, String journalId) {
+        return journalsNotSupported();
+    }
+
+    @Override
+    public Future<JournalBatch> journalRead(PoolNamespace where, String journalId, JournalStatus.ObjectPosition after,
+                                            int maxEntries, long maxBytes) {
+        return journalsNotSupported();
+    }
+
+    @Override
+    public Future<Void> journalClientCommit(PoolNamespace where, String journalId, String mirrorUuid,
+                                            JournalStatus.ObjectPosition position) {
+        return journalsNotSupported();
+    }
+
+    @Override
+    public Future<List<JournalTag>> journalTags(PoolNamespace where, String journalId) {
+        return journalsNotSupported();
+    }
+
+    /** Journal replay on Ceph is the real rbd-mirror's; this backend neither reads nor follows journals. */
     private static <T> Future<T> journalsNotSupported() {
         return Future.failedFuture(new ClusterException(Errno.EOPNOTSUPP, "reading image journals is not supported on"
             + " the ceph backend yet: the journal header is cls_journal's, which librbd's C API does not expose"

@@ -10,8 +10,11 @@ import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageEntry;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.JournalBatch;
 import io.mirrorhost.api.cluster.JournalInfo;
+import io.mirrorhost.api.cluster.JournalPeerClient;
 import io.mirrorhost.api.cluster.JournalStatus;
+import io.mirrorhost.api.cluster.JournalTag;
 import io.mirrorhost.api.cluster.MirrorImageGlobalStatus;
 import io.mirrorhost.api.cluster.MirrorImageInfo;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
@@ -544,6 +547,52 @@ public final class EmbeddedCluster implements Cluster {
     @Override
     public Future<List<String>> journalClientDisconnect(PoolNamespace where, String journalId, String clientId) {
         return tx(t -> EmbeddedJournals.disconnect(t, where, journalId, clientId));
+    }
+
+    @Override
+    public Future<Void> journalClientRegister(PoolNamespace where, String journalId, String mirrorUuid, String imageId,
+                                              JournalPeerClient.SyncState state) {
+        return tx(t -> EmbeddedJournals.register(t, where, journalId,
+            new JournalRows.PeerMeta(mirrorUuid, imageId, state)));
+    }
+
+    @Override
+    public Future<Void> journalClientUpdate(PoolNamespace where, String journalId, String mirrorUuid, String imageId,
+                                            JournalPeerClient.SyncState state) {
+        return tx(t -> EmbeddedJournals.update(t, where, journalId, new JournalRows.PeerMeta(mirrorUuid, imageId, state)));
+    }
+
+    @Override
+    public Future<Void> journalClientUnregister(PoolNamespace where, String journalId, String mirrorUuid) {
+        return tx(t -> EmbeddedJournals.unregister(t, where, journalId, mirrorUuid));
+    }
+
+    @Override
+    public Future<List<JournalPeerClient>> journalPeerClients(PoolNamespace where, String journalId) {
+        return tx(t -> EmbeddedJournals.peers(t, where, journalId));
+    }
+
+    @Override
+    public Future<JournalBatch> journalRead(PoolNamespace where, String journalId, JournalStatus.ObjectPosition after,
+                                            int maxEntries, long maxBytes) {
+        return onLane(() -> {
+            ImageStore open = store.openImages.get(journalId);
+            ImageJournal.DurableEnd durable = open == null ? null : open.journalDurableEnd();
+            JournalRows.Header header = store.metadata.transaction(t -> EmbeddedJournals.readableHeader(t, where,
+                journalId));
+            return EmbeddedJournals.read(store.dataDir, journalId, header, durable, after, maxEntries, maxBytes);
+        });
+    }
+
+    @Override
+    public Future<Void> journalClientCommit(PoolNamespace where, String journalId, String mirrorUuid,
+                                            JournalStatus.ObjectPosition position) {
+        return tx(t -> EmbeddedJournals.commit(t, where, journalId, mirrorUuid, position));
+    }
+
+    @Override
+    public Future<List<JournalTag>> journalTags(PoolNamespace where, String journalId) {
+        return tx(t -> EmbeddedJournals.tags(t, where, journalId));
     }
 
     // --- mirroring (the rules live in EmbeddedMirroring and ImageMirroring) ---

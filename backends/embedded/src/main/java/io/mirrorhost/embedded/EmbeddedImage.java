@@ -60,7 +60,7 @@ public final class EmbeddedImage implements Image {
         return store.cluster().executor.run(store.lane(), work);
     }
 
-    /** For the I/O a journal may hold back: the work completes the future once the change is applied. */
+    /** For the I/O and snapshot ops a journal may hold back: the work completes the future once the change is applied. */
     private Future<Void> runDeferred(StoreExecutor.DeferredWork work) {
         return store.cluster().executor.runDeferred(store.lane(), work);
     }
@@ -170,31 +170,23 @@ public final class EmbeddedImage implements Image {
 
     @Override
     public Future<Long> createSnap(String name) {
-        return run(() -> store.createUserSnap(this, name));
+        long[] id = new long[1];
+        return runDeferred(done -> store.createUserSnap(this, name, created -> id[0] = created, done)).map(v -> id[0]);
     }
 
     @Override
     public Future<Void> removeSnap(String name) {
-        return run(() -> {
-            store.removeSnap(this, name);
-            return null;
-        });
+        return runDeferred(done -> store.removeSnap(this, name, done));
     }
 
     @Override
     public Future<Void> removeSnapById(long id) {
-        return run(() -> {
-            store.removeSnapById(this, id);
-            return null;
-        });
+        return runDeferred(done -> store.removeSnapById(this, id, done));
     }
 
     @Override
     public Future<Void> rollbackSnap(String name) {
-        return run(() -> {
-            store.rollbackSnap(this, name);
-            return null;
-        });
+        return runDeferred(done -> store.rollbackSnap(this, name, done));
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.mirrorhost.embedded;
 
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.JournalEvent;
+import io.mirrorhost.api.cluster.JournalTag;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -37,6 +39,8 @@ final class ImageJournal {
     private long activeSet;
     private JournalTag tag;
     private long nextEntryTid;
+    /** librbd's {@code Journal::allocate_op_tid}: numbers this open journal's operations from 1. */
+    private long lastOpTid;
     /** The image client's commit position as applied (committed by the next {@link #saveApplied}). */
     private List<JournalPosition> applied;
     private List<JournalPosition> committed;
@@ -44,6 +48,13 @@ final class ImageJournal {
     /** An entry found on open, with where it is. */
     record Found(JournalPosition position, JournalEntry entry) {
     }
+
+    /** How far the journal is durable: every set before {@code set}, and its first {@code bytes}. */
+    record DurableEnd(long set, long bytes) {
+    }
+
+    /** Published once each force returns, for readers on other threads; what open found counts as durable. */
+    private volatile DurableEnd durableEnd;
 
     private ImageJournal(Metadata metadata, String imageId, Path dir, JournalRows.Header header,
                          List<JournalPosition> imageClient, Executor forcer) throws IOException {
@@ -57,6 +68,7 @@ final class ImageJournal {
         this.applied = imageClient;
         this.committed = imageClient;
         this.active = openSet(activeSet);
+        this.durableEnd = new DurableEnd(activeSet, active.size());
         this.sync = new JournalSync(forcer, active);
     }
 
@@ -154,6 +166,10 @@ final class ImageJournal {
         return all;
     }
 
+    long allocateOpTid() {
+        return ++lastOpTid;
+    }
+
     int maxAppendSize() {
         return layout.maxAppendSize();
     }
@@ -182,7 +198,11 @@ final class ImageJournal {
             }
             positions.add(new JournalPosition(placement.objectNumber(), entry.tagTid(), entry.entryTid()));
         }
-        sync.appended(onDurable, onFailed);
+        DurableEnd end = new DurableEnd(activeSet, active.position());
+        sync.appended(() -> {
+            durableEnd = end;
+            onDurable.run();
+        }, onFailed);
         return positions;
     }
 
@@ -252,6 +272,10 @@ final class ImageJournal {
             Files.deleteIfExists(setFile(dir, set));
         }
         minimumSet = target;
+    }
+
+    DurableEnd durableEnd() {
+        return durableEnd;
     }
 
     List<JournalPosition> appliedPosition() {

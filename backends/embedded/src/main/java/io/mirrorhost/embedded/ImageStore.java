@@ -7,6 +7,7 @@ import io.mirrorhost.api.cluster.Extent;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageInfo;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.JournalEvent;
 import io.mirrorhost.api.cluster.MirrorSnapshotInfo;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.mirrorhost.api.cluster.SnapNamespace;
@@ -17,12 +18,15 @@ import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 
 /**
  * One image's block store, shared by all its open handles and driven only from its lane: the
@@ -71,7 +75,7 @@ final class ImageStore {
     /** Journal-mirrored and not primary: librbd's journal tag owner is not local. */
     private volatile boolean journalNonPrimary;
     /** The journal while the image has journaling (null otherwise): writes are appended to it before they apply. */
-    private ImageJournal journal;
+    private volatile ImageJournal journal;
     /** The size the next journaled I/O is checked against: a resize changes it when appended, before it applies. */
     private long ioSize;
 
@@ -631,6 +635,81 @@ final class ImageStore {
         positions.add(appendedTo.append(events, applyOnLane, done::failed));
     }
 
+    @FunctionalInterface
+    private interface Op {
+        void run() throws IOException, SQLException;
+    }
+
+    /**
+     * Runs a snapshot operation; on a journaling image as librbd's two entries: the op event is
+     * durable before the op runs (on the lane, in journal order), then {@code OpFinish} with its
+     * result is appended, and {@code done} hears once that is durable too.
+     */
+    private void journaledOp(LongFunction<JournalEvent> opEvent, Op op, StoreExecutor.Completion done)
+        throws IOException, SQLException {
+        if (!journaling()) {
+            op.run();
+            done.succeeded();
+            return;
+        }
+        long opTid = journal.allocateOpTid();
+        Throwable[] failure = new Throwable[1];
+        StoreExecutor.Completion finished = new StoreExecutor.Completion() {
+            @Override
+            public void succeeded() {
+                if (failure[0] == null) {
+                    done.succeeded();
+                } else {
+                    done.failed(failure[0]);
+                }
+            }
+
+            @Override
+            public void failed(Throwable f) {
+                done.failed(f);
+            }
+        };
+        journalThenApply(List.of(opEvent.apply(opTid)), at -> failure[0] = attempt(op), new StoreExecutor.Completion() {
+            @Override
+            public void succeeded() {
+                try {
+                    journalThenApply(List.of(new JournalEvent.OpFinish(opTid, result(failure[0]))), at -> {
+                    }, finished);
+                } catch (IOException | SQLException | RuntimeException e) {
+                    done.failed(e);
+                }
+            }
+
+            @Override
+            public void failed(Throwable f) {
+                done.failed(f);
+            }
+        });
+    }
+
+    private static Throwable attempt(Op op) {
+        try {
+            op.run();
+            return null;
+        } catch (IOException | SQLException | RuntimeException e) {
+            return e;
+        }
+    }
+
+    /** OpFinish's {@code r}: 0 or a negative errno. */
+    private static int result(Throwable failure) {
+        if (failure == null) {
+            return 0;
+        }
+        return -(failure instanceof ClusterException c ? c.errno() : Errno.EIO).code();
+    }
+
+    /** How far its journal is durable, for a peer reading it from another lane; null without journal. */
+    ImageJournal.DurableEnd journalDurableEnd() {
+        ImageJournal j = journal;
+        return j == null ? null : j.durableEnd();
+    }
+
     /** A journal-mode demotion or promotion starts a new tag, as librbd's journal Demote/PromoteRequest do. */
     void journalNewTag(ImageJournal.TagRule rule) throws IOException, SQLException {
         if (journal != null) {
@@ -649,6 +728,7 @@ final class ImageStore {
         });
         List<ImageJournal.Found> pending = new ArrayList<>();
         journal = ImageJournal.open(cluster.metadata, cluster.dataDir, imageId, cluster.executor.syncPool(), pending);
+        Set<List<Long>> failedOps = failedOps(pending);
         for (ImageJournal.Found f : pending) {
             JournalEvent event = JournalEvents.decode(f.entry().payload()).event();
             List<JournalPosition> at = List.of(f.position());
@@ -658,11 +738,54 @@ final class ImageStore {
                 applyDiscard(d.offset(), d.length());
             } else if (event instanceof JournalEvent.Resize r) {
                 applyResize(r.size(), at);
+            } else if (!failedOps.contains(List.of(f.entry().tagTid(), opTid(event)))) {
+                redoSnapOp(event);
             }
             journal.applied(at);
         }
         ioSize = size;
         flush();
+    }
+
+    /** The (tag, op tid) of the operations whose OpFinish recorded a failure. */
+    private static Set<List<Long>> failedOps(List<ImageJournal.Found> entries) {
+        Set<List<Long>> failed = new HashSet<>();
+        for (ImageJournal.Found f : entries) {
+            if (JournalEvents.decode(f.entry().payload()).event() instanceof JournalEvent.OpFinish o && o.result() != 0) {
+                failed.add(List.of(f.entry().tagTid(), o.opTid()));
+            }
+        }
+        return failed;
+    }
+
+    private static long opTid(JournalEvent event) {
+        if (event instanceof JournalEvent.SnapCreate c) {
+            return c.opTid();
+        }
+        if (event instanceof JournalEvent.SnapRemove r) {
+            return r.opTid();
+        }
+        return event instanceof JournalEvent.SnapRollback r ? r.opTid() : -1;
+    }
+
+    /**
+     * On open, a snapshot op the journal holds past the image's position runs again unless its
+     * OpFinish recorded a failure: it may or may not have committed before the crash, so a create
+     * whose snapshot exists and a remove whose snapshot is gone are done already; a rollback is
+     * redone, and the later entries replayed after it leave the head as it was.
+     */
+    private void redoSnapOp(JournalEvent event) throws IOException, SQLException {
+        if (event instanceof JournalEvent.SnapCreate c && !hasSnapNamed(c.snapName())) {
+            createSnap(c.snapName(), SnapNamespace.USER, null);
+        } else if (event instanceof JournalEvent.SnapRemove r && hasSnapNamed(r.snapName())) {
+            removeSnap(snapNamed(r.snapName()));
+        } else if (event instanceof JournalEvent.SnapRollback r && hasSnapNamed(r.snapName())) {
+            rollbackTo(snapNamed(r.snapName()));
+        }
+    }
+
+    private boolean hasSnapNamed(String snapName) {
+        return snaps.values().stream().anyMatch(s -> s.name().equals(snapName));
     }
 
     // --- header changes: each one commits in a single transaction after a flush ---
@@ -780,10 +903,14 @@ final class ImageStore {
         return snaps.values().stream().map(Snap::info).toList();
     }
 
-    long createUserSnap(EmbeddedImage handle, String snapName) throws IOException, SQLException {
+    /** {@code created} hears the new snapshot's id before {@code done} completes. */
+    void createUserSnap(EmbeddedImage handle, String snapName, LongConsumer created, StoreExecutor.Completion done)
+        throws IOException, SQLException {
         Names.checkSnap(snapName);
         checkWritableHead(handle, "create snapshot");
-        return createSnap(snapName, SnapNamespace.USER, null);
+        checkNameFree(snapName);
+        journaledOp(opTid -> new JournalEvent.SnapCreate(opTid, snapName),
+            () -> created.accept(createSnap(snapName, SnapNamespace.USER, null)), done);
     }
 
     private long createSnap(String snapName, SnapNamespace ns, MirrorSnapshotInfo mirror) throws IOException, SQLException {
@@ -792,7 +919,7 @@ final class ImageStore {
     }
 
     private void checkNameFree(String snapName) {
-        if (snaps.values().stream().anyMatch(s -> s.name().equals(snapName))) {
+        if (hasSnapNamed(snapName)) {
             throw ClusterException.exists("snapshot '" + snapName + "' already exists");
         }
     }
@@ -822,14 +949,20 @@ final class ImageStore {
         return id;
     }
 
-    void removeSnap(EmbeddedImage handle, String snapName) throws IOException, SQLException {
+    void removeSnap(EmbeddedImage handle, String snapName, StoreExecutor.Completion done)
+        throws IOException, SQLException {
         handle.checkOpen();
-        removeSnap(snapNamed(snapName));
+        removeSnapJournaled(snapNamed(snapName), done);
     }
 
-    void removeSnapById(EmbeddedImage handle, long snapId) throws IOException, SQLException {
+    void removeSnapById(EmbeddedImage handle, long snapId, StoreExecutor.Completion done)
+        throws IOException, SQLException {
         handle.checkOpen();
-        removeSnap(snap(snapId));
+        removeSnapJournaled(snap(snapId), done);
+    }
+
+    private void removeSnapJournaled(Snap s, StoreExecutor.Completion done) throws IOException, SQLException {
+        journaledOp(opTid -> new JournalEvent.SnapRemove(opTid, s.name()), () -> removeSnap(snapNamed(s.name())), done);
     }
 
     private void removeSnap(Snap s) throws IOException, SQLException {
@@ -887,10 +1020,14 @@ final class ImageStore {
             .orElseThrow(() -> ClusterException.notFound("pool of image " + spec() + " does not exist"));
     }
 
-    void rollbackSnap(EmbeddedImage handle, String snapName) throws IOException, SQLException {
+    void rollbackSnap(EmbeddedImage handle, String snapName, StoreExecutor.Completion done)
+        throws IOException, SQLException {
         Snap s = snapNamed(snapName);
         checkWritableHead(handle, "roll back");
-        rollbackTo(s);
+        if (journaling()) {
+            ioSize = s.size(); // I/O issued after the rollback is checked against the size it leaves
+        }
+        journaledOp(opTid -> new JournalEvent.SnapRollback(opTid, snapName), () -> rollbackTo(snapNamed(snapName)), done);
     }
 
     private void rollbackTo(Snap s) throws IOException, SQLException {

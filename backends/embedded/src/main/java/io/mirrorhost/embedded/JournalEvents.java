@@ -1,6 +1,8 @@
 package io.mirrorhost.embedded;
 
+import io.mirrorhost.api.cluster.JournalEvent;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,10 +32,30 @@ final class JournalEvents {
                 .put(w.data());
         } else if (event instanceof JournalEvent.Resize r) {
             b = header(event, timestampMillis, 8).putLong(r.size());
+        } else if (event instanceof JournalEvent.OpFinish f) {
+            b = header(event, timestampMillis, 12).putLong(f.opTid()).putInt(f.result());
+        } else if (event instanceof JournalEvent.SnapCreate c) {
+            b = snapOp(event, timestampMillis, c.opTid(), c.snapName());
+        } else if (event instanceof JournalEvent.SnapRemove r) {
+            b = snapOp(event, timestampMillis, r.opTid(), r.snapName());
+        } else if (event instanceof JournalEvent.SnapRollback r) {
+            b = snapOp(event, timestampMillis, r.opTid(), r.snapName());
         } else {
             b = header(event, timestampMillis, 0);
         }
         return b.array();
+    }
+
+    /** Op tid, then the snapshot name: u32 length and UTF-8 bytes. */
+    private static ByteBuffer snapOp(JournalEvent event, long timestampMillis, long opTid, String snapName) {
+        byte[] name = snapName.getBytes(StandardCharsets.UTF_8);
+        return header(event, timestampMillis, 12 + name.length).putLong(opTid).putInt(name.length).put(name);
+    }
+
+    private static String name(ByteBuffer b) {
+        byte[] name = new byte[b.getInt()];
+        b.get(name);
+        return new String(name, StandardCharsets.UTF_8);
     }
 
     private static ByteBuffer header(JournalEvent event, long timestampMillis, int fields) {
@@ -55,6 +77,10 @@ final class JournalEvents {
                     yield new JournalEvent.Write(offset, data);
                 }
                 case 2 -> new JournalEvent.Flush();
+                case 3 -> new JournalEvent.OpFinish(b.getLong(), b.getInt());
+                case 4 -> new JournalEvent.SnapCreate(b.getLong(), name(b));
+                case 5 -> new JournalEvent.SnapRemove(b.getLong(), name(b));
+                case 9 -> new JournalEvent.SnapRollback(b.getLong(), name(b));
                 case 11 -> new JournalEvent.Resize(b.getLong());
                 default -> throw new IllegalArgumentException("unknown journal event type " + type);
             };

@@ -1,5 +1,7 @@
 package io.mirrorhost.embedded;
 
+import io.mirrorhost.api.cluster.JournalPeerClient;
+import io.mirrorhost.api.cluster.JournalTag;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,9 @@ final class JournalRows {
             + " tag_class INTEGER NOT NULL, mirror_uuid TEXT NOT NULL, pred_mirror_uuid TEXT NOT NULL,"
             + " pred_commit_valid INTEGER NOT NULL, pred_tag_tid INTEGER NOT NULL, pred_entry_tid INTEGER NOT NULL,"
             + " PRIMARY KEY (image_id, tid))",
+        // a peer client's MirrorPeerClientMeta: its local copy's image id and SYNCING or REPLAYING
+        "CREATE TABLE IF NOT EXISTS journal_peer_clients (image_id TEXT NOT NULL, id TEXT NOT NULL,"
+            + " peer_image_id TEXT NOT NULL, sync_state TEXT NOT NULL, PRIMARY KEY (image_id, id))",
     };
     /** librbd's {@code IMAGE_CLIENT_ID}: the image's own client. */
     static final String IMAGE_CLIENT = "";
@@ -47,6 +52,7 @@ final class JournalRows {
         t.update("DELETE FROM journals WHERE image_id = ?", imageId);
         t.update("DELETE FROM journal_clients WHERE image_id = ?", imageId);
         t.update("DELETE FROM journal_tags WHERE image_id = ?", imageId);
+        t.update("DELETE FROM journal_peer_clients WHERE image_id = ?", imageId);
     }
 
     static Optional<Header> header(Metadata.Tx t, String imageId) throws SQLException {
@@ -58,6 +64,32 @@ final class JournalRows {
     static List<Client> clients(Metadata.Tx t, String imageId) throws SQLException {
         return t.query("SELECT id, state, positions FROM journal_clients WHERE image_id = ? ORDER BY id",
             r -> new Client(r.getString(1), "CONNECTED".equals(r.getString(2)), decode(r.getString(3))), imageId);
+    }
+
+    record PeerMeta(String id, String imageId, JournalPeerClient.SyncState state) {
+    }
+
+    /** A new client, connected with an empty commit position, and its peer meta. */
+    static void addPeer(Metadata.Tx t, String imageId, PeerMeta meta) throws SQLException {
+        t.update("INSERT INTO journal_clients (image_id, id, state, positions) VALUES (?, ?, 'CONNECTED', '')",
+            imageId, meta.id());
+        setPeerMeta(t, imageId, meta);
+    }
+
+    static void setPeerMeta(Metadata.Tx t, String imageId, PeerMeta meta) throws SQLException {
+        t.update("INSERT OR REPLACE INTO journal_peer_clients (image_id, id, peer_image_id, sync_state)"
+            + " VALUES (?, ?, ?, ?)", imageId, meta.id(), meta.imageId(), meta.state().name());
+    }
+
+    static void removeClient(Metadata.Tx t, String imageId, String clientId) throws SQLException {
+        t.update("DELETE FROM journal_clients WHERE image_id = ? AND id = ?", imageId, clientId);
+        t.update("DELETE FROM journal_peer_clients WHERE image_id = ? AND id = ?", imageId, clientId);
+    }
+
+    static List<PeerMeta> peers(Metadata.Tx t, String imageId) throws SQLException {
+        return t.query("SELECT id, peer_image_id, sync_state FROM journal_peer_clients WHERE image_id = ? ORDER BY id",
+            r -> new PeerMeta(r.getString(1), r.getString(2), JournalPeerClient.SyncState.valueOf(r.getString(3))),
+            imageId);
     }
 
     static void commit(Metadata.Tx t, String imageId, String clientId, List<JournalPosition> positions)
@@ -79,11 +111,21 @@ final class JournalRows {
         t.update("UPDATE journals SET minimum_set = ? WHERE image_id = ?", set, imageId);
     }
 
+    private static final String TAG_COLUMNS = "SELECT tid, tag_class, mirror_uuid, pred_mirror_uuid, pred_commit_valid,"
+        + " pred_tag_tid, pred_entry_tid FROM journal_tags WHERE image_id = ?";
+
     static Optional<JournalTag> lastTag(Metadata.Tx t, String imageId) throws SQLException {
-        return t.queryOne("SELECT tid, tag_class, mirror_uuid, pred_mirror_uuid, pred_commit_valid, pred_tag_tid,"
-            + " pred_entry_tid FROM journal_tags WHERE image_id = ? ORDER BY tid DESC LIMIT 1",
-            r -> new JournalTag(r.getLong(1), r.getLong(2), r.getString(3), new JournalTag.Predecessor(r.getString(4),
-                r.getInt(5) != 0, r.getLong(6), r.getLong(7))), imageId);
+        return t.queryOne(TAG_COLUMNS + " ORDER BY tid DESC LIMIT 1", JournalRows::tag, imageId);
+    }
+
+    /** Oldest first. */
+    static List<JournalTag> tags(Metadata.Tx t, String imageId) throws SQLException {
+        return t.query(TAG_COLUMNS + " ORDER BY tid", JournalRows::tag, imageId);
+    }
+
+    private static JournalTag tag(java.sql.ResultSet r) throws SQLException {
+        return new JournalTag(r.getLong(1), r.getLong(2), r.getString(3), new JournalTag.Predecessor(r.getString(4),
+            r.getInt(5) != 0, r.getLong(6), r.getLong(7)));
     }
 
     static void addTag(Metadata.Tx t, String imageId, JournalTag tag) throws SQLException {

@@ -1,6 +1,7 @@
 package io.mirrorhost.embedded;
 
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.JournalTag;
 import java.util.List;
 
 /**

@@ -9,6 +9,7 @@ import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.JournalEvent;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -1,6 +1,7 @@
 package io.mirrorhost.embedded;
 
 import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.JournalEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -3,6 +3,7 @@ package io.mirrorhost.embedded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.mirrorhost.api.cluster.JournalEvent;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,9 @@ class JournalEventsTest {
     @Test
     void everyEventRoundTrips() {
         List<JournalEvent> events = List.of(new JournalEvent.Discard(4096, 8192), new JournalEvent.Write(512, new byte[] {9, 8}),
-            new JournalEvent.Write(0, new byte[0]), new JournalEvent.Flush(), new JournalEvent.Resize(1L << 40));
+            new JournalEvent.Write(0, new byte[0]), new JournalEvent.Flush(), new JournalEvent.Resize(1L << 40),
+            new JournalEvent.OpFinish(7, -17), new JournalEvent.SnapCreate(1, "s\u00e9"), new JournalEvent.SnapRemove(2, ""),
+            new JournalEvent.SnapRollback(3, "before-upgrade"));
         for (JournalEvent e : events) {
             assertEquals(new JournalEvents.Timed(e, 1234567L), JournalEvents.decode(JournalEvents.encode(e, 1234567L)),
                 e.toString());

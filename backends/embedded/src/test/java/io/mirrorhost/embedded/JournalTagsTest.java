@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.ClusterException;
+import io.mirrorhost.api.cluster.JournalTag;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

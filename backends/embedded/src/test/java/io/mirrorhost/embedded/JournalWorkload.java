@@ -1,5 +1,6 @@
 package io.mirrorhost.embedded;
 
+import io.mirrorhost.api.cluster.JournalEvent;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorhost.api.Errno;
 import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageFeature;
+import io.mirrorhost.api.cluster.JournalEvent;
 import io.mirrorhost.api.cluster.JournalInfo;
+import io.mirrorhost.api.cluster.JournalStatus;
+import io.mirrorhost.api.cluster.JournalTag;
 import io.mirrorhost.api.cluster.MirrorImageMode;
 import io.mirrorhost.api.cluster.MirrorMode;
-import io.mirrorhost.api.cluster.JournalStatus;
 import io.mirrorhost.api.cluster.PoolNamespace;
-import io.mirrorhost.api.cluster.ImageFeature;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;

@@ -20,7 +20,8 @@ public final class CallKinds {
             "Image.info", "Image.read", "Image.readExtents", "Image.listSnaps", "Image.diff", "Image.lockOwners",
             "Image.updateWatch", "Image.mirrorInfo", "Image.mirrorGlobalStatus", "Image.close",
             "Watch.close", "Cluster.instanceId", "Cluster.serviceDaemonList", "Cluster.mirrorImageInstanceIdList",
-            "Cluster.fenceGet", "Cluster.journalInfo", "Cluster.journalStatus");
+            "Cluster.fenceGet", "Cluster.journalInfo", "Cluster.journalStatus", "Cluster.journalPeerClients",
+            "Cluster.journalRead", "Cluster.journalTags");
 
     /** Reads of secrets (keys, peer attributes): admin-only, but they change nothing. */
     private static final Set<String> SECRET_READS = Set.of(

@@ -16,12 +16,16 @@ final class CallPolicy {
     /**
      * The writes a peer site makes on this cluster: its rbd-mirror daemon's, and a bootstrap import
      * registering itself as a peer with its connection attributes (rx-tx), which Ceph's
-     * {@code profile rbd-mirror-peer} allows too.
+     * {@code profile rbd-mirror-peer} allows too. Its journal replayer registers, updates, commits
+     * and removes its own client of the journals it follows, as that profile's cls_journal client
+     * calls allow.
      */
     private static final Set<String> PEER_WRITES = Set.of(
             "Cluster.mirrorPeerPing", "Cluster.mirrorImageStatusSet", "Cluster.mirrorImageStatusRemove",
             "Image.mirrorSnapshotUnlinkPeer", "Image.removeSnapById", "Cluster.mirrorPeerSiteAdd", "Cluster.mirrorPeerSiteSetAttributes",
-            "Cluster.serviceDaemonRegister", "Cluster.serviceDaemonUpdateStatus", "Cluster.serviceDaemonUnregister");
+            "Cluster.serviceDaemonRegister", "Cluster.serviceDaemonUpdateStatus", "Cluster.serviceDaemonUnregister",
+            "Cluster.journalClientRegister", "Cluster.journalClientUpdate", "Cluster.journalClientUnregister",
+            "Cluster.journalClientCommit");
 
     private CallPolicy() {
     }

@@ -1,5 +1,7 @@
 package io.mirrorhost.embedded.net;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.mirrorhost.api.cluster.JournalEvent;
 
 /** The protocol's JSON mapper and message type names, shared by server and client. */
 final class Wire {
@@ -16,7 +19,17 @@ final class Wire {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             // ISO-8601 strings keep an Instant's nanoseconds; decimal seconds would go through a double.
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .addMixIn(JournalEvent.class, JournalEventTypes.class)
             .build();
+
+    /** A journal entry's event travels with its kind, so the reader rebuilds the right record. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME)
+    @JsonSubTypes({@JsonSubTypes.Type(JournalEvent.Discard.class), @JsonSubTypes.Type(JournalEvent.Write.class),
+        @JsonSubTypes.Type(JournalEvent.Flush.class), @JsonSubTypes.Type(JournalEvent.Resize.class),
+        @JsonSubTypes.Type(JournalEvent.OpFinish.class), @JsonSubTypes.Type(JournalEvent.SnapCreate.class),
+        @JsonSubTypes.Type(JournalEvent.SnapRemove.class), @JsonSubTypes.Type(JournalEvent.SnapRollback.class)})
+    private interface JournalEventTypes {
+    }
 
     static final int VERSION = 1;
 

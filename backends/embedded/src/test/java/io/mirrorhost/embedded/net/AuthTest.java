@@ -13,9 +13,12 @@ import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.JournalPeerClient;
+import io.mirrorhost.api.cluster.JournalStatus;
 import io.mirrorhost.api.cluster.MirrorImageSiteStatus;
 import io.mirrorhost.api.cluster.MirrorImageStatusState;
 import io.mirrorhost.api.cluster.PoolNamespace;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -59,7 +62,7 @@ class AuthTest {
         result(vertx.close());
     }
 
-    private io.vertx.core.Future<Cluster> connect(String client, String key) {
+    private Future<Cluster> connect(String client, String key) {
         return RemoteCluster.connect(vertx, RemoteClusterOptions.of(server.address(), client, key));
     }
 
@@ -148,6 +151,17 @@ class AuthTest {
         assertNotEquals(Errno.EACCES, remove.errno(), "allowed by the caps: " + remove.getMessage());
         assertEquals(Errno.EACCES, failure(image.resize(2048)).errno());
         assertEquals(List.of(), result(image.lockOwners()));
+        // its journal replayer registers and commits its own client of the journals it follows
+        for (Future<?> call : List.of(
+                remote.journalClientRegister(RBD, "j", "uuid", "id", JournalPeerClient.SyncState.SYNCING),
+                remote.journalClientUpdate(RBD, "j", "uuid", "id", JournalPeerClient.SyncState.REPLAYING),
+                remote.journalClientCommit(RBD, "j", "uuid", new JournalStatus.ObjectPosition(0, 0, 0)),
+                remote.journalClientUnregister(RBD, "j", "uuid"), remote.journalRead(RBD, "j", null, 1, 1),
+                remote.journalPeerClients(RBD, "j"), remote.journalTags(RBD, "j"))) {
+            ClusterException e = failure(call);
+            assertNotEquals(Errno.EACCES, e.errno(), "allowed by the caps: " + e.getMessage());
+        }
+        assertEquals(Errno.EACCES, failure(remote.journalClientDisconnect(RBD, "j", null)).errno());
         result(image.close());
         result(remote.close());
     }

@@ -6,12 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.mirrorhost.api.cluster.Cluster;
 import io.mirrorhost.api.cluster.ClusterException;
 import io.mirrorhost.api.cluster.Image;
+import io.mirrorhost.api.cluster.ImageFeature;
 import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
+import io.mirrorhost.api.cluster.JournalBatch;
+import io.mirrorhost.api.cluster.JournalEvent;
+import io.mirrorhost.api.cluster.JournalPeerClient;
 import io.mirrorhost.embedded.EmbeddedCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -70,6 +76,33 @@ class RemoteEmbeddedClusterTest extends ClusterContractTest {
         assertEquals(result(direct.diff(snap, 0, 1 << 22, false)), result(viaWire.diff(snap, 0, 1 << 22, false)));
         assertEquals(result(direct.read(0, 1 << 22)), result(viaWire.read(0, 1 << 22)));
         result(direct.close());
+        result(viaWire.close());
+    }
+
+    @Test
+    void journalReplayCallsEqualDirectOnes() {
+        ImageSpec spec = new ImageSpec(RBD, "journaled");
+        result(cluster.createImage(spec, new ImageOptions(1 << 22, 22,
+            EnumSet.of(ImageFeature.LAYERING, ImageFeature.EXCLUSIVE_LOCK, ImageFeature.JOURNALING), null)));
+        Image viaWire = result(cluster.openImage(spec));
+        String id = result(viaWire.info()).id();
+        result(viaWire.write(0, Buffer.buffer("data")));
+        result(viaWire.discard(4096, 4096));
+        result(viaWire.flush());
+        result(cluster.journalClientRegister(RBD, id, "peer", "copy", JournalPeerClient.SyncState.SYNCING));
+        JournalBatch batch = result(cluster.journalRead(RBD, id, null, 10, 1 << 20));
+        assertEquals(result(backing.journalRead(RBD, id, null, 10, 1 << 20)), batch);
+        assertEquals(List.of(JournalEvent.Write.class, JournalEvent.Discard.class, JournalEvent.Flush.class),
+            batch.entries().stream().map(e -> e.event().getClass()).toList(), "each event arrives as its own kind");
+        result(cluster.journalClientCommit(RBD, id, "peer", batch.entries().get(2).position()));
+        assertEquals(result(backing.journalPeerClients(RBD, id)), result(cluster.journalPeerClients(RBD, id)));
+        assertEquals(List.of(batch.entries().get(2).position()),
+            result(cluster.journalPeerClients(RBD, id)).get(0).commitPosition());
+        assertEquals(result(backing.journalTags(RBD, id)), result(cluster.journalTags(RBD, id)));
+        result(viaWire.createSnap("s"));
+        assertEquals(List.of(new JournalEvent.SnapCreate(1, "s"), new JournalEvent.OpFinish(1, 0)),
+            result(cluster.journalRead(RBD, id, batch.entries().get(2).position(), 10, 1 << 20)).entries().stream()
+                .map(JournalBatch.Entry::event).toList());
         result(viaWire.close());
     }
 }

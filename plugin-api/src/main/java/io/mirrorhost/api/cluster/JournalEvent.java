@@ -1,12 +1,14 @@
-package io.mirrorhost.embedded;
+package io.mirrorhost.api.cluster;
 
 import java.util.Arrays;
 
 /**
  * What a journal entry records: librbd's {@code EventEntry} events that the embedded backend
- * journals so far. {@link #type()} is librbd's {@code EventType} number.
+ * journals so far. {@link #type()} is librbd's {@code EventType} number. A snapshot operation is
+ * two entries, as librbd writes it: its event before it runs, then {@link OpFinish} with the same
+ * {@code opTid} and its result (0, or a negative errno) after.
  */
-sealed interface JournalEvent {
+public sealed interface JournalEvent {
     int type();
 
     record Discard(long offset, long length) implements JournalEvent {
@@ -49,6 +51,34 @@ sealed interface JournalEvent {
         @Override
         public int type() {
             return 11;
+        }
+    }
+
+    record OpFinish(long opTid, int result) implements JournalEvent {
+        @Override
+        public int type() {
+            return 3;
+        }
+    }
+
+    record SnapCreate(long opTid, String snapName) implements JournalEvent {
+        @Override
+        public int type() {
+            return 4;
+        }
+    }
+
+    record SnapRemove(long opTid, String snapName) implements JournalEvent {
+        @Override
+        public int type() {
+            return 5;
+        }
+    }
+
+    record SnapRollback(long opTid, String snapName) implements JournalEvent {
+        @Override
+        public int type() {
+            return 9;
         }
     }
 }
