@@ -344,7 +344,23 @@ final class SnapshotScheduler {
     private void sleepUntil(ScheduleQueue.Alarm alarm, Instant at) {
         cancel(alarms.get(alarm));
         Duration delay = Duration.between(clock.now(), at);
-        alarms.put(alarm, clock.schedule(delay.isNegative() ? Duration.ZERO : delay, () -> feedOnLoop(new Tick(alarm))));
+        alarms.put(alarm, delay.isNegative() || delay.isZero() ? ringNow(alarm)
+                : clock.schedule(delay, () -> feedOnLoop(new Tick(alarm))));
+    }
+
+    /**
+     * An alarm already due rings on the loop's next turn, cancellable until then like a timer, rather than
+     * through the clock: a clock's zero-delay timer fires at its next tick, which a test's fake clock may
+     * never give (an I/O outcome that arrives after the test advanced the clock sets such an alarm).
+     */
+    private Clock.Timer ringNow(ScheduleQueue.Alarm alarm) {
+        java.util.concurrent.atomic.AtomicBoolean pending = new java.util.concurrent.atomic.AtomicBoolean(true);
+        loop.execute(() -> {
+            if (pending.compareAndSet(true, false)) {
+                feed(new Tick(alarm));
+            }
+        });
+        return () -> pending.compareAndSet(true, false);
     }
 
     private void runFailed(ImageRef image, Throwable cause) {
