@@ -3,7 +3,6 @@ package io.mirrorhost.embedded;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.ImageFeature;
@@ -11,10 +10,7 @@ import io.mirrorhost.api.cluster.ImageOptions;
 import io.mirrorhost.api.cluster.ImageSpec;
 import io.mirrorhost.api.cluster.JournalEvent;
 import io.vertx.core.Vertx;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +18,6 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -161,41 +156,8 @@ class JournalCrashTest {
 
     /** Runs a child until it has acknowledged {@code acks} operations, SIGKILLs it, and returns every ack it printed. */
     private List<Integer> runAndKill(int round, int acks) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path stderr = dir.resolve("child-" + round + ".err");
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-            JournalCrashWorker.class.getName(), store().toString(), Long.toString(SEED), Integer.toString(round))
-            .redirectError(stderr.toFile()).start();
-        LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    queue.add(line);
-                }
-            } catch (Exception ignored) {
-                // the pipe closes when the child dies
-            }
-            queue.add("EOF");
-        });
-        reader.start();
-        List<String> lines = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (lines.size() < acks + 1) {
-            String line = queue.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (line == null || line.equals("EOF")) {
-                child.destroyForcibly();
-                fail("child of round " + round + " ended early: " + lines + "\n" + Files.readString(stderr));
-            }
-            lines.add(line);
-        }
-        child.toHandle().destroyForcibly();
-        assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child died");
-        reader.join(TimeUnit.SECONDS.toMillis(30));
-        queue.drainTo(lines);
-        lines.remove("EOF");
-        assertEquals("READY", lines.get(0));
-        assertTrue(!lines.contains("DONE"), "the child was killed before finishing");
-        return lines.subList(1, lines.size()).stream().map(l -> Integer.parseInt(l.substring("ACK ".length()))).toList();
+        return KilledChild.runAndKill(JournalCrashWorker.class, dir.resolve("child-" + round + ".err"), acks,
+                store().toString(), Long.toString(SEED), Integer.toString(round)).stream()
+                .map(l -> Integer.parseInt(l.substring("ACK ".length()))).toList();
     }
 }

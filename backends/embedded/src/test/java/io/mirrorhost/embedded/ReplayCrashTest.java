@@ -3,7 +3,6 @@ package io.mirrorhost.embedded;
 import static io.mirrorhost.embedded.CrashSafetyTest.checkDiffRebuilds;
 import static io.mirrorhost.embedded.CrashSafetyTest.checkObjectMapAgrees;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -11,17 +10,11 @@ import io.mirrorhost.api.cluster.Image;
 import io.mirrorhost.api.cluster.PoolNamespace;
 import io.mirrorhost.api.cluster.SnapInfo;
 import io.vertx.core.Vertx;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
@@ -67,45 +60,8 @@ class ReplayCrashTest {
     }
 
     private List<String> runAndKill(int round, int acks) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path stderr = dir.resolve("child-" + round + ".err");
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-            ReplayCrashWorker.class.getName(), dir.resolve("store").toString(), Long.toString(SEED),
-            Integer.toString(round)).redirectError(stderr.toFile()).start();
-        LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    queue.add(line);
-                }
-            } catch (Exception ignored) {
-                // the pipe closes when the child dies
-            }
-            queue.add("EOF");
-        });
-        reader.start();
-        List<String> lines = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (lines.size() <= acks) {
-            String line = queue.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (line == null || line.equals("EOF")) {
-                child.destroyForcibly();
-                fail("child of round " + round + " ended early: " + lines + "\n" + Files.readString(stderr));
-            }
-            lines.add(line);
-        }
-        // SIGKILL on Linux; through the handle, as Process.destroyForcibly also closes our end of the pipe
-        // and loses the acknowledgements the child wrote after the last one we read
-        child.toHandle().destroyForcibly();
-        assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child died");
-        reader.join(TimeUnit.SECONDS.toMillis(30));
-        queue.drainTo(lines);
-        lines.remove("EOF");
-        assertEquals("READY", lines.get(0));
-        assertFalse(lines.contains("DONE"), "the child was killed before finishing");
-        return lines.subList(1, lines.size());
+        return KilledChild.runAndKill(ReplayCrashWorker.class, dir.resolve("child-" + round + ".err"), acks,
+                dir.resolve("store").toString(), Long.toString(SEED), Integer.toString(round));
     }
 
     private void verify(int round, List<String> lines) throws Exception {
